@@ -1,0 +1,267 @@
+/*
+ * helpline.h — the C interface of libhelpline, the embeddable customer-support SDK.
+ *
+ * This is the only header a C host needs. It is valid C99 and C++.
+ *
+ * Conventions (see docs/ABI.md):
+ *  - Every fallible call returns helpline_status_t: HELPLINE_OK (0) or a named error code;
+ *    helpline_status_str() names it and helpline_last_error() gives a human message for the
+ *    calling thread.
+ *  - Handles are opaque. A closed handle stays safe to pass: calls on it return
+ *    HELPLINE_E_CLOSED, never crash (handles are never reused within a process).
+ *  - Strings are UTF-8 and NUL-terminated; invalid UTF-8 is rejected with HELPLINE_E_INVALID_UTF8.
+ *  - Memory returned through an out-parameter is owned by the caller and freed with helpline_free().
+ *  - Every function may be called from any thread unless its comment says otherwise.
+ *  - Public calls never wait on disk or network, except helpline_flush() and helpline_close(),
+ *    which wait at most the timeout given, and helpline_open(), which opens the local store.
+ */
+#ifndef HELPLINE_H
+#define HELPLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "helpline/helpline_export.h"
+#include "helpline/helpline_version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
+/* Status codes                                                                                */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Result of every fallible call. 0 is success; errors are negative. Values never change. */
+typedef int32_t helpline_status_t;
+
+enum {
+  HELPLINE_OK = 0,
+  HELPLINE_E_INVALID_ARGUMENT = -1,     /**< NULL, empty or out-of-range argument. */
+  HELPLINE_E_INVALID_UTF8 = -2,         /**< A string argument is not valid UTF-8. */
+  HELPLINE_E_TOO_LARGE = -3,            /**< A payload exceeds its documented cap. */
+  HELPLINE_E_NO_MEMORY = -4,            /**< An allocation failed. */
+  HELPLINE_E_IO = -5,                   /**< File-system error (permissions, not a directory...). */
+  HELPLINE_E_STORE = -6,                /**< The local SQLite store failed. */
+  HELPLINE_E_INCOMPATIBLE_STORE = -7,   /**< The store was written by a newer SDK; left untouched. */
+  HELPLINE_E_LOCKED = -8,               /**< data_dir is in use by another open helpline_t. */
+  HELPLINE_E_CLOSED = -9,               /**< The handle is closed or closing. */
+  HELPLINE_E_TIMEOUT = -10,             /**< The wait ended before the work was done. */
+  HELPLINE_E_NOT_FOUND = -11,           /**< No such item. */
+  HELPLINE_E_NETWORK = -12,             /**< Network failure (reported in events and stats). */
+  HELPLINE_E_SERVER = -13,              /**< The server answered with an error. */
+  HELPLINE_E_DISK_FULL = -14,           /**< The disk or the storage limit is full. */
+  HELPLINE_E_NO_CONSENT = -15,          /**< The user has not consented to this kind of data. */
+  HELPLINE_E_INVALID_STATE = -16,       /**< Not allowed now (e.g. close from inside a callback). */
+  HELPLINE_E_INVALID_JSON = -17,        /**< A JSON argument does not parse or has wrong types. */
+  HELPLINE_E_INTERNAL = -99             /**< A bug in libhelpline; the message says where. */
+};
+
+/**
+ * Returns the constant name of a status ("HELPLINE_E_LOCKED"), or "HELPLINE_E_UNKNOWN".
+ * Thread-safe; the returned string is static and must not be freed.
+ */
+HELPLINE_API const char *helpline_status_str(helpline_status_t s);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Version, memory, errors                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Runtime version of the loaded library as HELPLINE_VERSION_NUMBER encodes it:
+ * (major << 16) | (minor << 8) | patch. Compare with HELPLINE_VERSION_NUMBER to detect a
+ * header/library mismatch. Thread-safe; never fails.
+ */
+HELPLINE_API uint32_t helpline_version(void);
+
+/** Runtime version as a static string, e.g. "0.1.0". Thread-safe; do not free. */
+HELPLINE_API const char *helpline_version_string(void);
+
+/**
+ * Frees memory that libhelpline returned through an out-parameter (IDs, JSON documents).
+ * NULL is accepted and ignored. Thread-safe.
+ */
+HELPLINE_API void helpline_free(void *p);
+
+typedef struct helpline_s helpline_t;                 /**< An open SDK instance. */
+typedef struct helpline_options_s helpline_options_t; /**< Settings consumed by helpline_open. */
+
+/**
+ * Human-readable message for the last error returned to the calling thread by any helpline_*
+ * call (h may be NULL). Returns "" when the thread has seen no error. The pointer stays valid
+ * until the next helpline_* call on the same thread; do not free it.
+ */
+HELPLINE_API const char *helpline_last_error(const helpline_t *h);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Events and logging                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Kinds of events. New kinds are only ever added; hosts must ignore kinds they don't know. */
+typedef int32_t helpline_event_type_t;
+enum {
+  /** The store was unreadable and moved aside; JSON: {"moved_to": path, "reason": text}. */
+  HELPLINE_EVENT_STORE_RECOVERED = 1,
+  /** Events were lost because the dispatch queue was full; JSON: {"lost": n}. */
+  HELPLINE_EVENT_EVENTS_LOST = 2,
+  /** The instance finished opening its store; JSON: {"data_dir": path, "schema_version": n}. */
+  HELPLINE_EVENT_OPENED = 3
+};
+
+/**
+ * Receives one event. `json` is a UTF-8 JSON object valid only during the call.
+ * Called on the SDK worker thread (HELPLINE_DELIVERY_WORKER) or on the thread calling
+ * helpline_dispatch() (HELPLINE_DELIVERY_DISPATCH). It must not call helpline_close() on the
+ * instance that called it (that returns HELPLINE_E_INVALID_STATE); other calls are allowed.
+ */
+typedef void (*helpline_event_cb)(void *user, helpline_event_type_t type, const char *json);
+
+/** Where events are delivered. */
+typedef int32_t helpline_delivery_t;
+enum {
+  HELPLINE_DELIVERY_WORKER = 0,   /**< Callback runs on the SDK worker thread (default). */
+  HELPLINE_DELIVERY_DISPATCH = 1  /**< Events wait in a bounded queue for helpline_dispatch(). */
+};
+
+typedef int32_t helpline_log_level_t;
+enum {
+  HELPLINE_LOG_DEBUG = 0,
+  HELPLINE_LOG_INFO = 1,
+  HELPLINE_LOG_WARN = 2,
+  HELPLINE_LOG_ERROR = 3,
+  HELPLINE_LOG_OFF = 4
+};
+
+/**
+ * Receives one log line (UTF-8, no trailing newline, valid only during the call). Called on
+ * whichever thread logs (host or worker): it must be thread-safe and must not block for long.
+ */
+typedef void (*helpline_log_cb)(void *user, helpline_log_level_t level, const char *message);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Options                                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Creates an options object with defaults (no endpoint, no callbacks, worker delivery,
+ * log level WARN). Returns NULL only when out of memory. Owned by the caller until passed to
+ * helpline_open() (which consumes it) or helpline_options_free(). Not thread-safe: build it
+ * on one thread.
+ */
+HELPLINE_API helpline_options_t *helpline_options_new(void);
+
+/** Frees an options object that was not passed to helpline_open(). NULL is ignored. */
+HELPLINE_API void helpline_options_free(helpline_options_t *o);
+
+/**
+ * Sets the server base URL, e.g. "https://support.example.com" (http:// is accepted for
+ * loopback testing). The string is copied.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL, empty, not http(s)://),
+ * HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE (over 2048 bytes).
+ */
+HELPLINE_API helpline_status_t helpline_options_set_endpoint(helpline_options_t *o, const char *base_url);
+
+/**
+ * Sets the public app key sent to the server as X-Helpline-App-Key. The string is copied.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL or empty), HELPLINE_E_INVALID_UTF8,
+ * HELPLINE_E_TOO_LARGE (over 256 bytes).
+ */
+HELPLINE_API helpline_status_t helpline_options_set_app_key(helpline_options_t *o, const char *app_key);
+
+/**
+ * Sets the directory that holds the SDK's files (required). It must be an absolute path; it is
+ * created with mode 0700 if missing (one level; the parent must exist). The string is copied.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL, empty or relative path),
+ * HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE (over 4096 bytes).
+ */
+HELPLINE_API helpline_status_t helpline_options_set_data_dir(helpline_options_t *o, const char *path);
+
+/**
+ * Sets the event callback and its user pointer (cb may be NULL to clear it).
+ * Returns HELPLINE_OK or HELPLINE_E_INVALID_ARGUMENT (o NULL).
+ */
+HELPLINE_API helpline_status_t helpline_options_set_event_callback(helpline_options_t *o, helpline_event_cb cb,
+                                                                   void *user);
+
+/**
+ * Chooses where events are delivered (see helpline_delivery_t). With HELPLINE_DELIVERY_DISPATCH
+ * events wait (up to `queue_capacity`, 1..65536, default 1024; oldest dropped and counted when
+ * full, followed by HELPLINE_EVENT_EVENTS_LOST) until the host calls helpline_dispatch().
+ * Returns HELPLINE_OK or HELPLINE_E_INVALID_ARGUMENT (o NULL, unknown mode, capacity range).
+ */
+HELPLINE_API helpline_status_t helpline_options_set_event_delivery(helpline_options_t *o, helpline_delivery_t mode,
+                                                                   uint32_t queue_capacity);
+
+/**
+ * Sets the log callback, its user pointer and the minimum level passed to it (default WARN;
+ * without a callback nothing is logged anywhere).
+ * Returns HELPLINE_OK or HELPLINE_E_INVALID_ARGUMENT (o NULL, level out of range).
+ */
+HELPLINE_API helpline_status_t helpline_options_set_log_callback(helpline_options_t *o, helpline_log_cb cb,
+                                                                 void *user, helpline_log_level_t min_level);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Lifecycle                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Opens an SDK instance: creates data_dir (0700) if needed, takes an exclusive lock on it, opens
+ * or creates the SQLite store (WAL, schema versioned by PRAGMA user_version, forward-only
+ * migrations) and starts one worker thread. A store that is not a SQLite database is moved aside
+ * as "helpline.db.corrupt-<unix time>", reported by HELPLINE_EVENT_STORE_RECOVERED and a log
+ * line, and a fresh store is created. `o` is consumed (freed) in every case, even on error.
+ * Blocks the calling thread for the store open only (typically well under a millisecond).
+ *
+ * Returns HELPLINE_OK and sets *out, or:
+ *  HELPLINE_E_INVALID_ARGUMENT (o or out NULL; data_dir not set),
+ *  HELPLINE_E_IO (data_dir is a file, cannot be created, or is not writable),
+ *  HELPLINE_E_LOCKED (another open instance, in this or another process, uses data_dir),
+ *  HELPLINE_E_INCOMPATIBLE_STORE (the store is from a newer SDK; it is left untouched),
+ *  HELPLINE_E_STORE (SQLite failed otherwise), HELPLINE_E_NO_MEMORY, HELPLINE_E_INTERNAL.
+ */
+HELPLINE_API helpline_status_t helpline_open(helpline_options_t *o, helpline_t **out);
+
+/**
+ * Waits until every item accepted before this call is committed to the store and delivered,
+ * or until timeout_ms passes. Must not be called from an event callback.
+ * Returns HELPLINE_OK, HELPLINE_E_TIMEOUT, HELPLINE_E_INVALID_ARGUMENT (h NULL),
+ * HELPLINE_E_CLOSED, HELPLINE_E_INVALID_STATE (called from the worker thread).
+ */
+HELPLINE_API helpline_status_t helpline_flush(helpline_t *h, uint32_t timeout_ms);
+
+/**
+ * Flushes for up to timeout_ms, stops the worker, closes the store and releases data_dir's lock.
+ * Undelivered data stays on disk for the next open. Safe while other threads are inside calls on
+ * the same handle (they finish or return HELPLINE_E_CLOSED); after it returns, every call on `h`
+ * returns HELPLINE_E_CLOSED. The wait is bounded by timeout_ms plus the time to finish the
+ * current store transaction.
+ * Returns HELPLINE_OK, HELPLINE_E_TIMEOUT (closed anyway, with data left queued on disk),
+ * HELPLINE_E_INVALID_ARGUMENT (h NULL), HELPLINE_E_CLOSED (already closed; harmless),
+ * HELPLINE_E_INVALID_STATE (called from an event callback of this instance; nothing done).
+ */
+HELPLINE_API helpline_status_t helpline_close(helpline_t *h, uint32_t timeout_ms);
+
+/**
+ * Delivers up to max_events pending events (max_events <= 0 means all) to the event callback
+ * on the calling thread, for HELPLINE_DELIVERY_DISPATCH instances (game loops, UI threads).
+ * Returns the number of events delivered (0 when none, or for worker-delivery instances), or a
+ * negative helpline_status_t: HELPLINE_E_INVALID_ARGUMENT (h NULL), HELPLINE_E_CLOSED.
+ * Never blocks on disk or network.
+ */
+HELPLINE_API int helpline_dispatch(helpline_t *h, int max_events);
+
+/**
+ * Returns a JSON snapshot of the instance's counters in *out_json (free with helpline_free):
+ * {"sdk_version", "data_dir", "schema_version", "outbox_depth", "in_flight", "delivered",
+ *  "retries", "dropped", "dead_lettered", "events_pending", "events_delivered", "events_lost",
+ *  "last_error", "last_success_at"}. Fields may be added in later versions.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (h or out_json NULL), HELPLINE_E_CLOSED,
+ * HELPLINE_E_NO_MEMORY.
+ */
+HELPLINE_API helpline_status_t helpline_stats_json(helpline_t *h, char **out_json);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* HELPLINE_H */

@@ -1,0 +1,174 @@
+// helpline.hpp — header-only C++17 RAII wrapper over the C interface (helpline.h).
+//
+// It has no ABI of its own: everything here is inline and calls only helpline_* functions, so
+// a C++ host can use it with any libhelpline of the same major version. Failed calls throw
+// helpline::Error carrying the status and the library's message.
+#ifndef HELPLINE_HPP
+#define HELPLINE_HPP
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "helpline/helpline.h"
+
+namespace helpline {
+
+/// A failed helpline_* call: status() is the helpline_status_t, what() the library's message.
+class Error : public std::runtime_error {
+ public:
+  Error(helpline_status_t status, const std::string &message)
+      : std::runtime_error(std::string(helpline_status_str(status)) + ": " + message), status_(status) {}
+  helpline_status_t status() const noexcept { return status_; }
+
+ private:
+  helpline_status_t status_;
+};
+
+/// Throws Error for any status but HELPLINE_OK.
+inline void check(helpline_status_t status) {
+  if (status != HELPLINE_OK) throw Error(status, helpline_last_error(nullptr));
+}
+
+/// Takes ownership of a string returned by the library and frees it with helpline_free().
+inline std::string take_string(char *p) {
+  std::unique_ptr<char, void (*)(void *)> owner(p, helpline_free);
+  return p != nullptr ? std::string(p) : std::string();
+}
+
+using EventHandler = std::function<void(helpline_event_type_t type, const std::string &json)>;
+using LogHandler = std::function<void(helpline_log_level_t level, const std::string &message)>;
+
+namespace detail {
+// Handlers live on the heap and are owned by the Client, so they outlive every callback.
+struct Handlers {
+  EventHandler on_event;
+  LogHandler on_log;
+
+  static void event_trampoline(void *user, helpline_event_type_t type, const char *json) noexcept {
+    try {
+      static_cast<Handlers *>(user)->on_event(type, json);
+    } catch (...) {
+      // An exception must never unwind into the library's worker thread.
+    }
+  }
+  static void log_trampoline(void *user, helpline_log_level_t level, const char *message) noexcept {
+    try {
+      static_cast<Handlers *>(user)->on_log(level, message);
+    } catch (...) {
+    }
+  }
+};
+}  // namespace detail
+
+/// Builder for helpline_options_t. Consumed by Client's constructor.
+class Options {
+ public:
+  Options() : options_(helpline_options_new(), helpline_options_free), handlers_(new detail::Handlers()) {
+    if (!options_) throw std::bad_alloc();
+  }
+
+  Options &endpoint(const std::string &base_url) {
+    check(helpline_options_set_endpoint(options_.get(), base_url.c_str()));
+    return *this;
+  }
+  Options &app_key(const std::string &key) {
+    check(helpline_options_set_app_key(options_.get(), key.c_str()));
+    return *this;
+  }
+  Options &data_dir(const std::string &path) {
+    check(helpline_options_set_data_dir(options_.get(), path.c_str()));
+    return *this;
+  }
+  /// Events go to `handler` on the worker thread, or on the dispatch() caller (see delivery()).
+  Options &on_event(EventHandler handler) {
+    handlers_->on_event = std::move(handler);
+    check(helpline_options_set_event_callback(options_.get(),
+                                              handlers_->on_event ? detail::Handlers::event_trampoline : nullptr,
+                                              handlers_.get()));
+    return *this;
+  }
+  Options &delivery(helpline_delivery_t mode, uint32_t queue_capacity = 1024) {
+    check(helpline_options_set_event_delivery(options_.get(), mode, queue_capacity));
+    return *this;
+  }
+  Options &on_log(LogHandler handler, helpline_log_level_t min_level = HELPLINE_LOG_WARN) {
+    handlers_->on_log = std::move(handler);
+    check(helpline_options_set_log_callback(options_.get(),
+                                            handlers_->on_log ? detail::Handlers::log_trampoline : nullptr,
+                                            handlers_.get(), min_level));
+    return *this;
+  }
+
+ private:
+  friend class Client;
+  std::unique_ptr<helpline_options_t, void (*)(helpline_options_t *)> options_;
+  std::unique_ptr<detail::Handlers> handlers_;
+};
+
+/// An open instance. Closing happens in the destructor (with close_timeout_ms) or by close().
+class Client {
+ public:
+  explicit Client(Options &&options) : handlers_(std::move(options.handlers_)) {
+    check(helpline_open(options.options_.release(), &handle_));
+  }
+  ~Client() {
+    if (handle_ != nullptr) helpline_close(handle_, close_timeout_ms_);
+  }
+  Client(Client &&other) noexcept
+      : handle_(std::exchange(other.handle_, nullptr)),
+        handlers_(std::move(other.handlers_)),
+        close_timeout_ms_(other.close_timeout_ms_) {}
+  Client &operator=(Client &&other) noexcept {
+    if (this != &other) {
+      if (handle_ != nullptr) helpline_close(handle_, close_timeout_ms_);
+      handle_ = std::exchange(other.handle_, nullptr);
+      handlers_ = std::move(other.handlers_);
+      close_timeout_ms_ = other.close_timeout_ms_;
+    }
+    return *this;
+  }
+  Client(const Client &) = delete;
+  Client &operator=(const Client &) = delete;
+
+  /// Waits until everything accepted so far is delivered; throws Error (e.g. HELPLINE_E_TIMEOUT).
+  void flush(uint32_t timeout_ms) { check(helpline_flush(handle_, timeout_ms)); }
+
+  /// Closes now. Returns false when the flush timed out (data stays on disk); throws otherwise.
+  bool close(uint32_t timeout_ms) {
+    helpline_status_t s = helpline_close(std::exchange(handle_, nullptr), timeout_ms);
+    if (s == HELPLINE_E_TIMEOUT) return false;
+    check(s);
+    return true;
+  }
+
+  /// Delivers pending events on this thread; returns how many.
+  int dispatch(int max_events = 0) {
+    int n = helpline_dispatch(handle_, max_events);
+    if (n < 0) check(n);
+    return n;
+  }
+
+  std::string stats_json() {
+    char *json = nullptr;
+    check(helpline_stats_json(handle_, &json));
+    return take_string(json);
+  }
+
+  /// Timeout the destructor gives close() (default 2000 ms).
+  void set_close_timeout(uint32_t ms) noexcept { close_timeout_ms_ = ms; }
+  helpline_t *get() const noexcept { return handle_; }
+
+ private:
+  helpline_t *handle_ = nullptr;
+  std::unique_ptr<detail::Handlers> handlers_;
+  uint32_t close_timeout_ms_ = 2000;
+};
+
+}  // namespace helpline
+
+#endif  // HELPLINE_HPP

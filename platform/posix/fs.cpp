@@ -1,0 +1,72 @@
+#include "posix/fs.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/error.hpp"
+
+namespace helpline::detail::platform {
+namespace {
+
+[[noreturn]] void throw_io(const std::string &what, const std::string &path, int err) {
+  throw Error(HELPLINE_E_IO, what + " '" + path + "': " + std::strerror(err));
+}
+
+}  // namespace
+
+void ensure_private_dir(const std::string &path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) throw Error(HELPLINE_E_IO, "data_dir '" + path + "' exists and is not a directory");
+  } else if (errno != ENOENT) {
+    throw_io("cannot access data_dir", path, errno);
+  } else if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw_io("cannot create data_dir", path, errno);
+  }
+  if (::access(path.c_str(), W_OK | X_OK) != 0) throw_io("data_dir is not writable", path, errno);
+}
+
+bool path_exists(const std::string &path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+void create_private_file(const std::string &path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw_io("cannot create", path, errno);
+  ::close(fd);
+}
+
+void rename_path(const std::string &from, const std::string &to, bool optional) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    if (optional && errno == ENOENT) return;
+    throw_io("cannot rename to '" + to + "'", from, errno);
+  }
+}
+
+FileLock::FileLock(const std::string &path) {
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
+    // A directory that passed access() can still refuse (read-only mount, root-owned 0500).
+    throw_io("data_dir is not writable: cannot create lock file", path, errno);
+  }
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (err == EWOULDBLOCK) {
+      throw Error(HELPLINE_E_LOCKED, "data_dir is in use by another open helpline instance (lock '" + path + "')");
+    }
+    throw_io("cannot lock", path, err);
+  }
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the flock
+}
+
+}  // namespace helpline::detail::platform

@@ -1,0 +1,34 @@
+// File-system calls the SDK needs, behind one interface so other platforms can port them.
+#pragma once
+
+#include <string>
+
+namespace helpline::detail::platform {
+
+// Makes sure `path` is a directory the process can write to, creating it (one level) with
+// mode 0700 when missing. Throws Error(HELPLINE_E_IO) with the reason otherwise.
+void ensure_private_dir(const std::string &path);
+
+bool path_exists(const std::string &path);
+
+// Creates an empty file with mode 0600 unless it exists (so SQLite's files inherit 0600).
+void create_private_file(const std::string &path);
+
+// rename(2); throws Error(HELPLINE_E_IO) on failure. A missing `from` is fine when optional.
+void rename_path(const std::string &from, const std::string &to, bool optional);
+
+// Holds an exclusive advisory lock (flock) on a file for the lifetime of the object. flock is
+// per open file description, so a second lock attempt from the same process also fails.
+class FileLock {
+ public:
+  // Throws Error(HELPLINE_E_LOCKED) when another holder exists, HELPLINE_E_IO on other errors.
+  explicit FileLock(const std::string &path);
+  ~FileLock();
+  FileLock(const FileLock &) = delete;
+  FileLock &operator=(const FileLock &) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace helpline::detail::platform

@@ -1,0 +1,77 @@
+// The C waist: every extern "C" function runs its body through guard(), which turns any
+// exception into a status plus a per-thread message. Nothing ever unwinds into the host.
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+#include <new>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "core/handle_registry.hpp"
+#include "core/utf8.hpp"
+
+namespace helpline::detail {
+
+template <class Body>
+helpline_status_t guard(const char *function, Body &&body) noexcept {
+  try {
+    return body();
+  } catch (const Error &e) {
+    set_last_error(e.what());
+    return e.status();
+  } catch (const std::bad_alloc &) {
+    set_last_error(std::string(function) + ": out of memory");
+    return HELPLINE_E_NO_MEMORY;
+  } catch (const std::exception &e) {
+    set_last_error(std::string(function) + ": internal error: " + e.what());
+    return HELPLINE_E_INTERNAL;
+  } catch (...) {
+    set_last_error(std::string(function) + ": internal error");
+    return HELPLINE_E_INTERNAL;
+  }
+}
+
+inline void require(const void *p, const char *function, const char *name) {
+  if (p == nullptr) throw Error(HELPLINE_E_INVALID_ARGUMENT, std::string(function) + ": " + name + " is NULL");
+}
+
+// Checks a string argument: not NULL, valid UTF-8, at most max_bytes, optionally non-empty.
+inline std::string_view require_text(const char *s, const char *function, const char *name, std::size_t max_bytes,
+                                     bool allow_empty = false) {
+  require(s, function, name);
+  std::string_view v(s, std::strlen(s));
+  if (!allow_empty && v.empty()) {
+    throw Error(HELPLINE_E_INVALID_ARGUMENT, std::string(function) + ": " + name + " is empty");
+  }
+  if (v.size() > max_bytes) {
+    throw Error(HELPLINE_E_TOO_LARGE, std::string(function) + ": " + name + " is " + std::to_string(v.size()) +
+                                          " bytes; the limit is " + std::to_string(max_bytes));
+  }
+  if (!is_valid_utf8(v)) {
+    throw Error(HELPLINE_E_INVALID_UTF8, std::string(function) + ": " + name + " is not valid UTF-8");
+  }
+  return v;
+}
+
+// The live client behind a handle, or Error(HELPLINE_E_CLOSED / _INVALID_ARGUMENT).
+inline std::shared_ptr<Client> require_client(const helpline_t *h, const char *function) {
+  require(h, function, "h");
+  auto client = HandleRegistry::find(h);
+  if (!client || client->closing()) {
+    throw Error(HELPLINE_E_CLOSED, std::string(function) + ": the instance is closed (or the handle is not valid)");
+  }
+  return client;
+}
+
+// Copies a string into memory the host frees with helpline_free().
+inline char *copy_out(const std::string &s) {
+  auto *p = static_cast<char *>(std::malloc(s.size() + 1));
+  if (p == nullptr) throw std::bad_alloc();
+  std::memcpy(p, s.data(), s.size());
+  p[s.size()] = '\0';
+  return p;
+}
+
+}  // namespace helpline::detail

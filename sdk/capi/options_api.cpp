@@ -1,0 +1,97 @@
+// extern "C" shims for helpline_options_*.
+#include "capi/guard.hpp"
+#include "core/options.hpp"
+
+using namespace helpline::detail;
+
+extern "C" {
+
+helpline_options_t *helpline_options_new(void) {
+  try {
+    return new helpline_options_s();
+  } catch (...) {
+    set_last_error("helpline_options_new: out of memory");
+    return nullptr;
+  }
+}
+
+void helpline_options_free(helpline_options_t *o) { delete o; }
+
+helpline_status_t helpline_options_set_endpoint(helpline_options_t *o, const char *base_url) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    std::string_view url = require_text(base_url, __func__, "base_url", 2048);
+    if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_endpoint: base_url must start with https:// "
+                                               "(or http:// for testing)");
+    }
+    while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+    o->options.endpoint.assign(url);
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_set_app_key(helpline_options_t *o, const char *app_key) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    o->options.app_key.assign(require_text(app_key, __func__, "app_key", 256));
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_set_data_dir(helpline_options_t *o, const char *path) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    std::string_view p = require_text(path, __func__, "path", 4096);
+    if (p.front() != '/') {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT,
+                  "helpline_options_set_data_dir: path must be absolute (got '" + std::string(p) + "')");
+    }
+    while (p.size() > 1 && p.back() == '/') p.remove_suffix(1);
+    o->options.data_dir.assign(p);
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_set_event_callback(helpline_options_t *o, helpline_event_cb cb, void *user) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    o->options.event_cb = cb;
+    o->options.event_user = user;
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_set_event_delivery(helpline_options_t *o, helpline_delivery_t mode,
+                                                      uint32_t queue_capacity) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    if (mode != HELPLINE_DELIVERY_WORKER && mode != HELPLINE_DELIVERY_DISPATCH) {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_event_delivery: unknown mode " +
+                                                   std::to_string(mode));
+    }
+    if (queue_capacity < 1 || queue_capacity > 65536) {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT,
+                  "helpline_options_set_event_delivery: queue_capacity must be 1..65536");
+    }
+    o->options.delivery = mode;
+    o->options.event_queue_capacity = queue_capacity;
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_set_log_callback(helpline_options_t *o, helpline_log_cb cb, void *user,
+                                                    helpline_log_level_t min_level) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    if (min_level < HELPLINE_LOG_DEBUG || min_level > HELPLINE_LOG_OFF) {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_log_callback: min_level out of range");
+    }
+    o->options.log_cb = cb;
+    o->options.log_user = user;
+    o->options.log_level = min_level;
+    return HELPLINE_OK;
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,31 @@
+// Settings gathered by helpline_options_* and handed to the client at open.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "helpline/helpline.h"
+
+namespace helpline::detail {
+
+struct Options {
+  std::string endpoint;
+  std::string app_key;
+  std::string data_dir;
+
+  helpline_event_cb event_cb = nullptr;
+  void *event_user = nullptr;
+  helpline_delivery_t delivery = HELPLINE_DELIVERY_WORKER;
+  uint32_t event_queue_capacity = 1024;
+
+  helpline_log_cb log_cb = nullptr;
+  void *log_user = nullptr;
+  helpline_log_level_t log_level = HELPLINE_LOG_WARN;
+};
+
+}  // namespace helpline::detail
+
+// The opaque options handle of the C interface.
+struct helpline_options_s {
+  helpline::detail::Options options;
+};

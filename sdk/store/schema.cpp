@@ -1,0 +1,67 @@
+#include "store/schema.hpp"
+
+#include <string>
+
+#include "store/sqlite.hpp"
+
+namespace helpline::detail {
+namespace {
+
+// migrations[i] takes the schema from version i to i + 1. Append only: never edit a shipped one.
+const char *const kMigrations[] = {
+    // 0 -> 1: key/value metadata, the outbox (the single source of truth for anything to send)
+    // and its dead-letter table.
+    R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  kind            TEXT    NOT NULL,
+  priority        INTEGER NOT NULL,
+  payload         BLOB    NOT NULL,
+  idempotency_key TEXT    NOT NULL UNIQUE,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at, priority);
+CREATE TABLE dead_letter (
+  id              INTEGER PRIMARY KEY,
+  kind            TEXT    NOT NULL,
+  payload         BLOB    NOT NULL,
+  idempotency_key TEXT    NOT NULL,
+  error           TEXT    NOT NULL,
+  failed_at       INTEGER NOT NULL
+);
+)sql",
+};
+
+constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
+static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
+
+}  // namespace
+
+int migrate(sqlite3 *db) {
+  int version = static_cast<int>(query_int64(db, "PRAGMA user_version"));
+  if (version > kSchemaVersion) {
+    throw Error(HELPLINE_E_INCOMPATIBLE_STORE,
+                "store schema version " + std::to_string(version) + " is newer than this SDK supports (" +
+                    std::to_string(kSchemaVersion) + "); upgrade the SDK. The store was left untouched.");
+  }
+  if (version == kSchemaVersion) return version;
+  exec(db, "BEGIN IMMEDIATE");
+  try {
+    for (int v = version; v < kSchemaVersion; ++v) exec(db, kMigrations[v]);
+    exec(db, ("PRAGMA application_id = " + std::to_string(kApplicationId)).c_str());
+    exec(db, ("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
+    exec(db, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  return kSchemaVersion;
+}
+
+}  // namespace helpline::detail
