@@ -54,6 +54,7 @@ enum {
   HELPLINE_E_NO_CONSENT = -15,          /**< The user has not consented to this kind of data. */
   HELPLINE_E_INVALID_STATE = -16,       /**< Not allowed now (e.g. close from inside a callback). */
   HELPLINE_E_INVALID_JSON = -17,        /**< A JSON argument does not parse or has wrong types. */
+  HELPLINE_E_BUSY = -18,                /**< The in-memory hand-off queue is full; retry shortly. */
   HELPLINE_E_INTERNAL = -99             /**< A bug in libhelpline; the message says where. */
 };
 
@@ -105,7 +106,25 @@ enum {
   /** Events were lost because the dispatch queue was full; JSON: {"lost": n}. */
   HELPLINE_EVENT_EVENTS_LOST = 2,
   /** The instance finished opening its store; JSON: {"data_dir": path, "schema_version": n}. */
-  HELPLINE_EVENT_OPENED = 3
+  HELPLINE_EVENT_OPENED = 3,
+  /**
+   * The server refused an item for good (4xx other than 408/429); it was moved to the dead-letter
+   * table. JSON: {"kind", "idempotency_key", "http_status", "error": {"code", "message"}}.
+   */
+  HELPLINE_EVENT_DEAD_LETTER = 4,
+  /**
+   * Queued items were dropped. JSON: {"dropped": n, "reason": "storage_limit" | "consent_revoked"}.
+   * Only diagnostics and other low-priority items are ever dropped; tickets and messages are not.
+   */
+  HELPLINE_EVENT_DROPPED = 5,
+  /** Committing accepted items to disk failed (e.g. disk full); they are kept in memory and
+   *  retried. JSON: {"status": "HELPLINE_E_DISK_FULL", "message": text, "pending": n}. */
+  HELPLINE_EVENT_STORE_ERROR = 6,
+  /** Something new from the server (GET /v1/sync). JSON: {"seq", "type", "created_at", "data"}
+   *  exactly as docs/protocol.md section 13 describes the item. */
+  HELPLINE_EVENT_SYNC_ITEM = 7,
+  /** Delivery state changed. JSON: {"online": bool, "error": text|null, "retry_in_ms": n}. */
+  HELPLINE_EVENT_CONNECTIVITY = 8
 };
 
 /**
@@ -200,6 +219,75 @@ HELPLINE_API helpline_status_t helpline_options_set_event_delivery(helpline_opti
 HELPLINE_API helpline_status_t helpline_options_set_log_callback(helpline_options_t *o, helpline_log_cb cb,
                                                                  void *user, helpline_log_level_t min_level);
 
+/**
+ * Caps the bytes of queued payloads kept on disk (default 64 MiB; minimum 64 KiB). When a new
+ * item would exceed it, the oldest diagnostics (then surveys) are dropped, counted in stats
+ * ("dropped") and reported by HELPLINE_EVENT_DROPPED. Tickets and messages are never dropped:
+ * a call that would need to drop one returns HELPLINE_E_DISK_FULL instead.
+ * Returns HELPLINE_OK or HELPLINE_E_INVALID_ARGUMENT (o NULL, limit below 64 KiB).
+ */
+HELPLINE_API helpline_status_t helpline_options_set_storage_limit(helpline_options_t *o, uint64_t max_bytes);
+
+/**
+ * TLS settings of the built-in libcurl transport. `ca_file` (PEM bundle; NULL = system store)
+ * and `pinned_public_key` (libcurl CURLOPT_PINNEDPUBLICKEY syntax, e.g. "sha256//base64";
+ * NULL = no pinning). Verification of the peer and host name is always on.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (o NULL), HELPLINE_E_INVALID_UTF8,
+ * HELPLINE_E_TOO_LARGE (a string over 4096 bytes).
+ */
+HELPLINE_API helpline_status_t helpline_options_set_tls(helpline_options_t *o, const char *ca_file,
+                                                       const char *pinned_public_key);
+
+/**
+ * How long one inbound poll (GET /v1/sync) may wait on the server for news: 1..30 seconds
+ * enables long-polling (default 25: one request, and one worker wake-up, per that many seconds
+ * while online and idle); 0 disables background polling (the SDK then polls once at open and
+ * whenever helpline_sync_now() is called: an idle SDK never wakes up).
+ * Returns HELPLINE_OK or HELPLINE_E_INVALID_ARGUMENT (o NULL, seconds over 30).
+ */
+HELPLINE_API helpline_status_t helpline_options_set_long_poll(helpline_options_t *o, uint32_t wait_seconds);
+
+/** An outgoing HTTP request handed to a host transport. Valid only during the call. */
+typedef struct helpline_http_request_s {
+  uint32_t size;                /**< sizeof(helpline_http_request_t) of the library's build. */
+  const char *method;           /**< "GET" or "POST". */
+  const char *url;              /**< Absolute URL. */
+  const char *const *headers;   /**< header_count lines "Name: value". */
+  size_t header_count;
+  const void *body;             /**< May be NULL when body_len is 0. */
+  size_t body_len;
+  uint32_t timeout_ms;          /**< Give up after this long. */
+} helpline_http_request_t;
+
+/** Filled by a host transport through the helpline_http_response_* setters. */
+typedef struct helpline_http_response_s helpline_http_response_t;
+
+/**
+ * A host-supplied HTTP stack (consoles, mobile platforms). Called on the SDK worker thread, one
+ * request at a time; it must perform the request synchronously, fill `response` and return
+ * HELPLINE_OK, or return HELPLINE_E_NETWORK when no HTTP response was received. While it runs
+ * the worker does nothing else, so with a host transport long-polling is off (see
+ * helpline_options_set_long_poll).
+ */
+typedef helpline_status_t (*helpline_transport_fn)(void *user, const helpline_http_request_t *request,
+                                                   helpline_http_response_t *response);
+
+/**
+ * Replaces the built-in libcurl transport with `fn` (NULL restores libcurl).
+ * Returns HELPLINE_OK or HELPLINE_E_INVALID_ARGUMENT (o NULL).
+ */
+HELPLINE_API helpline_status_t helpline_options_set_transport(helpline_options_t *o, helpline_transport_fn fn,
+                                                             void *user);
+
+/** Sets the HTTP status (100..599) of a host transport's response. */
+HELPLINE_API helpline_status_t helpline_http_response_set_status(helpline_http_response_t *r, int status);
+/** Appends body bytes (copied). */
+HELPLINE_API helpline_status_t helpline_http_response_append_body(helpline_http_response_t *r, const void *data,
+                                                                 size_t len);
+/** Records a response header (copied); the SDK reads Retry-After and ETag. */
+HELPLINE_API helpline_status_t helpline_http_response_set_header(helpline_http_response_t *r, const char *name,
+                                                                const char *value);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Lifecycle                                                                                   */
 /* ------------------------------------------------------------------------------------------ */
@@ -259,6 +347,70 @@ HELPLINE_API int helpline_dispatch(helpline_t *h, int max_events);
  * HELPLINE_E_NO_MEMORY.
  */
 HELPLINE_API helpline_status_t helpline_stats_json(helpline_t *h, char **out_json);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Delivery                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Tells the SDK whether the device has a network (from the host's connectivity API). With 0 no
+ * request is attempted (no wake-ups while offline); with 1 backoff is reset and queued items are
+ * sent at once. The SDK also detects failures by itself; this only makes it faster and quieter.
+ * Never blocks. Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (h NULL), HELPLINE_E_CLOSED.
+ */
+HELPLINE_API helpline_status_t helpline_set_network_available(helpline_t *h, int available);
+
+/**
+ * Asks for an inbound poll (GET /v1/sync) and a delivery attempt now, without waiting for them.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (h NULL), HELPLINE_E_CLOSED.
+ */
+HELPLINE_API helpline_status_t helpline_sync_now(helpline_t *h);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Surveys and diagnostics                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef int32_t helpline_survey_t;
+enum {
+  HELPLINE_SURVEY_CSAT = 1, /**< Customer satisfaction, score 1..5. */
+  HELPLINE_SURVEY_NPS = 2,  /**< Net promoter score, 0..10. */
+  HELPLINE_SURVEY_CES = 3   /**< Customer effort score, 1..7. */
+};
+
+/**
+ * Queues a survey answer (delivered exactly once, offline-safe). ticket_id and comment may be
+ * NULL; comment is at most 2000 bytes. Never blocks on disk or network: the answer is handed to
+ * the worker, which commits it to disk within the group-commit window (docs/OFFLINE.md).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (h NULL, unknown kind, score out of range,
+ * empty ticket_id), HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE, HELPLINE_E_CLOSED,
+ * HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL (storage limit reached or the disk is failing).
+ */
+HELPLINE_API helpline_status_t helpline_survey_submit(helpline_t *h, helpline_survey_t kind, int score,
+                                                     const char *ticket_id, const char *comment);
+
+typedef int32_t helpline_consent_t;
+enum {
+  HELPLINE_CONSENT_DIAGNOSTICS = 1 /**< Device diagnostics: events, breadcrumbs, metrics, snapshots. */
+};
+
+/**
+ * Grants or revokes a consent; persisted in the store. Revoking diagnostics consent deletes the
+ * diagnostics still queued (counted as dropped, reason "consent_revoked"). Diagnostics recorded
+ * without consent are discarded, never sent later. Never blocks on disk (applied by the worker).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (h NULL, unknown consent), HELPLINE_E_CLOSED.
+ */
+HELPLINE_API helpline_status_t helpline_set_consent(helpline_t *h, helpline_consent_t what, int granted);
+
+/**
+ * Queues one diagnostics event named `kind` (1..200 bytes, e.g. "wifi_disconnect"; sent as a
+ * protocol item of kind "event" with this name) with optional
+ * attributes (a JSON object, at most 64 KiB; NULL for none). Requires diagnostics consent.
+ * Returns HELPLINE_OK, HELPLINE_E_NO_CONSENT (dropped, not queued), HELPLINE_E_INVALID_ARGUMENT,
+ * HELPLINE_E_INVALID_UTF8, HELPLINE_E_INVALID_JSON, HELPLINE_E_TOO_LARGE, HELPLINE_E_CLOSED,
+ * HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL.
+ */
+HELPLINE_API helpline_status_t helpline_diagnostics_send(helpline_t *h, const char *kind,
+                                                        const char *attributes_json);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -95,3 +95,47 @@ helpline_status_t helpline_options_set_log_callback(helpline_options_t *o, helpl
 }
 
 }  // extern "C"
+
+extern "C" {
+
+helpline_status_t helpline_options_set_storage_limit(helpline_options_t *o, uint64_t max_bytes) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    if (max_bytes < (64u << 10)) {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_storage_limit: at least 65536 bytes");
+    }
+    o->options.storage_limit = max_bytes;
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_set_tls(helpline_options_t *o, const char *ca_file, const char *pinned_public_key) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    o->options.ca_file = ca_file ? std::string(require_text(ca_file, __func__, "ca_file", 4096)) : std::string();
+    o->options.pinned_public_key =
+        pinned_public_key ? std::string(require_text(pinned_public_key, __func__, "pinned_public_key", 4096))
+                          : std::string();
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_set_long_poll(helpline_options_t *o, uint32_t wait_seconds) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    if (wait_seconds > 30) throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_long_poll: 0..30 seconds");
+    o->options.long_poll_s = wait_seconds;
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_set_transport(helpline_options_t *o, helpline_transport_fn fn, void *user) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    o->options.transport_fn = fn;
+    o->options.transport_user = user;
+    return HELPLINE_OK;
+  });
+}
+
+}  // extern "C"

@@ -2,9 +2,32 @@
 
 #include <future>
 
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+#include "http_curl/curl_transport.hpp"
 #include "json/json_writer.hpp"
+#include "posix/random.hpp"
+#include "sync/host_transport.hpp"
 
 namespace helpline::detail {
+namespace {
+
+constexpr const char *kDeviceIdKey = "device_id";
+constexpr const char *kConsentKey = "consent_diagnostics";
+constexpr int64_t kCommitRetryMs = 1000;
+
+// The worker sleeps inside the transport's poll, so network activity and new tasks both wake it.
+class TransportWaiter : public WorkerWaiter {
+ public:
+  explicit TransportWaiter(Transport &t) : t_(t) {}
+  void wait(int timeout_ms) override { t_.wait(timeout_ms); }
+  void wakeup() override { t_.wakeup(); }
+
+ private:
+  Transport &t_;
+};
+
+}  // namespace
 
 Client::Client(Options options)
     : options_(std::move(options)),
@@ -12,9 +35,10 @@ Client::Client(Options options)
       events_(options_.event_queue_capacity) {}
 
 Client::~Client() {
-  // Normally close() already ran; this covers a failed open. Stopping the worker first keeps
-  // it from touching members that are about to go.
+  // Normally close() already ran; this covers a failed open. The worker goes first so that it
+  // never runs into members that are being destroyed.
   worker_.stop();
+  if (transport_) transport_->abort_all();
 }
 
 std::shared_ptr<Client> Client::open(Options options) {
@@ -28,6 +52,42 @@ std::shared_ptr<Client> Client::open(Options options) {
   StoreRecovery recovery;
   c->store_ = Store::open(dir, recovery);
   c->schema_version_ = c->store_->schema_version();
+  sqlite3 *db = c->store_->db();
+
+  c->meta_ = std::make_unique<Meta>(db);
+  std::string device_id = c->meta_->get(kDeviceIdKey).value_or("");
+  if (device_id.empty()) {
+    device_id = new_uuid_v7();
+    c->meta_->set(kDeviceIdKey, device_id);
+  }
+  c->diagnostics_consent_.store(c->meta_->get(kConsentKey).value_or("0") == "1");
+  c->outbox_ = std::make_unique<Outbox>(db);
+  c->commit_ = std::make_unique<GroupCommit>(db, *c->outbox_, c->stats_, c->options_.storage_limit);
+  c->commit_->refresh_totals();
+
+  uint32_t long_poll = c->options_.long_poll_s;
+  if (c->options_.transport_fn != nullptr) {
+    c->transport_ = std::make_unique<HostTransport>(c->options_.transport_fn, c->options_.transport_user);
+    long_poll = 0;  // a synchronous host transport would hold the worker for the whole wait
+  } else {
+    c->transport_ = std::make_unique<CurlTransport>(TlsOptions{c->options_.ca_file, c->options_.pinned_public_key});
+  }
+  c->requests_ = std::make_unique<RequestBuilder>(c->options_.endpoint, c->options_.app_key, device_id);
+  Client *self = c.get();
+  SyncHooks hooks{[self](helpline_event_type_t t, std::string j) { self->emit(t, std::move(j)); },
+                  [self](int64_t at) { self->wake_at(at); }, [self] { self->outbox_changed(); }};
+  uint64_t seed = platform::random_u64();
+  c->sender_ = std::make_unique<Sender>(db, *c->outbox_, *c->transport_, *c->requests_, c->stats_, c->logger_,
+                                        hooks, seed);
+  c->poller_ = std::make_unique<Poller>(db, *c->meta_, *c->transport_, *c->requests_, c->stats_, c->logger_,
+                                        hooks, long_poll, seed ^ 0x5bd1e995u);
+
+  c->waiter_ = std::make_unique<TransportWaiter>(*c->transport_);
+  c->worker_.set_waiter(c->waiter_.get());
+  c->worker_.set_error_handler([self](const std::string &what) {
+    self->stats_.set_error(what);
+    self->logger_.error("worker: " + what);
+  });
   c->worker_.start("helpline-work");
 
   if (recovery.happened) {
@@ -36,10 +96,24 @@ std::shared_ptr<Client> Client::open(Options options) {
     c->emit(HELPLINE_EVENT_STORE_RECOVERED,
             JsonObjectWriter().field("moved_to", recovery.moved_to).field("reason", recovery.reason).finish());
   }
-  c->logger_.info("opened " + dir + " (schema " + std::to_string(c->store_->schema_version()) + ")");
+  c->logger_.info("opened " + dir + " (schema " + std::to_string(c->schema_version_) + ", " +
+                  std::to_string(c->stats_.queued.load()) + " queued)");
   c->emit(HELPLINE_EVENT_OPENED,
-          JsonObjectWriter().field("data_dir", dir).field("schema_version", c->store_->schema_version()).finish());
+          JsonObjectWriter().field("data_dir", dir).field("schema_version", c->schema_version_).finish());
+  c->post_or_throw(
+      [self] {
+        self->sender_->kick();
+        self->poller_->poll_now();
+      },
+      "helpline_open");
   return c;
+}
+
+void Client::post_or_throw(Worker::Task task, const char *what) {
+  if (!worker_.post(std::move(task))) {
+    throw Error(closing() ? HELPLINE_E_CLOSED : HELPLINE_E_BUSY,
+                std::string(what) + (closing() ? ": the instance is closing" : ": the worker queue is full"));
+  }
 }
 
 void Client::emit(helpline_event_type_t type, std::string json) {
@@ -58,19 +132,128 @@ void Client::emit(helpline_event_type_t type, std::string json) {
   if (!queued) logger_.warn("event " + std::to_string(type) + " not delivered: instance is closing");
 }
 
+void Client::enqueue(NewItem item) {
+  if (closing()) throw Error(HELPLINE_E_CLOSED, "the instance is closed");
+  if (commit_->accept(std::move(item))) post_or_throw([this] { commit_now(); }, "enqueue");
+}
+
+void Client::commit_now() {
+  CommitResult r = commit_->commit();
+  if (!r.ok) {
+    stats_.set_error(r.error);
+    logger_.error("commit failed, keeping " + std::to_string(commit_->pending()) + " item(s) in memory: " + r.error);
+    emit(HELPLINE_EVENT_STORE_ERROR, JsonObjectWriter()
+                                         .field("status", helpline_status_str(r.status))
+                                         .field("message", r.error)
+                                         .field("pending", static_cast<uint64_t>(commit_->pending()))
+                                         .finish());
+    if (!commit_retry_pending_) {
+      commit_retry_pending_ = true;
+      worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(kCommitRetryMs), [this] {
+        commit_retry_pending_ = false;
+        commit_now();
+      });
+    }
+    return;
+  }
+  if (r.evicted > 0) {
+    logger_.warn("storage limit: dropped " + std::to_string(r.evicted) + " low-priority item(s)");
+    emit(HELPLINE_EVENT_DROPPED,
+         JsonObjectWriter().field("dropped", r.evicted).field("reason", "storage_limit").finish());
+  }
+  if (r.committed > 0) sender_->kick();
+}
+
+void Client::wake_at(int64_t wall_ms) {
+  const int64_t now = now_ms();
+  if (next_wake_ms_ > now && wall_ms >= next_wake_ms_) return;  // an earlier timer covers it
+  next_wake_ms_ = wall_ms;
+  worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(std::max<int64_t>(0, wall_ms - now)),
+                  [this] { on_timer(); });
+}
+
+void Client::on_timer() {
+  if (next_wake_ms_ <= now_ms()) next_wake_ms_ = INT64_MAX;
+  sender_->kick();
+  poller_->on_timer();
+}
+
+void Client::outbox_changed() {
+  commit_->refresh_totals();
+  int64_t min_id = outbox_->min_id();
+  flush_waiters_.update(min_id);
+  if (min_id < 0) {
+    // Drained: truncate the WAL so the file does not keep the high-water mark.
+    sqlite3_wal_checkpoint_v2(store_->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  }
+}
+
+void Client::set_network_available(bool available) {
+  post_or_throw(
+      [this, available] {
+        sender_->set_online(available);
+        poller_->set_online(available);
+      },
+      "helpline_set_network_available");
+}
+
+void Client::sync_now() {
+  post_or_throw(
+      [this] {
+        sender_->kick();
+        poller_->poll_now();
+      },
+      "helpline_sync_now");
+}
+
+void Client::set_diagnostics_consent(bool granted) {
+  diagnostics_consent_.store(granted);
+  post_or_throw(
+      [this, granted] {
+        commit_now();  // what was accepted before the change is on disk first
+        Transaction tx(store_->db());
+        meta_->set(kConsentKey, granted ? "1" : "0");
+        int64_t dropped = granted ? 0 : outbox_->remove_kind("diagnostic");
+        tx.commit();
+        if (dropped > 0) {
+          stats_.dropped.fetch_add(dropped);
+          emit(HELPLINE_EVENT_DROPPED,
+               JsonObjectWriter().field("dropped", dropped).field("reason", "consent_revoked").finish());
+          outbox_changed();
+        }
+      },
+      "helpline_set_consent");
+}
+
 helpline_status_t Client::flush(uint32_t timeout_ms) {
   if (closing()) throw Error(HELPLINE_E_CLOSED, "helpline_flush: the instance is closed");
   if (is_worker_thread()) {
     throw Error(HELPLINE_E_INVALID_STATE, "helpline_flush: must not be called from an event callback");
   }
-  // A barrier: once the worker runs it, everything queued before this call has been handled.
+  // Runs after every task posted before it: commit what was accepted, then wait until every
+  // row up to the newest one has left the outbox (delivered or dead-lettered).
   auto barrier = std::make_shared<std::promise<void>>();
   auto done = barrier->get_future();
-  if (!worker_.post([barrier] { barrier->set_value(); })) {
-    throw Error(HELPLINE_E_CLOSED, "helpline_flush: the instance is closing");
-  }
+  post_or_throw(
+      [this, barrier] {
+        commit_now();
+        int64_t target = -1;
+        {
+          Statement max_id(store_->db(), "SELECT max(id) FROM outbox");
+          if (max_id.step() && sqlite3_column_type(max_id.get(), 0) != SQLITE_NULL) target = max_id.column_int64(0);
+        }
+        if (target < 0 && commit_->pending() == 0) {
+          barrier->set_value();
+          return;
+        }
+        flush_waiters_.add(target < 0 ? INT64_MAX : target, barrier);
+        if (commit_->pending() == 0) flush_waiters_.update(outbox_->min_id());
+        sender_->kick();
+      },
+      "helpline_flush");
   if (done.wait_for(std::chrono::milliseconds(timeout_ms)) != std::future_status::ready) {
-    throw Error(HELPLINE_E_TIMEOUT, "helpline_flush: not done within " + std::to_string(timeout_ms) + " ms");
+    throw Error(HELPLINE_E_TIMEOUT, "helpline_flush: not delivered within " + std::to_string(timeout_ms) +
+                                        " ms (" + std::to_string(stats_.queued.load()) + " still queued)");
   }
   return HELPLINE_OK;
 }
@@ -82,15 +265,30 @@ helpline_status_t Client::close(uint32_t timeout_ms) {
   std::lock_guard<std::mutex> lock(close_mu_);
   if (closed_) throw Error(HELPLINE_E_CLOSED, "helpline_close: already closed");
   helpline_status_t result = HELPLINE_OK;
-  try {
-    flush(timeout_ms);
-  } catch (const Error &e) {
-    if (e.status() != HELPLINE_E_TIMEOUT) throw;
-    result = HELPLINE_E_TIMEOUT;
-    logger_.warn("close: flush timed out; undelivered data stays on disk");
+  if (timeout_ms > 0) {
+    try {
+      flush(timeout_ms);
+    } catch (const Error &e) {
+      if (e.status() != HELPLINE_E_TIMEOUT) throw;
+      result = HELPLINE_E_TIMEOUT;
+      logger_.info("close: not everything was delivered in time; it stays queued on disk");
+    }
   }
   closing_.store(true, std::memory_order_release);
   worker_.stop();
+  transport_->abort_all();
+  // The worker is gone: commit on this thread whatever was accepted and not yet written.
+  CommitResult last = commit_->commit();
+  if (!last.ok) {
+    logger_.error("close: " + std::to_string(commit_->pending()) + " accepted item(s) could not be written: " +
+                  last.error);
+    result = last.status;
+  }
+  poller_.reset();
+  sender_.reset();
+  commit_.reset();
+  outbox_.reset();
+  meta_.reset();
   store_.reset();
   lock_.reset();
   closed_ = true;
@@ -112,20 +310,35 @@ int Client::dispatch(int max_events) {
 
 std::string Client::stats_json() const {
   JsonObjectWriter w;
+  std::string last_error = stats_.error();
+  int64_t last_success = stats_.last_success_at.load();
   w.field("sdk_version", HELPLINE_VERSION_STRING)
       .field("data_dir", options_.data_dir)
       .field("schema_version", schema_version_)
-      .field("outbox_depth", uint64_t{0})
-      .field("in_flight", uint64_t{0})
-      .field("delivered", uint64_t{0})
-      .field("retries", uint64_t{0})
-      .field("dropped", uint64_t{0})
-      .field("dead_lettered", uint64_t{0})
+      .field("outbox_depth", stats_.queued.load() + stats_.pending_commit.load())
+      .field("queued_bytes", stats_.queued_bytes.load())
+      .field("pending_commit", stats_.pending_commit.load())
+      .field("committed", stats_.committed.load())
+      .field("in_flight", stats_.in_flight.load())
+      .field("delivered", stats_.delivered.load())
+      .field("retries", stats_.retries.load())
+      .field("dropped", stats_.dropped.load())
+      .field("dead_lettered", stats_.dead_lettered.load())
+      .field("polls", stats_.polls.load())
+      .field("online", stats_.online.load())
       .field("events_pending", static_cast<uint64_t>(events_.pending()))
       .field("events_delivered", events_delivered_.load(std::memory_order_relaxed))
-      .field("events_lost", events_.lost())
-      .null_field("last_error")
-      .null_field("last_success_at");
+      .field("events_lost", events_.lost());
+  if (last_error.empty()) {
+    w.null_field("last_error");
+  } else {
+    w.field("last_error", last_error);
+  }
+  if (last_success == 0) {
+    w.null_field("last_success_at");
+  } else {
+    w.field("last_success_at", last_success);
+  }
   return w.finish();
 }
 

@@ -21,6 +21,13 @@ struct Options {
   helpline_log_cb log_cb = nullptr;
   void *log_user = nullptr;
   helpline_log_level_t log_level = HELPLINE_LOG_WARN;
+
+  uint64_t storage_limit = 64ull << 20;
+  std::string ca_file;
+  std::string pinned_public_key;
+  uint32_t long_poll_s = 25;
+  helpline_transport_fn transport_fn = nullptr;
+  void *transport_user = nullptr;
 };
 
 }  // namespace helpline::detail

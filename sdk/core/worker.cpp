@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+
 namespace helpline::detail {
 
 Worker::Worker(std::size_t max_queued_tasks) : max_queued_(max_queued_tasks) {}
@@ -23,8 +25,8 @@ bool Worker::post(Task task) {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_ || tasks_.size() >= max_queued_) return false;
     tasks_.push_back(std::move(task));
+    notify();  // under the lock: once stop() has run, the waiter may be gone
   }
-  cv_.notify_one();
   return true;
 }
 
@@ -33,8 +35,8 @@ bool Worker::post_at(Clock::time_point when, Task task) {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_ || timers_.size() >= max_queued_) return false;
     timers_.emplace(when, std::move(task));
+    notify();
   }
-  cv_.notify_one();
   return true;
 }
 
@@ -42,9 +44,50 @@ void Worker::stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
+    notify();
   }
-  cv_.notify_one();
   if (thread_.joinable()) thread_.join();
+}
+
+void Worker::notify() {
+  if (waiter_ != nullptr) {
+    waiter_->wakeup();
+  } else {
+    cv_.notify_one();
+  }
+}
+
+void Worker::sleep(std::unique_lock<std::mutex> &lock, const Clock::time_point *deadline) {
+  if (waiter_ == nullptr) {
+    if (deadline == nullptr) {
+      cv_.wait(lock);
+    } else {
+      cv_.wait_until(lock, *deadline);
+    }
+    return;
+  }
+  int timeout_ms = -1;
+  if (deadline != nullptr) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+    timeout_ms = static_cast<int>(std::max<long long>(0, std::min<long long>(left, 24LL * 3600 * 1000)));
+  }
+  // A wakeup() between unlock and wait() is not lost: the waiter remembers it (curl's wakeup
+  // pipe), so the wait returns at once.
+  lock.unlock();
+  run_guarded([this, timeout_ms] { waiter_->wait(timeout_ms); });
+  lock.lock();
+}
+
+void Worker::run_guarded(const Task &task) noexcept {
+  // A failing task (a store error while applying results, say) must not take the host's
+  // process down: report it and keep going; the affected work is retried from disk.
+  try {
+    task();
+  } catch (const std::exception &e) {
+    if (on_error_) on_error_(e.what());
+  } catch (...) {
+    if (on_error_) on_error_("unknown exception in worker task");
+  }
 }
 
 bool Worker::is_current_thread() const noexcept { return std::this_thread::get_id() == thread_id_; }
@@ -61,14 +104,14 @@ void Worker::run() {
       Task task = std::move(tasks_.front());
       tasks_.pop_front();
       lock.unlock();
-      task();
+      run_guarded(task);
       task = nullptr;  // release captures outside the lock
       lock.lock();
       continue;
     }
     if (stopping_) break;
     if (timers_.empty()) {
-      cv_.wait(lock);
+      sleep(lock, nullptr);
       continue;
     }
     auto due = timers_.begin()->first;
@@ -76,12 +119,12 @@ void Worker::run() {
       Task task = std::move(timers_.begin()->second);
       timers_.erase(timers_.begin());
       lock.unlock();
-      task();
+      run_guarded(task);
       task = nullptr;
       lock.lock();
       continue;
     }
-    cv_.wait_until(lock, due);
+    sleep(lock, &due);
   }
   timers_.clear();
 }

@@ -14,6 +14,17 @@
 
 namespace helpline::detail {
 
+// How the worker sleeps. The default uses a condition variable; the sync engine plugs in the
+// network transport so one poll() waits for sockets and for new tasks alike.
+class WorkerWaiter {
+ public:
+  virtual ~WorkerWaiter() = default;
+  // Called with no lock held; returns on wakeup(), network activity or after timeout_ms
+  // (negative: no timeout).
+  virtual void wait(int timeout_ms) = 0;
+  virtual void wakeup() = 0;  // thread-safe
+};
+
 class Worker {
  public:
   using Task = std::function<void()>;
@@ -24,6 +35,10 @@ class Worker {
   Worker(const Worker &) = delete;
   Worker &operator=(const Worker &) = delete;
 
+  // Before start(): sleep through `waiter` instead of the condition variable (not owned).
+  void set_waiter(WorkerWaiter *waiter) noexcept { waiter_ = waiter; }
+  // Before start(): receives what a throwing task threw (the worker itself carries on).
+  void set_error_handler(std::function<void(const std::string &)> handler) { on_error_ = std::move(handler); }
   void start(const std::string &thread_name);
 
   // Queues a task; false when stopping or when the (bounded) queue is full.
@@ -40,6 +55,9 @@ class Worker {
 
  private:
   void run();
+  void sleep(std::unique_lock<std::mutex> &lock, const Clock::time_point *deadline);
+  void notify();
+  void run_guarded(const Task &task) noexcept;
 
   const std::size_t max_queued_;
   mutable std::mutex mu_;
@@ -47,6 +65,8 @@ class Worker {
   std::deque<Task> tasks_;
   std::multimap<Clock::time_point, Task> timers_;
   bool stopping_ = false;
+  WorkerWaiter *waiter_ = nullptr;
+  std::function<void(const std::string &)> on_error_;
   std::thread thread_;
   std::thread::id thread_id_;
 };

@@ -9,8 +9,9 @@ namespace {
 
 // migrations[i] takes the schema from version i to i + 1. Append only: never edit a shipped one.
 const char *const kMigrations[] = {
-    // 0 -> 1: key/value metadata, the outbox (the single source of truth for anything to send)
-    // and its dead-letter table.
+    // 0 -> 1: key/value metadata; the outbox (the single source of truth for anything to send)
+    // with running totals per priority (kept in the same transactions, so they are exact and
+    // read in O(1) at open); the dead-letter table for items the server refused for good.
     R"sql(
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -18,6 +19,7 @@ CREATE TABLE meta (
 ) WITHOUT ROWID;
 CREATE TABLE outbox (
   id              INTEGER PRIMARY KEY,
+  channel         INTEGER NOT NULL,
   kind            TEXT    NOT NULL,
   priority        INTEGER NOT NULL,
   payload         BLOB    NOT NULL,
@@ -26,12 +28,19 @@ CREATE TABLE outbox (
   next_attempt_at INTEGER NOT NULL DEFAULT 0,
   created_at      INTEGER NOT NULL
 );
-CREATE INDEX outbox_due ON outbox (next_attempt_at, priority);
+CREATE INDEX outbox_due ON outbox (channel, next_attempt_at, id);
+CREATE INDEX outbox_evict ON outbox (priority, id);
+CREATE TABLE outbox_totals (
+  priority INTEGER PRIMARY KEY,
+  rows     INTEGER NOT NULL,
+  bytes    INTEGER NOT NULL
+);
 CREATE TABLE dead_letter (
   id              INTEGER PRIMARY KEY,
   kind            TEXT    NOT NULL,
   payload         BLOB    NOT NULL,
   idempotency_key TEXT    NOT NULL,
+  http_status     INTEGER NOT NULL,
   error           TEXT    NOT NULL,
   failed_at       INTEGER NOT NULL
 );

@@ -23,10 +23,32 @@ bool Statement::step() {
   throw_sqlite(db_, rc, "step");
 }
 
+void Statement::run() {
+  try {
+    while (step()) {
+    }
+  } catch (...) {
+    reset();
+    throw;
+  }
+  reset();
+}
+
 std::string Statement::column_text(int i) const {
   const auto *text = sqlite3_column_text(stmt_, i);
   if (text == nullptr) return {};
   return std::string(reinterpret_cast<const char *>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
+}
+
+Transaction::Transaction(sqlite3 *db) : db_(db) { exec(db, "BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+  exec(db_, "COMMIT");
+  done_ = true;
 }
 
 void exec(sqlite3 *db, const char *sql) {

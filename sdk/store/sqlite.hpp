@@ -28,13 +28,44 @@ class Statement {
 
   // Returns true while a row is available, false when done; throws on error.
   bool step();
+  // Runs a statement that returns no rows, then resets it for reuse.
+  void run();
+  void reset() noexcept {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  Statement &bind(int i, int64_t v) {
+    check(sqlite3_bind_int64(stmt_, i, v));
+    return *this;
+  }
+  Statement &bind(int i, const std::string &v) {
+    check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
   int64_t column_int64(int i) const { return sqlite3_column_int64(stmt_, i); }
   std::string column_text(int i) const;
   sqlite3_stmt *get() const noexcept { return stmt_; }
 
  private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) throw_sqlite(db_, rc, "bind");
+  }
   sqlite3 *db_;
   sqlite3_stmt *stmt_ = nullptr;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed without commit().
+class Transaction {
+ public:
+  explicit Transaction(sqlite3 *db);
+  ~Transaction();
+  Transaction(const Transaction &) = delete;
+  Transaction &operator=(const Transaction &) = delete;
+  void commit();
+
+ private:
+  sqlite3 *db_;
+  bool done_ = false;
 };
 
 // Runs SQL without results; throws on error.

@@ -1,0 +1,51 @@
+// extern "C" setters a host transport uses to fill in a response.
+#include <cctype>
+
+#include "capi/guard.hpp"
+#include "sync/host_transport.hpp"
+
+using namespace helpline::detail;
+
+extern "C" {
+
+helpline_status_t helpline_http_response_set_status(helpline_http_response_t *r, int status) {
+  return guard(__func__, [&] {
+    require(r, __func__, "r");
+    if (status < 100 || status > 599) {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_http_response_set_status: status must be 100..599");
+    }
+    r->response.status = status;
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_http_response_append_body(helpline_http_response_t *r, const void *data, size_t len) {
+  return guard(__func__, [&] {
+    require(r, __func__, "r");
+    if (len > 0) require(data, __func__, "data");
+    if (r->response.body.size() + len > (64u << 20)) {
+      throw Error(HELPLINE_E_TOO_LARGE, "helpline_http_response_append_body: responses are capped at 64 MiB");
+    }
+    r->response.body.append(static_cast<const char *>(data), len);
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_http_response_set_header(helpline_http_response_t *r, const char *name, const char *value) {
+  return guard(__func__, [&] {
+    require(r, __func__, "r");
+    std::string n(require_text(name, __func__, "name", 256));
+    std::string v(require_text(value, __func__, "value", 8192, true));
+    for (auto &c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (n == "retry-after") {
+      char *end = nullptr;
+      long s = std::strtol(v.c_str(), &end, 10);
+      if (end != v.c_str() && s >= 0) r->response.retry_after_s = s;
+    } else if (n == "etag") {
+      r->response.etag = v;
+    }
+    return HELPLINE_OK;
+  });
+}
+
+}  // extern "C"

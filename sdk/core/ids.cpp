@@ -1,0 +1,30 @@
+#include "core/ids.hpp"
+
+#include <chrono>
+#include <cstdint>
+
+#include "posix/random.hpp"
+
+namespace helpline::detail {
+
+std::string new_uuid_v7() {
+  unsigned char b[16];
+  platform::random_bytes(b, sizeof b);
+  auto ms = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (40 - 8 * i));
+  b[6] = static_cast<unsigned char>(0x70 | (b[6] & 0x0F));  // version 7
+  b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3F));  // variant 10
+  static const char hex[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
+    s.push_back(hex[b[i] >> 4]);
+    s.push_back(hex[b[i] & 0x0F]);
+  }
+  return s;
+}
+
+}  // namespace helpline::detail

@@ -1,0 +1,62 @@
+// Group commit: host threads hand items over in microseconds; the worker writes everything
+// handed over since its last commit in one transaction (one fsync for many items).
+//
+// The hand-off buffer is bounded (items and bytes): when the disk cannot keep up, accept()
+// fails with HELPLINE_E_BUSY instead of growing memory. The storage limit is enforced here
+// too: accept() refuses a protected item (ticket, message) that would only fit by evicting
+// other protected items, and commit() evicts the oldest low-priority rows to stay under it.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/stats.hpp"
+#include "store/outbox.hpp"
+
+namespace helpline::detail {
+
+struct CommitResult {
+  bool ok = true;
+  int64_t committed = 0;
+  int64_t evicted = 0;
+  helpline_status_t status = HELPLINE_OK;
+  std::string error;
+};
+
+class GroupCommit {
+ public:
+  GroupCommit(sqlite3 *db, Outbox &outbox, SyncStats &stats, uint64_t storage_limit,
+              std::size_t max_pending_items = 16384, std::size_t max_pending_bytes = 16u << 20);
+
+  // Host thread. Returns true when the buffer was empty, i.e. the caller must post a commit.
+  // Throws Error(HELPLINE_E_BUSY / HELPLINE_E_DISK_FULL).
+  bool accept(NewItem item);
+
+  // Worker thread. On failure the items stay buffered, in order, for the next commit.
+  CommitResult commit();
+
+  std::size_t pending() const;
+  // Worker: refresh the committed totals the host-side limit check reads.
+  void refresh_totals();
+
+ private:
+  sqlite3 *db_;
+  Outbox &outbox_;
+  SyncStats &stats_;
+  const int64_t storage_limit_;
+  const std::size_t max_items_;
+  const std::size_t max_bytes_;
+
+  mutable std::mutex mu_;
+  std::vector<NewItem> pending_;
+  int64_t pending_bytes_ = 0;
+  int64_t pending_evictable_bytes_ = 0;
+  std::atomic<bool> failing_{false};
+  std::string failure_;
+};
+
+}  // namespace helpline::detail

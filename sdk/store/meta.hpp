@@ -1,0 +1,22 @@
+// Small durable settings: device id, sync cursor, consents.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "store/sqlite.hpp"
+
+namespace helpline::detail {
+
+class Meta {
+ public:
+  explicit Meta(sqlite3 *db);
+  std::optional<std::string> get(const std::string &key);
+  void set(const std::string &key, const std::string &value);
+
+ private:
+  Statement get_;
+  Statement set_;
+};
+
+}  // namespace helpline::detail

@@ -1,0 +1,81 @@
+// The outbox: every item waiting to be sent, on disk. Rows carry their complete wire JSON
+// (idempotency key included), so sending needs no re-encoding. Runs on the worker thread only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "store/sqlite.hpp"
+
+namespace helpline::detail {
+
+// Where a row is sent: /v1/batch (ordered writes) or /v1/diagnostics/batch.
+enum class Channel : int { kBatch = 0, kDiagnostics = 1 };
+constexpr int kChannelCount = 2;
+
+// Lower priorities are evicted first when the storage limit is reached. User-written content
+// (tickets, messages) is never evicted: a new item is refused instead.
+enum Priority : int { kPriorityDiagnostics = 0, kPrioritySurvey = 1, kPriorityUser = 2, kPriorityControl = 3 };
+constexpr int kLowestProtectedPriority = kPriorityUser;
+
+struct NewItem {
+  Channel channel;
+  std::string kind;  // "survey", "diagnostic", "ticket", ...
+  int priority;
+  std::string idempotency_key;
+  std::string payload;  // the item's wire JSON
+  int64_t created_at;   // unix ms
+};
+
+struct QueuedItem {
+  int64_t id;
+  std::string kind;
+  std::string idempotency_key;
+  std::string payload;
+  int64_t attempts;
+};
+
+struct OutboxTotals {
+  int64_t rows = 0;
+  int64_t bytes = 0;
+  int64_t evictable_bytes = 0;  // bytes of rows below kLowestProtectedPriority
+};
+
+class Outbox {
+ public:
+  explicit Outbox(sqlite3 *db);
+
+  OutboxTotals totals();
+  // Inserts inside the caller's transaction. Returns the id of the last row.
+  int64_t insert(const std::vector<NewItem> &items);
+  // Oldest first, due at `now_ms`, at most max_items and about max_bytes (at least one row).
+  std::vector<QueuedItem> due(Channel channel, int64_t now_ms, int max_items, int64_t max_bytes);
+  // Earliest next_attempt_at on a channel, or -1 when the channel is empty.
+  int64_t next_due(Channel channel);
+  void remove(int64_t id);
+  void reschedule(int64_t id, int64_t next_attempt_at);
+  void count_attempt(int64_t id);
+  void dead_letter(const QueuedItem &item, long http_status, const std::string &error, int64_t now_ms);
+  // Deletes the oldest rows of evictable priorities until bytes <= limit. Returns rows dropped.
+  int64_t evict_to(int64_t limit_bytes);
+  // Deletes every row of a kind (e.g. diagnostics when consent is revoked). Returns rows.
+  int64_t remove_kind(const std::string &kind);
+  int64_t min_id();
+
+ private:
+  void adjust_totals(int priority, int64_t rows, int64_t bytes);
+
+  sqlite3 *db_;
+  Statement insert_;
+  Statement totals_update_;
+  Statement due_;
+  Statement next_due_;
+  Statement remove_;
+  Statement reschedule_;
+  Statement attempt_;
+  Statement dead_;
+  Statement min_id_;
+};
+
+}  // namespace helpline::detail

@@ -1,0 +1,139 @@
+#include "sync/poller.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "core/clock.hpp"
+
+namespace helpline::detail {
+namespace {
+
+constexpr const char *kCursorKey = "sync_cursor";
+// A long-poll that returns empty much sooner than asked means the server does not hold
+// requests: pace the loop instead of spinning.
+constexpr int64_t kMinEmptyPollGapMs = 5000;
+
+std::string percent_encode(const std::string &s) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Poller::Poller(sqlite3 *db, Meta &meta, Transport &transport, const RequestBuilder &requests, SyncStats &stats,
+               const Logger &logger, SyncHooks hooks, uint32_t wait_s, uint64_t seed)
+    : db_(db),
+      meta_(meta),
+      transport_(transport),
+      requests_(requests),
+      stats_(stats),
+      logger_(logger),
+      hooks_(std::move(hooks)),
+      wait_s_(wait_s),
+      backoff_(Sender::kBackoffBaseMs, Sender::kBackoffCapMs, seed) {
+  cursor_ = meta_.get(kCursorKey).value_or("");
+}
+
+void Poller::set_online(bool online) {
+  online_ = online;
+  if (online) {
+    backoff_.reset();
+    paused_until_ = 0;
+    poll_now();
+  }
+}
+
+void Poller::on_timer() {
+  if (paused_until_ > now_ms()) return;
+  paused_until_ = 0;
+  poll_now();
+}
+
+void Poller::poll_now() {
+  if (in_flight_ || !online_ || !requests_.configured() || paused_until_ > now_ms()) return;
+  std::string path = "/v1/sync?wait=" + std::to_string(wait_s_);
+  if (!cursor_.empty()) path += "&cursor=" + percent_encode(cursor_);
+  in_flight_ = true;
+  int64_t started = now_ms();
+  transport_.start(requests_.get(path, static_cast<long>(wait_s_ + 15) * 1000),
+                   [this, started](HttpResponse r) { on_response(r, started); });
+}
+
+void Poller::on_response(const HttpResponse &r, int64_t started_ms) {
+  in_flight_ = false;
+  bool has_more = false;
+  int64_t items = 0;
+  if (r.status != 200 || !apply(r.body, has_more, items)) {
+    retry_later(r);
+    return;
+  }
+  backoff_.success();
+  stats_.polls.fetch_add(1);
+  if (has_more) {
+    poll_now();
+  } else if (wait_s_ > 0) {
+    int64_t elapsed = now_ms() - started_ms;
+    if (items == 0 && elapsed < kMinEmptyPollGapMs && elapsed < static_cast<int64_t>(wait_s_) * 500) {
+      paused_until_ = now_ms() + kMinEmptyPollGapMs;
+      hooks_.wake_at(paused_until_);
+    } else {
+      poll_now();
+    }
+  }
+}
+
+bool Poller::apply(const std::string &body, bool &has_more, int64_t &count) {
+  rapidjson::Document d;
+  d.Parse(body.data(), body.size());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("cursor") || !d["cursor"].IsString() ||
+      !d.HasMember("items") || !d["items"].IsArray()) {
+    logger_.warn("/v1/sync: malformed response ignored");
+    return false;
+  }
+  has_more = d.HasMember("has_more") && d["has_more"].IsBool() && d["has_more"].GetBool();
+  for (const auto &item : d["items"].GetArray()) {
+    if (!item.IsObject() || !item.HasMember("type") || !item["type"].IsString()) continue;  // unknown shape
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    item.Accept(w);
+    hooks_.emit(HELPLINE_EVENT_SYNC_ITEM, std::string(buf.GetString(), buf.GetSize()));
+    ++count;
+  }
+  std::string cursor = d["cursor"].GetString();
+  if (cursor != cursor_) {
+    meta_.set(kCursorKey, cursor);
+    cursor_ = cursor;
+  }
+  return true;
+}
+
+void Poller::retry_later(const HttpResponse &r) {
+  int64_t delay = (r.status == 429 || r.status == 503) && r.retry_after_s >= 0
+                      ? backoff_.retry_after(std::max<int64_t>(1, r.retry_after_s) * 1000)
+                      : backoff_.failure();
+  std::string why = r.status == 0 ? r.error : "HTTP " + std::to_string(r.status);
+  logger_.info("/v1/sync: " + why + "; next poll in " + std::to_string(delay) + " ms");
+  if (r.status == 400) {
+    // The server does not know our cursor (e.g. its database was reset): start over.
+    cursor_.clear();
+    meta_.set(kCursorKey, "");
+  }
+  paused_until_ = now_ms() + delay;
+  hooks_.wake_at(paused_until_);
+}
+
+}  // namespace helpline::detail

@@ -1,0 +1,32 @@
+// Builds requests to the Helpline server: base URL, identity headers, optional gzip body.
+#pragma once
+
+#include <string>
+
+#include "sync/transport.hpp"
+
+namespace helpline::detail {
+
+class RequestBuilder {
+ public:
+  RequestBuilder(std::string endpoint, std::string app_key, std::string device_id)
+      : endpoint_(std::move(endpoint)), app_key_(std::move(app_key)), device_id_(std::move(device_id)) {}
+
+  // Bodies over this many bytes are sent gzip-compressed.
+  static constexpr std::size_t kGzipThreshold = 1024;
+
+  HttpRequest get(const std::string &path_and_query, long timeout_ms) const;
+  HttpRequest post_json(const std::string &path, std::string body, long timeout_ms) const;
+
+  bool configured() const noexcept { return !endpoint_.empty() && !app_key_.empty(); }
+  const std::string &device_id() const noexcept { return device_id_; }
+
+ private:
+  HttpRequest base(const char *method, const std::string &path, long timeout_ms) const;
+
+  std::string endpoint_;
+  std::string app_key_;
+  std::string device_id_;
+};
+
+}  // namespace helpline::detail

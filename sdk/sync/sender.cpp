@@ -1,0 +1,245 @@
+#include "sync/sender.hpp"
+
+#include <algorithm>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "core/clock.hpp"
+#include "json/json_writer.hpp"
+
+namespace helpline::detail {
+namespace {
+
+std::string to_json(const rapidjson::Value &v) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  v.Accept(w);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+// The server's {"error": {...}} object, or one made up from the status when it sent none.
+std::string error_of(const HttpResponse &r) {
+  rapidjson::Document d;
+  d.Parse(r.body.data(), r.body.size());
+  if (!d.HasParseError() && d.IsObject() && d.HasMember("error") && d["error"].IsObject()) {
+    return to_json(d["error"]);
+  }
+  return JsonObjectWriter()
+      .field("code", "http_" + std::to_string(r.status))
+      .field("message", r.status == 0 ? r.error : std::string("HTTP ") + std::to_string(r.status))
+      .finish();
+}
+
+bool retryable_status(long status) { return status == 0 || status == 408 || status == 429 || status >= 500; }
+
+}  // namespace
+
+Sender::Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestBuilder &requests, SyncStats &stats,
+               const Logger &logger, SyncHooks hooks, uint64_t seed)
+    : db_(db),
+      outbox_(outbox),
+      transport_(transport),
+      requests_(requests),
+      stats_(stats),
+      logger_(logger),
+      hooks_(std::move(hooks)),
+      channels_{{Channel::kBatch, "/v1/batch", 100, 512 * 1024, false, 0,
+                 Backoff(kBackoffBaseMs, kBackoffCapMs, seed)},
+                {Channel::kDiagnostics, "/v1/diagnostics/batch", 2000, 768 * 1024, false, 0,
+                 Backoff(kBackoffBaseMs, kBackoffCapMs, seed ^ 0x9e3779b97f4a7c15ull)}} {}
+
+void Sender::set_online(bool online) {
+  online_ = online;
+  stats_.online.store(online);
+  if (!online) return;
+  for (auto &ch : channels_) {
+    ch.backoff.reset();
+    ch.paused_until = 0;
+  }
+  kick();
+}
+
+void Sender::kick() {
+  if (!online_ || !requests_.configured()) return;
+  const int64_t now = now_ms();
+  for (auto &ch : channels_) {
+    if (ch.in_flight) continue;
+    if (ch.paused_until > now) {
+      hooks_.wake_at(ch.paused_until);
+      continue;
+    }
+    std::vector<QueuedItem> items = outbox_.due(ch.channel, now, ch.max_items, ch.max_bytes);
+    if (items.empty()) {
+      int64_t next = outbox_.next_due(ch.channel);
+      if (next > now) hooks_.wake_at(next);
+      continue;
+    }
+    send(ch, std::move(items));
+  }
+}
+
+void Sender::send(ChannelState &ch, std::vector<QueuedItem> items) {
+  // The rows hold complete item JSON: the envelope is assembled without re-encoding them.
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("items");
+  w.StartArray();
+  for (const auto &item : items) {
+    w.RawValue(item.payload.data(), item.payload.size(), rapidjson::kObjectType);
+  }
+  w.EndArray();
+  w.EndObject();
+  HttpRequest request = requests_.post_json(ch.path, std::string(buf.GetString(), buf.GetSize()), 60000);
+  ch.in_flight = true;
+  stats_.in_flight.fetch_add(static_cast<int64_t>(items.size()));
+  ChannelState *state = &ch;
+  transport_.start(std::move(request), [this, state, items = std::move(items)](HttpResponse r) {
+    state->in_flight = false;
+    stats_.in_flight.fetch_sub(static_cast<int64_t>(items.size()));
+    on_response(*state, items, r);
+  });
+}
+
+void Sender::on_response(ChannelState &ch, const std::vector<QueuedItem> &items, const HttpResponse &r) {
+  if (r.status == 200) {
+    if (apply_results(items, r.body)) {
+      ch.backoff.success();
+      note_success();
+      hooks_.outbox_changed();
+      kick();
+      return;
+    }
+    HttpResponse garbage = r;
+    garbage.status = 0;
+    garbage.error = "malformed response from server (no per-item results)";
+    retry_later(ch, items, garbage);
+    return;
+  }
+  if (r.status == 413 && items.size() > 1) {
+    // The batch, not its items, was too big: halve it and go again at once.
+    ch.max_items = std::max(1, static_cast<int>(items.size()) / 2);
+    logger_.info(std::string(ch.path) + ": 413, batch size now " + std::to_string(ch.max_items));
+    kick();
+    return;
+  }
+  if (retryable_status(r.status) || r.status == 401 || r.status == 403) {
+    // 401/403 concern the whole request (credentials), not the items: keep them and retry.
+    retry_later(ch, items, r);
+    return;
+  }
+  dead_letter_all(items, r);
+  hooks_.outbox_changed();
+  kick();
+}
+
+bool Sender::apply_results(const std::vector<QueuedItem> &items, const std::string &body) {
+  rapidjson::Document d;
+  d.Parse(body.data(), body.size());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("results") || !d["results"].IsArray()) return false;
+  const auto &results = d["results"];
+  if (results.Size() != items.size()) return false;
+  for (rapidjson::SizeType i = 0; i < results.Size(); ++i) {
+    const auto &res = results[i];
+    if (!res.IsObject() || !res.HasMember("outcome") || !res["outcome"].IsString() ||
+        !res.HasMember("idempotency_key") || !res["idempotency_key"].IsString() ||
+        items[i].idempotency_key != res["idempotency_key"].GetString()) {
+      return false;
+    }
+  }
+  const int64_t now = now_ms();
+  int64_t delivered = 0, retried = 0;
+  Transaction tx(db_);
+  // After an item failed in a retryable way, later items' refusals may be consequences of it
+  // (a message whose ticket is not there yet): those are retried, never dead-lettered.
+  bool earlier_retryable = false;
+  for (rapidjson::SizeType i = 0; i < results.Size(); ++i) {
+    const auto &res = results[i];
+    std::string outcome = res["outcome"].GetString();
+    if (outcome == "ok" || outcome == "duplicate") {
+      outbox_.remove(items[i].id);
+      ++delivered;
+      continue;
+    }
+    bool retryable = res.HasMember("retryable") && res["retryable"].IsBool() && res["retryable"].GetBool();
+    long status = res.HasMember("status") && res["status"].IsInt() ? res["status"].GetInt() : 0;
+    if (retryable || earlier_retryable || outcome != "error") {
+      earlier_retryable = earlier_retryable || retryable;
+      Backoff item_backoff(kBackoffBaseMs, kBackoffCapMs, static_cast<uint64_t>(items[i].id) * 2654435761u + now);
+      for (int64_t a = 0; a < items[i].attempts; ++a) item_backoff.failure();
+      outbox_.reschedule(items[i].id, now + item_backoff.failure());
+      ++retried;
+      continue;
+    }
+    std::string error = res.HasMember("error") && res["error"].IsObject()
+                            ? to_json(res["error"])
+                            : JsonObjectWriter().field("code", "refused").field("message", outcome).finish();
+    dead_letter(items[i], status, error);
+  }
+  tx.commit();
+  stats_.delivered.fetch_add(delivered);
+  stats_.retries.fetch_add(retried);
+  return true;
+}
+
+void Sender::retry_later(ChannelState &ch, const std::vector<QueuedItem> &items, const HttpResponse &r) {
+  int64_t delay = (r.status == 429 || r.status == 503) && r.retry_after_s >= 0
+                      ? ch.backoff.retry_after(std::max<int64_t>(1, r.retry_after_s) * 1000)
+                      : ch.backoff.failure();
+  const int64_t now = now_ms();
+  ch.paused_until = now + delay;
+  {
+    Transaction tx(db_);
+    for (const auto &item : items) outbox_.count_attempt(item.id);
+    tx.commit();
+  }
+  stats_.retries.fetch_add(static_cast<int64_t>(items.size()));
+  std::string why = r.status == 0 ? r.error : "HTTP " + std::to_string(r.status);
+  stats_.set_error(std::string(ch.path) + ": " + why);
+  logger_.warn(std::string(ch.path) + ": " + why + "; retrying in " + std::to_string(delay) + " ms");
+  if (!failing_) {
+    failing_ = true;
+    hooks_.emit(HELPLINE_EVENT_CONNECTIVITY,
+                JsonObjectWriter().field("online", false).field("error", why).field("retry_in_ms", delay).finish());
+  }
+  hooks_.wake_at(ch.paused_until);
+}
+
+void Sender::dead_letter(const QueuedItem &item, long status, const std::string &error_json) {
+  outbox_.dead_letter(item, status, error_json, now_ms());
+  stats_.dead_lettered.fetch_add(1);
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("kind");
+  w.String(item.kind.c_str());
+  w.Key("idempotency_key");
+  w.String(item.idempotency_key.c_str());
+  w.Key("http_status");
+  w.Int64(status);
+  w.Key("error");
+  w.RawValue(error_json.data(), error_json.size(), rapidjson::kObjectType);
+  w.EndObject();
+  logger_.warn("dead-lettered " + item.kind + " " + item.idempotency_key + ": " + error_json);
+  hooks_.emit(HELPLINE_EVENT_DEAD_LETTER, std::string(buf.GetString(), buf.GetSize()));
+}
+
+void Sender::dead_letter_all(const std::vector<QueuedItem> &items, const HttpResponse &r) {
+  std::string error = error_of(r);
+  Transaction tx(db_);
+  for (const auto &item : items) dead_letter(item, r.status, error);
+  tx.commit();
+}
+
+void Sender::note_success() {
+  stats_.last_success_at.store(now_ms());
+  if (failing_) {
+    failing_ = false;
+    hooks_.emit(HELPLINE_EVENT_CONNECTIVITY,
+                JsonObjectWriter().field("online", true).null_field("error").field("retry_in_ms", 0).finish());
+  }
+}
+
+}  // namespace helpline::detail

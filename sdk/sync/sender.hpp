@@ -1,0 +1,70 @@
+// Sends outbox rows on the worker thread: one request in flight per channel, rows batched by
+// count and bytes, per-item results applied in one transaction (delivered rows deleted,
+// refused rows dead-lettered, failed rows rescheduled), backoff with full jitter between
+// failed requests and server-directed pauses on 429/503 Retry-After.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/logger.hpp"
+#include "core/stats.hpp"
+#include "store/outbox.hpp"
+#include "sync/backoff.hpp"
+#include "sync/request_builder.hpp"
+#include "sync/transport.hpp"
+
+namespace helpline::detail {
+
+struct SyncHooks {
+  std::function<void(helpline_event_type_t, std::string)> emit;
+  std::function<void(int64_t wall_ms)> wake_at;  // call kick() again at or after this time
+  std::function<void()> outbox_changed;          // rows were removed: flush waiters, totals
+};
+
+class Sender {
+ public:
+  static constexpr int64_t kBackoffBaseMs = 500;
+  static constexpr int64_t kBackoffCapMs = 5 * 60 * 1000;
+
+  Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestBuilder &requests, SyncStats &stats,
+         const Logger &logger, SyncHooks hooks, uint64_t seed);
+
+  void kick();
+  void set_online(bool online);
+  bool online() const noexcept { return online_; }
+
+ private:
+  struct ChannelState {
+    Channel channel;
+    const char *path;
+    int max_items;
+    int64_t max_bytes;
+    bool in_flight = false;
+    int64_t paused_until = 0;
+    Backoff backoff;
+  };
+
+  void send(ChannelState &ch, std::vector<QueuedItem> items);
+  void on_response(ChannelState &ch, const std::vector<QueuedItem> &items, const HttpResponse &r);
+  bool apply_results(const std::vector<QueuedItem> &items, const std::string &body);
+  void retry_later(ChannelState &ch, const std::vector<QueuedItem> &items, const HttpResponse &r);
+  void dead_letter_all(const std::vector<QueuedItem> &items, const HttpResponse &r);
+  void dead_letter(const QueuedItem &item, long status, const std::string &error_json);
+  void note_success();
+
+  sqlite3 *db_;
+  Outbox &outbox_;
+  Transport &transport_;
+  const RequestBuilder &requests_;
+  SyncStats &stats_;
+  const Logger &logger_;
+  SyncHooks hooks_;
+  ChannelState channels_[kChannelCount];
+  bool online_ = true;
+  bool failing_ = false;
+};
+
+}  // namespace helpline::detail
