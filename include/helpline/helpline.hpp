@@ -96,6 +96,24 @@ class Options {
     check(helpline_options_set_event_delivery(options_.get(), mode, queue_capacity));
     return *this;
   }
+  Options &storage_limit(uint64_t max_bytes) {
+    check(helpline_options_set_storage_limit(options_.get(), max_bytes));
+    return *this;
+  }
+  /// Empty strings mean "system CA store" and "no pinning".
+  Options &tls(const std::string &ca_file, const std::string &pinned_public_key = std::string()) {
+    check(helpline_options_set_tls(options_.get(), ca_file.empty() ? nullptr : ca_file.c_str(),
+                                   pinned_public_key.empty() ? nullptr : pinned_public_key.c_str()));
+    return *this;
+  }
+  Options &long_poll(uint32_t wait_seconds) {
+    check(helpline_options_set_long_poll(options_.get(), wait_seconds));
+    return *this;
+  }
+  Options &transport(helpline_transport_fn fn, void *user) {
+    check(helpline_options_set_transport(options_.get(), fn, user));
+    return *this;
+  }
   Options &on_log(LogHandler handler, helpline_log_level_t min_level = HELPLINE_LOG_WARN) {
     handlers_->on_log = std::move(handler);
     check(helpline_options_set_log_callback(options_.get(),
@@ -157,6 +175,21 @@ class Client {
     char *json = nullptr;
     check(helpline_stats_json(handle_, &json));
     return take_string(json);
+  }
+
+  void set_network_available(bool available) { check(helpline_set_network_available(handle_, available ? 1 : 0)); }
+  void sync_now() { check(helpline_sync_now(handle_)); }
+  void set_consent(helpline_consent_t what, bool granted) { check(helpline_set_consent(handle_, what, granted ? 1 : 0)); }
+
+  /// Queues a survey answer; empty ticket_id / comment mean none.
+  void survey_submit(helpline_survey_t kind, int score, const std::string &ticket_id = std::string(),
+                     const std::string &comment = std::string()) {
+    check(helpline_survey_submit(handle_, kind, score, ticket_id.empty() ? nullptr : ticket_id.c_str(),
+                                 comment.empty() ? nullptr : comment.c_str()));
+  }
+  /// Queues a diagnostics event (needs diagnostics consent); empty attributes mean none.
+  void diagnostics_send(const std::string &kind, const std::string &attributes_json = std::string()) {
+    check(helpline_diagnostics_send(handle_, kind.c_str(), attributes_json.empty() ? nullptr : attributes_json.c_str()));
   }
 
   /// Timeout the destructor gives close() (default 2000 ms).
