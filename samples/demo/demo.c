@@ -1,7 +1,9 @@
 /*
  * helpline-demo: a sample host app in plain C. It opens the SDK against a running
  * helpline-server, shows the instance's lifecycle and state, and prints every event it gets.
- * Later capabilities (tickets, FAQ search, offline queue, diagnostics) extend this program.
+ * It queues survey answers and diagnostics while "offline", then goes online and shows the
+ * durable outbox delivering them exactly once. Later capabilities (tickets, FAQ search)
+ * extend this program.
  *
  *   helpline-demo <endpoint> <app_key> <data_dir>
  */
@@ -15,6 +17,11 @@ static const char *event_name(helpline_event_type_t type) {
     case HELPLINE_EVENT_STORE_RECOVERED: return "store_recovered";
     case HELPLINE_EVENT_EVENTS_LOST: return "events_lost";
     case HELPLINE_EVENT_OPENED: return "opened";
+    case HELPLINE_EVENT_DEAD_LETTER: return "dead_letter";
+    case HELPLINE_EVENT_DROPPED: return "dropped";
+    case HELPLINE_EVENT_STORE_ERROR: return "store_error";
+    case HELPLINE_EVENT_SYNC_ITEM: return "sync_item";
+    case HELPLINE_EVENT_CONNECTIVITY: return "connectivity";
     default: return "other";
   }
 }
@@ -39,7 +46,7 @@ int main(int argc, char **argv) {
   helpline_t *h = NULL;
   helpline_status_t s;
   char *stats = NULL;
-  int n;
+  int n, i;
 
   if (argc != 4) {
     fprintf(stderr, "usage: %s <endpoint> <app_key> <data_dir>\n", argv[0]);
@@ -65,11 +72,38 @@ int main(int argc, char **argv) {
   n = helpline_dispatch(h, 0);
   printf("[lifecycle] dispatched %d event(s) on the host thread\n", n);
 
-  if ((s = helpline_flush(h, 2000)) != HELPLINE_OK) return fail("helpline_flush", s);
-  printf("[lifecycle] flush: %s\n", helpline_status_str(s));
+  printf("[offline queue] network off: queueing while offline\n");
+  helpline_set_network_available(h, 0);
+  if ((s = helpline_survey_submit(h, HELPLINE_SURVEY_CSAT, 5, NULL, "quick and friendly")) != HELPLINE_OK)
+    return fail("helpline_survey_submit", s);
+  if ((s = helpline_survey_submit(h, HELPLINE_SURVEY_NPS, 9, NULL, NULL)) != HELPLINE_OK)
+    return fail("helpline_survey_submit", s);
+  printf("[offline queue] queued 2 survey answers (CSAT 5, NPS 9)\n");
+
+  s = helpline_diagnostics_send(h, "wifi_disconnect", "{\"rssi\":-81}");
+  printf("[diagnostics] without consent: %s (discarded, never sent later)\n", helpline_status_str(s));
+  helpline_set_consent(h, HELPLINE_CONSENT_DIAGNOSTICS, 1);
+  for (i = 0; i < 100; ++i) {
+    if ((s = helpline_diagnostics_send(h, "wifi_disconnect", "{\"rssi\":-81,\"ssid\":\"home\"}")) != HELPLINE_OK)
+      return fail("helpline_diagnostics_send", s);
+  }
+  printf("[diagnostics] consent granted: queued 100 diagnostics events\n");
+  s = helpline_survey_submit(h, HELPLINE_SURVEY_CES, 2, "t_does_not_exist", NULL);
+  printf("[offline queue] queued a survey for a ticket the server does not know (will be dead-lettered)\n");
 
   if ((s = helpline_stats_json(h, &stats)) != HELPLINE_OK) return fail("helpline_stats_json", s);
-  printf("[lifecycle] stats: %s\n", stats);
+  printf("[offline queue] stats while offline: %s\n", stats);
+  helpline_free(stats);
+
+  printf("[offline queue] network on: delivering\n");
+  helpline_set_network_available(h, 1);
+  s = helpline_flush(h, 10000);
+  printf("[offline queue] flush: %s\n", helpline_status_str(s));
+  n = helpline_dispatch(h, 0);
+  printf("[lifecycle] dispatched %d event(s) on the host thread\n", n);
+
+  if ((s = helpline_stats_json(h, &stats)) != HELPLINE_OK) return fail("helpline_stats_json", s);
+  printf("[offline queue] stats after delivery: %s\n", stats);
   helpline_free(stats);
 
   s = helpline_close(h, 2000);

@@ -23,7 +23,7 @@ JSON
 
 echo "== starting helpline-server (SQLite file $WORK/helpline.db)"
 "$SERVER" --listen 127.0.0.1:0 --db "$WORK/helpline.db" --config "$WORK/server.json" \
-  --access-log "$WORK/access.log" > "$WORK/out" &
+  --access-log "$WORK/access.log" > "$WORK/out" 2> "$WORK/server.log" &
 SERVER_PID=$!
 i=0
 until LINE=$(grep -m1 '^listening on ' "$WORK/out" 2>/dev/null); do
