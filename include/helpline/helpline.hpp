@@ -158,7 +158,10 @@ class Client {
 
   /// Closes now. Returns false when the flush timed out (data stays on disk); throws otherwise.
   bool close(uint32_t timeout_ms) {
-    helpline_status_t s = helpline_close(std::exchange(handle_, nullptr), timeout_ms);
+    helpline_status_t s = helpline_close(handle_, timeout_ms);
+    // Refused (e.g. from inside an event handler): keep the handle so the instance still gets
+    // closed later; every other outcome means the instance is gone.
+    if (s != HELPLINE_E_INVALID_STATE) handle_ = nullptr;
     if (s == HELPLINE_E_TIMEOUT) return false;
     check(s);
     return true;

@@ -27,7 +27,7 @@ helpline_status_t helpline_flush(helpline_t *h, uint32_t timeout_ms) {
 helpline_status_t helpline_close(helpline_t *h, uint32_t timeout_ms) {
   return guard(__func__, [&] {
     auto client = require_client(h, __func__);
-    if (client->is_worker_thread()) {
+    if (client->in_own_callback()) {
       throw Error(HELPLINE_E_INVALID_STATE, "helpline_close: must not be called from an event callback");
     }
     client = HandleRegistry::remove(h);

@@ -16,6 +16,10 @@ constexpr const char *kDeviceIdKey = "device_id";
 constexpr const char *kConsentKey = "consent_diagnostics";
 constexpr int64_t kCommitRetryMs = 1000;
 
+// The instance whose events this thread is delivering in helpline_dispatch(), if any: closing
+// it from its own callback would pull the instance out from under the dispatch loop.
+thread_local const Client *t_dispatching = nullptr;
+
 // The worker sleeps inside the transport's poll, so network activity and new tasks both wake it.
 class TransportWaiter : public WorkerWaiter {
  public:
@@ -258,8 +262,10 @@ helpline_status_t Client::flush(uint32_t timeout_ms) {
   return HELPLINE_OK;
 }
 
+bool Client::in_own_callback() const noexcept { return is_worker_thread() || t_dispatching == this; }
+
 helpline_status_t Client::close(uint32_t timeout_ms) {
-  if (is_worker_thread()) {
+  if (in_own_callback()) {
     throw Error(HELPLINE_E_INVALID_STATE, "helpline_close: must not be called from an event callback");
   }
   std::lock_guard<std::mutex> lock(close_mu_);
@@ -300,6 +306,11 @@ int Client::dispatch(int max_events) {
   if (options_.delivery != HELPLINE_DELIVERY_DISPATCH || options_.event_cb == nullptr) return 0;
   int delivered = 0;
   Event ev;
+  struct Marker {  // restored even if a callback throws
+    const Client *outer = t_dispatching;
+    explicit Marker(const Client *self) { t_dispatching = self; }
+    ~Marker() { t_dispatching = outer; }
+  } marker(this);
   while ((max_events <= 0 || delivered < max_events) && events_.pop(ev)) {
     options_.event_cb(options_.event_user, ev.type, ev.json.c_str());
     events_delivered_.fetch_add(1, std::memory_order_relaxed);
