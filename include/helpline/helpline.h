@@ -310,8 +310,10 @@ HELPLINE_API helpline_status_t helpline_http_response_set_header(helpline_http_r
 HELPLINE_API helpline_status_t helpline_open(helpline_options_t *o, helpline_t **out);
 
 /**
- * Waits until every item accepted before this call is committed to the store and delivered,
- * or until timeout_ms passes. Must not be called from an event callback.
+ * Waits until every item accepted before this call is committed to the store and delivered
+ * (or dead-lettered), and every event queued before it has been handed to the callback, or
+ * until timeout_ms passes. With timeout_ms 0 it returns HELPLINE_OK at once when nothing
+ * accepted is undelivered. Must not be called from an event callback.
  * Returns HELPLINE_OK, HELPLINE_E_TIMEOUT, HELPLINE_E_INVALID_ARGUMENT (h NULL),
  * HELPLINE_E_CLOSED, HELPLINE_E_INVALID_STATE (called from the worker thread).
  */

@@ -158,6 +158,7 @@ class Client {
 
   /// Closes now. Returns false when the flush timed out (data stays on disk); throws otherwise.
   bool close(uint32_t timeout_ms) {
+    if (handle_ == nullptr) return true;  // already closed (or moved from)
     helpline_status_t s = helpline_close(handle_, timeout_ms);
     // Refused (e.g. from inside an event handler): keep the handle so the instance still gets
     // closed later; every other outcome means the instance is gone.

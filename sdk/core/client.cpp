@@ -234,6 +234,8 @@ helpline_status_t Client::flush(uint32_t timeout_ms) {
   if (is_worker_thread()) {
     throw Error(HELPLINE_E_INVALID_STATE, "helpline_flush: must not be called from an event callback");
   }
+  // A zero-timeout flush cannot wait for the worker; with nothing accepted undelivered it is done.
+  if (timeout_ms == 0 && nothing_queued()) return HELPLINE_OK;
   // Runs after every task posted before it: commit what was accepted, then wait until every
   // row up to the newest one has left the outbox (delivered or dead-lettered).
   auto barrier = std::make_shared<std::promise<void>>();
@@ -262,6 +264,10 @@ helpline_status_t Client::flush(uint32_t timeout_ms) {
   return HELPLINE_OK;
 }
 
+bool Client::nothing_queued() const noexcept {
+  return stats_.pending_commit.load() == 0 && stats_.queued.load() == 0;
+}
+
 bool Client::in_own_callback() const noexcept { return is_worker_thread() || t_dispatching == this; }
 
 helpline_status_t Client::close(uint32_t timeout_ms) {
@@ -271,14 +277,12 @@ helpline_status_t Client::close(uint32_t timeout_ms) {
   std::lock_guard<std::mutex> lock(close_mu_);
   if (closed_) throw Error(HELPLINE_E_CLOSED, "helpline_close: already closed");
   helpline_status_t result = HELPLINE_OK;
-  if (timeout_ms > 0) {
-    try {
-      flush(timeout_ms);
-    } catch (const Error &e) {
-      if (e.status() != HELPLINE_E_TIMEOUT) throw;
-      result = HELPLINE_E_TIMEOUT;
-      logger_.info("close: not everything was delivered in time; it stays queued on disk");
-    }
+  try {
+    flush(timeout_ms);
+  } catch (const Error &e) {
+    if (e.status() != HELPLINE_E_TIMEOUT) throw;
+    result = HELPLINE_E_TIMEOUT;
+    logger_.info("close: not everything was delivered in time; it stays queued on disk");
   }
   closing_.store(true, std::memory_order_release);
   worker_.stop();

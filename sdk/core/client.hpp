@@ -50,6 +50,8 @@ class Client {
   bool is_worker_thread() const noexcept { return worker_.is_current_thread(); }
   // True on the worker, and on a host thread inside this instance's helpline_dispatch().
   bool in_own_callback() const noexcept;
+  // No accepted item is waiting to be committed or delivered.
+  bool nothing_queued() const noexcept;
   bool closing() const noexcept { return closing_.load(std::memory_order_acquire); }
   const Logger &logger() const noexcept { return logger_; }
 

@@ -73,14 +73,15 @@ CommitResult GroupCommit::commit() {
     failure_ = e.what();
     failing_.store(true, std::memory_order_release);
   }
+  if (r.ok) {
+    // Totals first, then the pending count: a reader never sees the items in neither.
+    refresh_totals();
+    stats_.committed.fetch_add(r.committed);
+    stats_.dropped.fetch_add(r.evicted);
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     stats_.pending_commit.store(static_cast<int64_t>(pending_.size()));
-  }
-  if (r.ok) {
-    stats_.committed.fetch_add(r.committed);
-    stats_.dropped.fetch_add(r.evicted);
-    refresh_totals();
   }
   return r;
 }

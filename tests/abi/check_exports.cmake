@@ -1,0 +1,70 @@
+# ctest -P script: the exported symbol set of libhelpline.so must equal symbols.txt, and the
+# SONAME must be libhelpline.so.<major>.
+#   -DLIB=<path to libhelpline.so> -DNM=<nm> -DREADELF=<readelf> -DEXPECTED=<symbols.txt> -DMAJOR=<n>
+foreach(var LIB NM READELF EXPECTED MAJOR)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "check_exports.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+
+execute_process(COMMAND ${NM} -D --defined-only ${LIB}
+  OUTPUT_VARIABLE nm_out ERROR_VARIABLE nm_err RESULT_VARIABLE nm_rc)
+if(NOT nm_rc EQUAL 0)
+  message(FATAL_ERROR "nm failed (${nm_rc}): ${nm_err}")
+endif()
+
+set(actual "")
+string(REPLACE "\n" ";" nm_lines "${nm_out}")
+foreach(line IN LISTS nm_lines)
+  # "<address> <type> <name>[@@VERSION]"
+  if(line MATCHES "^[0-9a-fA-F]* *[A-Za-z] +([^ @]+)")
+    set(name "${CMAKE_MATCH_1}")
+    if(NOT name STREQUAL "HELPLINE_0")  # the version node itself
+      list(APPEND actual "${name}")
+    endif()
+  endif()
+endforeach()
+list(REMOVE_DUPLICATES actual)
+list(SORT actual)
+
+file(STRINGS ${EXPECTED} expected REGEX "^[^#]")
+list(SORT expected)
+
+set(unexpected ${actual})
+if(expected)
+  list(REMOVE_ITEM unexpected ${expected})
+endif()
+set(missing ${expected})
+if(actual)
+  list(REMOVE_ITEM missing ${actual})
+endif()
+
+set(failed FALSE)
+if(unexpected OR missing)
+  set(failed TRUE)
+  set(diff "")
+  foreach(s IN LISTS missing)
+    string(APPEND diff "\n- ${s}   (in symbols.txt, not exported: removing a symbol breaks the ABI)")
+  endforeach()
+  foreach(s IN LISTS unexpected)
+    string(APPEND diff "\n+ ${s}   (exported, not in symbols.txt: add it there if it is meant to be public)")
+  endforeach()
+  message(SEND_ERROR "exported symbols differ from ${EXPECTED}:${diff}")
+endif()
+
+execute_process(COMMAND ${READELF} -d ${LIB} OUTPUT_VARIABLE dyn RESULT_VARIABLE re_rc)
+if(NOT re_rc EQUAL 0)
+  message(FATAL_ERROR "readelf -d failed")
+endif()
+if(NOT dyn MATCHES "\\(SONAME\\)[^\n]*\\[([^]]*)\\]")
+  message(SEND_ERROR "${LIB} has no SONAME")
+  set(failed TRUE)
+elseif(NOT CMAKE_MATCH_1 STREQUAL "libhelpline.so.${MAJOR}")
+  message(SEND_ERROR "SONAME is '${CMAKE_MATCH_1}', expected 'libhelpline.so.${MAJOR}'")
+  set(failed TRUE)
+endif()
+
+if(NOT failed)
+  list(LENGTH actual count)
+  message(STATUS "exports OK: ${count} helpline_* symbols, SONAME libhelpline.so.${MAJOR}")
+endif()
