@@ -113,14 +113,25 @@ void CurlTransport::start(HttpRequest request, HttpDone done) {
 void CurlTransport::wait(int timeout_ms) {
   int running = 0;
   curl_multi_perform(multi_, &running);
+  // A transfer that finished inside perform leaves nothing for poll to watch: handle it now,
+  // or the worker would sleep with the completion unread.
+  if (drain() > 0) return;
   // With nothing in flight and no deadline the poll only watches the wakeup pipe: no timer,
   // so an idle SDK is never woken.
   curl_multi_poll(multi_, nullptr, 0, timeout_ms < 0 ? INT_MAX : timeout_ms, nullptr);
   curl_multi_perform(multi_, &running);
-  int left = 0;
+  drain();
+}
+
+int CurlTransport::drain() {
+  int finished = 0, left = 0;
   while (CURLMsg *msg = curl_multi_info_read(multi_, &left)) {
-    if (msg->msg == CURLMSG_DONE) finish(msg->easy_handle, msg->data.result);
+    if (msg->msg == CURLMSG_DONE) {
+      finish(msg->easy_handle, msg->data.result);
+      ++finished;
+    }
   }
+  return finished;
 }
 
 void CurlTransport::wakeup() { curl_multi_wakeup(multi_); }

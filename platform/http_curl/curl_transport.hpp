@@ -34,6 +34,7 @@ class CurlTransport : public Transport {
  private:
   struct Transfer;
   void finish(CURL *easy, CURLcode result);
+  int drain();  // runs the completions of finished transfers; returns how many
 
   TlsOptions tls_;
   CURLM *multi_ = nullptr;

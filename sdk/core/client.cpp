@@ -138,7 +138,11 @@ void Client::emit(helpline_event_type_t type, std::string json) {
 
 void Client::enqueue(NewItem item) {
   if (closing()) throw Error(HELPLINE_E_CLOSED, "the instance is closed");
-  if (commit_->accept(std::move(item))) post_or_throw([this] { commit_now(); }, "enqueue");
+  if (commit_->accept(std::move(item)) && !worker_.post_front([this] { commit_now(); })) {
+    // The item is accepted (it is in the buffer): the next commit or close() writes it. Saying
+    // otherwise would make the host retry and send it twice.
+    logger_.warn("enqueue: worker queue full; the item waits for the next commit");
+  }
 }
 
 void Client::commit_now() {
@@ -193,6 +197,8 @@ void Client::outbox_changed() {
 }
 
 void Client::set_network_available(bool available) {
+  // Applied at once, so nothing queued after this call can slip out before the worker sees it.
+  stats_.online.store(available);
   post_or_throw(
       [this, available] {
         sender_->set_online(available);
@@ -282,6 +288,8 @@ helpline_status_t Client::close(uint32_t timeout_ms) {
   } catch (const Error &e) {
     if (e.status() != HELPLINE_E_TIMEOUT) throw;
     result = HELPLINE_E_TIMEOUT;
+    set_last_error("helpline_close: not everything was delivered within " + std::to_string(timeout_ms) +
+                   " ms; the rest stays queued on disk for the next open");
     logger_.info("close: not everything was delivered in time; it stays queued on disk");
   }
   closing_.store(true, std::memory_order_release);
@@ -292,6 +300,7 @@ helpline_status_t Client::close(uint32_t timeout_ms) {
   if (!last.ok) {
     logger_.error("close: " + std::to_string(commit_->pending()) + " accepted item(s) could not be written: " +
                   last.error);
+    set_last_error("helpline_close: accepted items could not be written: " + last.error);
     result = last.status;
   }
   poller_.reset();

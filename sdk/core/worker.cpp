@@ -30,6 +30,14 @@ bool Worker::post(Task task) {
   return true;
 }
 
+bool Worker::post_front(Task task) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopping_ || tasks_.size() >= max_queued_) return false;
+  tasks_.push_front(std::move(task));
+  notify();
+  return true;
+}
+
 bool Worker::post_at(Clock::time_point when, Task task) {
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -43,6 +43,8 @@ class Worker {
 
   // Queues a task; false when stopping or when the (bounded) queue is full.
   bool post(Task task);
+  // Queues a task ahead of everything else queued (group commits: they bound durability).
+  bool post_front(Task task);
   // Runs `task` at or after `when` unless the worker stops first.
   bool post_at(Clock::time_point when, Task task);
 

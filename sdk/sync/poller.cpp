@@ -49,7 +49,6 @@ Poller::Poller(sqlite3 *db, Meta &meta, Transport &transport, const RequestBuild
 }
 
 void Poller::set_online(bool online) {
-  online_ = online;
   if (online) {
     backoff_.reset();
     paused_until_ = 0;
@@ -64,7 +63,7 @@ void Poller::on_timer() {
 }
 
 void Poller::poll_now() {
-  if (in_flight_ || !online_ || !requests_.configured() || paused_until_ > now_ms()) return;
+  if (in_flight_ || !stats_.online.load() || !requests_.configured() || paused_until_ > now_ms()) return;
   std::string path = "/v1/sync?wait=" + std::to_string(wait_s_);
   if (!cursor_.empty()) path += "&cursor=" + percent_encode(cursor_);
   in_flight_ = true;

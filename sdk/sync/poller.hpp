@@ -43,7 +43,6 @@ class Poller {
   Backoff backoff_;
   std::string cursor_;
   bool in_flight_ = false;
-  bool online_ = true;
   int64_t paused_until_ = 0;
 };
 

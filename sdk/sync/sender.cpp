@@ -51,9 +51,7 @@ Sender::Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestB
                  Backoff(kBackoffBaseMs, kBackoffCapMs, seed ^ 0x9e3779b97f4a7c15ull)}} {}
 
 void Sender::set_online(bool online) {
-  online_ = online;
-  stats_.online.store(online);
-  if (!online) return;
+  if (!online) return;  // the flag itself is set by the host thread (SyncStats::online)
   for (auto &ch : channels_) {
     ch.backoff.reset();
     ch.paused_until = 0;
@@ -62,7 +60,7 @@ void Sender::set_online(bool online) {
 }
 
 void Sender::kick() {
-  if (!online_ || !requests_.configured()) return;
+  if (!stats_.online.load() || !requests_.configured()) return;
   const int64_t now = now_ms();
   for (auto &ch : channels_) {
     if (ch.in_flight) continue;

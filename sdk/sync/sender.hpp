@@ -34,7 +34,6 @@ class Sender {
 
   void kick();
   void set_online(bool online);
-  bool online() const noexcept { return online_; }
 
  private:
   struct ChannelState {
@@ -63,7 +62,6 @@ class Sender {
   const Logger &logger_;
   SyncHooks hooks_;
   ChannelState channels_[kChannelCount];
-  bool online_ = true;
   bool failing_ = false;
 };
 

@@ -53,8 +53,8 @@ std::vector<std::string> task_ids() {
 helpline_t *open_sdk(const std::string &dir) {
   helpline_options_t *o = helpline_options_new();
   helpline_options_set_data_dir(o, dir.c_str());
-  helpline_options_set_endpoint(o, "http://127.0.0.1:9");
-  helpline_options_set_app_key(o, "pk_bench");
+  // No endpoint: an idle instance with nothing to send or poll (a configured endpoint adds one
+  // long-poll per period, or backoff retries while the server is unreachable).
   helpline_t *h = nullptr;
   if (helpline_open(o, &h) != HELPLINE_OK) {
     std::fprintf(stderr, "open failed: %s\n", helpline_last_error(nullptr));

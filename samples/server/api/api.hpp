@@ -1,0 +1,190 @@
+// The protocol (docs/protocol.md) as transport-neutral request handlers. No Boost in here.
+#pragma once
+#include "api/diagnostics_ingest.hpp"
+#include "change_notifier.hpp"
+#include "config.hpp"
+#include "fault_injector.hpp"
+#include "http_types.hpp"
+#include "jwt.hpp"
+#include "rate_limiter.hpp"
+#include "store/store.hpp"
+
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace helpline::server {
+
+class JsonOut;
+
+struct Principal {
+  std::string device_id;
+  std::string owner;  // "user:<sub>" | "device:<id>"
+  std::optional<Identity> user;
+};
+
+struct AgentSession {
+  AgentRecord agent;
+  std::string token_hash;
+};
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// One logical call: a single HTTP request or one item of a batch.
+struct Call {
+  const HttpRequest *http = nullptr;
+  std::string method;
+  std::string path;
+  const std::vector<std::pair<std::string, std::string>> *query = nullptr;
+  std::vector<std::string> params;
+  const rapidjson::Value *body = nullptr;  // JSON object (empty object when no body)
+  const std::string *raw_body = nullptr;   // decompressed bytes
+  const AppConfig *app = nullptr;
+  const Principal *device = nullptr;
+  const AgentSession *agent = nullptr;
+  StoreTx *tx = nullptr;
+  int64_t max_event_seq = 0;
+  std::shared_ptr<LongPoll> wait;
+  Deferred deferred;
+
+  const std::string *query_param(const char *name) const;
+};
+
+class Api;
+using Handler = Reply (Api::*)(Call &);
+
+enum class RouteKind { open, device, agent, agent_login, test };
+enum class BodyKind { none, json, optional_json, raw };
+
+struct Route {
+  const char *method;
+  const char *pattern;  // "{}" = one path parameter
+  Handler handler;
+  RouteKind kind;
+  BodyKind body;
+  bool write;
+  bool idempotent;  // honours the Idempotency-Key header
+  bool batchable;   // allowed as a /v1/batch item
+};
+
+class Api {
+ public:
+  Api(ServerConfig &config, Store &store, ChangeNotifier &notifier, RateLimiter &limiter,
+      FaultInjector &faults, bool test_mode);
+  void init();  // primes the notifier with each app's newest sync sequence
+  void stop();  // finishes background writes (diagnostics ingest); call once the transport has stopped
+  HandleResult handle(const HttpRequest &req);
+  // Cap for the transport to enforce before reading a body.
+  size_t body_limit(const std::string &path, const std::string *app_key) const;
+  static bool faultable(const std::string &path);
+
+  // ---- handlers (one per endpoint; defined in the api/*.cpp file named for the resource)
+  Reply health(Call &);
+  Reply identify(Call &);
+  Reply device_put(Call &);
+  Reply device_get(Call &);
+  Reply tickets_create(Call &);
+  Reply tickets_list(Call &);
+  Reply ticket_get(Call &);
+  Reply ticket_patch(Call &);
+  Reply ticket_reopen(Call &);
+  Reply messages_create(Call &);
+  Reply messages_list(Call &);
+  Reply attachment_upload(Call &);
+  Reply attachment_get(Call &);
+  Reply faq_get(Call &);
+  Reply faq_article_get(Call &);
+  Reply faq_vote(Call &);
+  Reply diagnostics_batch(Call &);
+  Reply surveys_create(Call &);
+  Reply notices_list(Call &);
+  Reply notice_ack(Call &);
+  Reply sync(Call &);
+  Reply batch(Call &);
+
+  Reply agent_login(Call &);
+  Reply agent_logout(Call &);
+  Reply agent_me(Call &);
+  Reply agents_list(Call &);
+  Reply agents_create(Call &);
+  Reply agent_tickets_list(Call &);
+  Reply agent_ticket_get(Call &);
+  Reply agent_ticket_patch(Call &);
+  Reply agent_messages_list(Call &);
+  Reply agent_message_create(Call &);
+  Reply agent_ticket_diagnostics(Call &);
+  Reply agent_ticket_device(Call &);
+  Reply agent_diag_request_create(Call &);
+  Reply agent_diag_requests_list(Call &);
+  Reply agent_attachment_upload(Call &);
+  Reply agent_attachment_get(Call &);
+  Reply agent_faq_get(Call &);
+  Reply faq_section_create(Call &);
+  Reply faq_section_patch(Call &);
+  Reply faq_section_delete(Call &);
+  Reply faq_article_create(Call &);
+  Reply faq_article_patch(Call &);
+  Reply faq_article_delete(Call &);
+  Reply agent_notices_list(Call &);
+  Reply notice_create(Call &);
+  Reply notice_patch(Call &);
+  Reply notice_delete(Call &);
+
+  Reply test_faults_get(Call &);
+  Reply test_faults_post(Call &);
+  Reply test_pause(Call &);
+  Reply test_limits(Call &);
+  Reply test_token(Call &);
+
+  // Runs a batch item / single call through idempotency + handler inside the caller's transaction.
+  Reply execute_write(Call &call, const Route &route, const std::string &idem_key,
+                      const std::string &fingerprint);
+  const Route *match(const std::string &method, const std::string &path, std::vector<std::string> &params,
+                     std::string *allow) const;
+
+ private:
+  Reply dispatch(const HttpRequest &req, HandleResult &result);
+  void authenticate_device(const HttpRequest &req, const AppConfig *&app, Principal &p);
+  void authenticate_agent(const HttpRequest &req, const AppConfig *&app, AgentSession &s);
+  void maybe_purge();
+  HandleResult sync_round(const AppConfig *app, Principal p, int64_t cursor, int limit,
+                          std::chrono::steady_clock::time_point deadline, bool final);
+
+  // shared helpers for handlers
+ public:
+  int64_t emit(Call &c, EventRecord e);
+  TicketRecord owned_ticket(Call &c, const std::string &id);  // 404 unless the caller owns it
+  TicketRecord app_ticket(Call &c, const std::string &id);    // agent view
+  MessageRecord add_message(Call &c, TicketRecord &t, const std::string &body,
+                            const std::vector<std::string> &att, const std::optional<std::string> &id);
+  void change_status(Call &c, TicketRecord &t, const std::string &status, const char *by);
+  Reply upload(Call &c, const std::string &owner);
+  Reply download(Call &c, const AttachmentRecord &a);
+  static Reply json(int status, std::string body);
+  static std::string error_body(const std::string &code, const std::string &message);
+  std::pair<int64_t, int> page_params(Call &c, int max_limit, int default_limit);
+
+  ServerConfig &config_;
+  Store &store_;
+  ChangeNotifier &notifier_;
+  RateLimiter &limiter_;
+  FaultInjector &faults_;
+  bool test_mode_;
+
+ private:
+  void split_routes();
+  std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> route_segments_;
+  std::atomic<int64_t> last_purge_{0};
+  DiagnosticsIngest ingest_{store_};
+};
+
+}  // namespace helpline::server

@@ -1,0 +1,73 @@
+// Attachment upload (raw bytes) and download, for devices and agents.
+#include "api/api.hpp"
+#include "api/render.hpp"
+#include "api_error.hpp"
+#include "crypto.hpp"
+#include "ids.hpp"
+#include "json_fields.hpp"
+#include "json_out.hpp"
+
+namespace helpline::server {
+
+Reply Api::upload(Call &c, const std::string &owner) {
+  AttachmentRecord a;
+  a.id = new_id("a_");
+  a.owner = owner;
+  std::string name = "attachment";
+  if (const std::string *f = c.query_param("filename")) {
+    if (!f->empty()) name = *f;
+  }
+  if (utf8_length(name) > 255) throw bad_request("filename: at most 255 characters");
+  for (auto &ch : name)
+    if (ch == '/' || ch == '\\' || ch == '"' || static_cast<unsigned char>(ch) < 0x20) ch = '_';
+  a.filename = name;
+  const std::string *ct = c.http ? c.http->header("content-type") : nullptr;
+  a.content_type = ct && !ct->empty() ? *ct : "application/octet-stream";
+  if (a.content_type.size() > 255) throw bad_request("Content-Type: too long");
+  a.data = *c.raw_body;
+  a.size = static_cast<int64_t>(a.data.size());
+  a.sha256 = sha256_hex(a.data);
+  a.created_at = now_ms();
+  c.tx->insert_attachment(c.app->app_key, a);
+  JsonOut j;
+  render_attachment(j, a);
+  return json(201, j.take());
+}
+
+Reply Api::download(Call &, const AttachmentRecord &a) {
+  Reply r;
+  r.status = 200;
+  r.content_type = a.content_type;
+  r.body = a.data;
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + a.filename + "\"");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+Reply Api::attachment_upload(Call &c) {
+  return upload(c, c.device->owner);
+}
+
+Reply Api::attachment_get(Call &c) {
+  auto a = c.tx->find_attachment(c.app->app_key, c.params[0], true);
+  if (!a) throw not_found("attachment");
+  bool allowed = a->owner == c.device->owner;
+  if (!allowed && a->ticket_id) {
+    auto t = c.tx->find_ticket(c.app->app_key, *a->ticket_id);
+    allowed = t && t->owner == c.device->owner;
+  }
+  if (!allowed) throw not_found("attachment");
+  return download(c, *a);
+}
+
+Reply Api::agent_attachment_upload(Call &c) {
+  return upload(c, "agent:" + c.agent->agent.id);
+}
+
+Reply Api::agent_attachment_get(Call &c) {
+  auto a = c.tx->find_attachment(c.app->app_key, c.params[0], true);
+  if (!a) throw not_found("attachment");
+  return download(c, *a);
+}
+
+}  // namespace helpline::server

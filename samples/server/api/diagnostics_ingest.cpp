@@ -1,0 +1,99 @@
+#include "api/diagnostics_ingest.hpp"
+
+#include <cstdio>
+#include <unordered_map>
+
+namespace helpline::server {
+
+namespace {
+constexpr size_t kMaxItemsPerCommit = 20000;
+}
+
+DiagnosticsIngest::DiagnosticsIngest(Store &store) : store_(store), thread_([this] { loop(); }) {}
+
+DiagnosticsIngest::~DiagnosticsIngest() {
+  stop();
+}
+
+void DiagnosticsIngest::submit(IngestJob job) {
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (!stopping_) {
+      queue_.push_back(std::move(job));
+      cv_.notify_one();
+      return;
+    }
+  }
+  job.failed = true;  // only reachable after stop(): answer instead of dropping the request
+  job.done(std::move(job));
+}
+
+void DiagnosticsIngest::stop() {
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DiagnosticsIngest::loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty() && stopping_) return;
+    std::vector<IngestJob> jobs;
+    size_t items = 0;
+    while (!queue_.empty() && (jobs.empty() || items + queue_.front().items.size() <= kMaxItemsPerCommit)) {
+      items += queue_.front().items.size();
+      jobs.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    lock.unlock();
+    write(jobs);
+    for (auto &j : jobs) j.done(std::move(j));
+    lock.lock();
+  }
+}
+
+void DiagnosticsIngest::write(std::vector<IngestJob> &jobs) {
+  try {
+    auto tx = store_.write();
+    for (auto &job : jobs) {
+      std::unordered_map<std::string, bool> ticket_ok;
+      for (auto &p : job.items) {
+        if (p.error) continue;
+        DiagnosticRecord &d = p.rec;
+        try {
+          if (d.ticket_id) {
+            auto it = ticket_ok.find(*d.ticket_id);
+            if (it == ticket_ok.end()) {
+              auto t = tx->find_ticket(job.app, *d.ticket_id);
+              it = ticket_ok.emplace(*d.ticket_id, t && t->owner == job.owner).first;
+            }
+            if (!it->second) throw not_found("ticket");
+          }
+          std::optional<DiagnosticsRequestRecord> req;
+          if (d.request_id) {
+            req = tx->find_diagnostics_request(job.app, *d.request_id);
+            if (!req || !((req->device_id && *req->device_id == job.device_id) ||
+                          (req->owner && *req->owner == job.owner)))
+              throw not_found("diagnostics request");
+          }
+          bool fresh = tx->insert_diagnostic(job.app, d);
+          if (fresh && req && req->status != "fulfilled") tx->fulfil_diagnostics_request(job.app, req->id);
+          p.duplicate = !fresh;
+        } catch (const ApiError &e) {
+          p.error = e;
+        }
+      }
+    }
+    tx->commit();
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "helpline-server: diagnostics ingest failed: %s\n", e.what());
+    for (auto &job : jobs) job.failed = true;
+  }
+}
+
+}  // namespace helpline::server

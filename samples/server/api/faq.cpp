@@ -1,0 +1,92 @@
+// FAQ for devices: full snapshot / delta with tombstones, ETag, article fetch, votes.
+#include "api/api.hpp"
+#include "api/render.hpp"
+#include "api_error.hpp"
+#include "json_fields.hpp"
+#include "json_out.hpp"
+
+namespace helpline::server {
+
+Reply Api::faq_get(Call &c) {
+  const std::string &app = c.app->app_key;
+  int64_t current = c.tx->faq_seq(app);
+  std::optional<std::string> locale;
+  if (const std::string *l = c.query_param("locale"))
+    if (!l->empty()) locale = *l;
+  int64_t since = 0;
+  bool delta = false;
+  if (const std::string *s = c.query_param("since")) {
+    char *end = nullptr;
+    long long v = std::strtoll(s->c_str(), &end, 10);
+    if (s->empty() || *end || v < 0 || v > current)
+      throw ApiError(400, "invalid_cursor", "since: not a cursor produced by this server");
+    since = v;
+    delta = true;
+  }
+  std::string etag = "\"" + std::to_string(current) + "-" + (locale ? *locale : std::string("*")) + "\"";
+  if (const std::string *inm = c.http->header("if-none-match")) {
+    if (*inm == etag || *inm == "W/" + etag) {
+      Reply r;
+      r.status = 304;
+      r.content_type.clear();
+      r.headers.emplace_back("ETag", etag);
+      return r;
+    }
+  }
+  auto visible_locale = [&](const std::string &l) { return !locale || *locale == l; };
+  JsonOut j;
+  std::vector<std::string> deleted_sections, deleted_articles;
+  j.obj().kv("full", !delta).key("sections").arr();
+  for (const auto &s : c.tx->faq_sections_since(app, since)) {
+    if (s.deleted || !visible_locale(s.locale)) {
+      if (delta) deleted_sections.push_back(s.id);
+      continue;
+    }
+    render_section(j, s);
+  }
+  j.end_arr().key("articles").arr();
+  for (const auto &a : c.tx->faq_articles_since(app, since)) {
+    if (a.deleted || !a.published || !visible_locale(a.locale)) {
+      if (delta) deleted_articles.push_back(a.id);
+      continue;
+    }
+    render_article(j, a, false);
+  }
+  j.end_arr().key("deleted").obj().key("sections").arr();
+  for (const auto &id : deleted_sections) j.str(id);
+  j.end_arr().key("articles").arr();
+  for (const auto &id : deleted_articles) j.str(id);
+  j.end_arr().end_obj().kv("cursor", cursor_string(current)).end_obj();
+  Reply r = json(200, j.take());
+  r.headers.emplace_back("ETag", etag);
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  return r;
+}
+
+Reply Api::faq_article_get(Call &c) {
+  auto a = c.tx->find_faq_article(c.app->app_key, c.params[0]);
+  if (!a || a->deleted || !a->published) throw not_found("article");
+  JsonOut j;
+  render_article(j, *a, false);
+  return json(200, j.take());
+}
+
+Reply Api::faq_vote(Call &c) {
+  auto helpful = opt_bool(*c.body, "helpful");
+  if (!helpful) throw bad_request("helpful: required boolean");
+  const std::string &app = c.app->app_key;
+  auto a = c.tx->find_faq_article(app, c.params[0]);
+  if (!a || a->deleted || !a->published) throw not_found("article");
+  c.tx->set_faq_vote(app, a->id, c.device->device_id, *helpful);
+  a = c.tx->find_faq_article(app, a->id);
+  JsonOut j;
+  j.obj()
+      .kv("article_id", a->id)
+      .kv("helpful", *helpful)
+      .kv("helpful_count", a->helpful)
+      .kv("not_helpful_count", a->not_helpful)
+      .end_obj();
+  return json(200, j.take());
+}
+
+}  // namespace helpline::server

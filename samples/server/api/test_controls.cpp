@@ -1,0 +1,108 @@
+// /v1/_test/*: runtime fault injection, pause, rate limits and JWT minting. Registered only with --test-mode.
+#include "api/api.hpp"
+#include "api_error.hpp"
+#include "ids.hpp"
+#include "json_fields.hpp"
+#include "json_out.hpp"
+
+namespace helpline::server {
+
+namespace {
+
+std::string faults_json(const FaultSettings &s) {
+  JsonOut j;
+  j.obj()
+      .kv("fault_5xx_percent", s.fault_5xx_percent)
+      .kv("fault_429_percent", s.fault_429_percent)
+      .kv("drop_percent", s.drop_percent)
+      .kv("delay_ms", s.delay_ms)
+      .kv("seed", static_cast<int64_t>(s.seed))
+      .kv("path_prefix", s.path_prefix)
+      .end_obj();
+  return j.take();
+}
+
+int percent(const JsonValue &b, const char *name, int current) {
+  auto v = opt_int(b, name);
+  if (!v) return current;
+  if (*v < 0 || *v > 100) throw bad_request(std::string(name) + ": 0..100");
+  return static_cast<int>(*v);
+}
+
+AppConfig &app_of(ServerConfig &config, const JsonValue &b) {
+  std::string key = req_string(b, "app_key", 1, 64);
+  auto it = config.apps.find(key);
+  if (it == config.apps.end()) throw not_found("app");
+  return *it->second;
+}
+
+}  // namespace
+
+Reply Api::test_faults_get(Call &) {
+  return json(200, faults_json(faults_.settings()));
+}
+
+Reply Api::test_faults_post(Call &c) {
+  const JsonValue &b = *c.body;
+  FaultSettings s = faults_.settings();
+  s.fault_5xx_percent = percent(b, "fault_5xx_percent", s.fault_5xx_percent);
+  s.fault_429_percent = percent(b, "fault_429_percent", s.fault_429_percent);
+  s.drop_percent = percent(b, "drop_percent", s.drop_percent);
+  if (s.fault_5xx_percent + s.fault_429_percent + s.drop_percent > 100)
+    throw bad_request("the three percentages must add up to at most 100");
+  if (auto d = opt_int(b, "delay_ms")) {
+    if (*d < 0 || *d > 600000) throw bad_request("delay_ms: 0..600000");
+    s.delay_ms = static_cast<int>(*d);
+  }
+  auto seed = opt_int(b, "seed");
+  if (seed) s.seed = static_cast<uint64_t>(*seed);
+  if (auto p = opt_string(b, "path_prefix", 200)) s.path_prefix = *p;
+  faults_.update(s, seed.has_value());
+  return json(200, faults_json(faults_.settings()));
+}
+
+Reply Api::test_pause(Call &c) {
+  int64_t ms = req_int(*c.body, "ms");
+  if (ms < 0 || ms > 600000) throw bad_request("ms: 0..600000");
+  int64_t until = faults_.pause(static_cast<int>(ms));
+  JsonOut j;
+  j.obj().kv("paused_until", until).end_obj();
+  return json(200, j.take());
+}
+
+Reply Api::test_limits(Call &c) {
+  const JsonValue &b = *c.body;
+  AppConfig &app = app_of(config_, b);  // limits are atomics meant for runtime changes
+  if (const JsonValue *r = field(b, "device_requests_per_second")) {
+    if (!r->IsNumber() || r->GetDouble() < 0) throw bad_request("device_requests_per_second: number >= 0");
+    app.limits.device_requests_per_second = r->GetDouble();
+  }
+  if (const JsonValue *r = field(b, "device_burst")) {
+    if (!r->IsNumber() || r->GetDouble() < 1) throw bad_request("device_burst: number >= 1");
+    app.limits.device_burst = r->GetDouble();
+  }
+  limiter_.reset_app(app.app_key);
+  JsonOut j;
+  j.obj()
+      .kv("app_key", app.app_key)
+      .key("device_requests_per_second")
+      .dbl(app.limits.device_requests_per_second)
+      .key("device_burst")
+      .dbl(app.limits.device_burst)
+      .end_obj();
+  return json(200, j.take());
+}
+
+Reply Api::test_token(Call &c) {
+  const JsonValue &b = *c.body;
+  const AppConfig &app = app_of(config_, b);
+  std::string sub = req_string(b, "sub", 1, 128);
+  int64_t ttl = opt_int(b, "ttl_seconds").value_or(3600);
+  auto name = opt_string(b, "name", 200);
+  auto email = opt_string(b, "email", 254);
+  JsonOut j;
+  j.obj().kv("token", mint_jwt(app.app_secret, sub, now_ms() / 1000 + ttl, name, email)).end_obj();
+  return json(200, j.take());
+}
+
+}  // namespace helpline::server

@@ -1,0 +1,116 @@
+#include "cli_options.hpp"
+
+#include <stdexcept>
+
+namespace helpline::server {
+
+const char *const kUsage =
+    "usage: helpline-server [options]\n"
+    "       helpline-server admin add-agent --db FILE --app APP_KEY --email E --password P [--role "
+    "agent|admin]\n"
+    "                                       [--name N]\n"
+    "       helpline-server admin list-agents --db FILE --app APP_KEY\n"
+    "\n"
+    "Reference backend of the Helpline protocol v1 (docs/protocol.md).\n"
+    "\n"
+    "options:\n"
+    "  --listen HOST:PORT        address to bind (default 127.0.0.1:8787); port 0 = ephemeral. Prints\n"
+    "                            'listening on HOST:PORT' on stdout once ready.\n"
+    "  --db FILE                 SQLite database, created and migrated if needed (default ./helpline.db)\n"
+    "  --config FILE             server.json with the apps (app_key, app_secret, name, limits, settings)\n"
+    "  --threads N               I/O threads (default 2)\n"
+    "  --access-log -|off|FILE   one JSON line per request (default - = stderr)\n"
+    "  --test-mode               enable /v1/_test/* controls (fault injection, pause, limits, tokens)\n"
+    "  --fault-5xx-percent N     answer N% of requests with 500/503 before handling them\n"
+    "  --fault-429-percent N     answer N% of requests with 429 + Retry-After: 1\n"
+    "  --fault-drop-percent N    execute N% of requests, then cut the connection mid-response\n"
+    "  --fault-delay-ms N        delay every request by N ms\n"
+    "  --fault-seed N            deterministic fault draws\n"
+    "  --help                    this text\n"
+    "  --version                 print the version\n"
+    "\n"
+    "exit codes: 0 clean shutdown (SIGTERM/SIGINT), 1 runtime error, 2 bad flags or config, 3 database "
+    "refused\n";
+
+void parse_listen(const std::string &arg, std::string &host, uint16_t &port) {
+  size_t colon = arg.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == arg.size())
+    throw std::invalid_argument("--listen: expected HOST:PORT, got '" + arg + "'");
+  host = arg.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host == "localhost") host = "127.0.0.1";
+  std::string p = arg.substr(colon + 1);
+  for (char c : p)
+    if (c < '0' || c > '9') throw std::invalid_argument("--listen: bad port '" + p + "'");
+  unsigned long v = std::stoul(p);
+  if (v > 65535) throw std::invalid_argument("--listen: port out of range");
+  port = static_cast<uint16_t>(v);
+}
+
+namespace {
+
+int to_int(const std::string &flag, const std::string &v, int lo, int hi) {
+  try {
+    size_t used = 0;
+    long long n = std::stoll(v, &used);
+    if (used != v.size() || n < lo || n > hi) throw std::invalid_argument("range");
+    return static_cast<int>(n);
+  } catch (const std::exception &) {
+    throw std::invalid_argument(flag + ": expected an integer in " + std::to_string(lo) + ".." +
+                                std::to_string(hi));
+  }
+}
+
+}  // namespace
+
+ServeOptions parse_serve_options(const std::vector<std::string> &args) {
+  ServeOptions o;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &a = args[i];
+    auto value = [&]() -> const std::string & {
+      if (i + 1 >= args.size()) throw std::invalid_argument(a + ": missing value");
+      return args[++i];
+    };
+    if (a == "--listen")
+      parse_listen(value(), o.host, o.port);
+    else if (a == "--db")
+      o.db = value();
+    else if (a == "--config")
+      o.config = value();
+    else if (a == "--threads")
+      o.threads = to_int(a, value(), 1, 64);
+    else if (a == "--access-log")
+      o.access_log = value();
+    else if (a == "--test-mode")
+      o.test_mode = true;
+    else if (a == "--fault-5xx-percent")
+      o.faults.fault_5xx_percent = to_int(a, value(), 0, 100);
+    else if (a == "--fault-429-percent")
+      o.faults.fault_429_percent = to_int(a, value(), 0, 100);
+    else if (a == "--fault-drop-percent")
+      o.faults.drop_percent = to_int(a, value(), 0, 100);
+    else if (a == "--fault-delay-ms")
+      o.faults.delay_ms = to_int(a, value(), 0, 600000);
+    else if (a == "--fault-seed")
+      o.faults.seed = static_cast<uint64_t>(std::stoull(value()));
+    else
+      throw std::invalid_argument("unknown option '" + a + "' (see --help)");
+  }
+  if (o.faults.fault_5xx_percent + o.faults.fault_429_percent + o.faults.drop_percent > 100)
+    throw std::invalid_argument("fault percentages add up to more than 100");
+  o.faults_enabled = o.test_mode || o.faults.fault_5xx_percent || o.faults.fault_429_percent ||
+                     o.faults.drop_percent || o.faults.delay_ms;
+  return o;
+}
+
+std::map<std::string, std::string> parse_flag_pairs(const std::vector<std::string> &args, size_t from) {
+  std::map<std::string, std::string> out;
+  for (size_t i = from; i < args.size(); i += 2) {
+    if (args[i].rfind("--", 0) != 0 || i + 1 >= args.size())
+      throw std::invalid_argument("expected --flag value pairs, got '" + args[i] + "'");
+    out[args[i].substr(2)] = args[i + 1];
+  }
+  return out;
+}
+
+}  // namespace helpline::server

@@ -1,0 +1,33 @@
+// Command-line flags of helpline-server (see --help and docs/protocol.md section 18).
+#pragma once
+#include "fault_injector.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace helpline::server {
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8787;
+  std::string db = "./helpline.db";
+  std::string config;
+  int threads = 2;
+  std::string access_log = "-";
+  bool test_mode = false;
+  bool faults_enabled = false;
+  FaultSettings faults;
+};
+
+extern const char *const kUsage;
+
+// Parses "HOST:PORT" / "[V6]:PORT"; throws std::invalid_argument.
+void parse_listen(const std::string &arg, std::string &host, uint16_t &port);
+// Throws std::invalid_argument with a message for the user.
+ServeOptions parse_serve_options(const std::vector<std::string> &args);
+// --flag value pairs for admin subcommands.
+std::map<std::string, std::string> parse_flag_pairs(const std::vector<std::string> &args, size_t from);
+
+}  // namespace helpline::server

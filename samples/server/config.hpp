@@ -1,0 +1,49 @@
+// server.json: apps (key, secret, limits, settings). See docs/protocol.md section 18.1.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace helpline::server {
+
+struct AppLimits {
+  std::atomic<double> device_requests_per_second{20};
+  std::atomic<double> device_burst{60};
+  size_t max_body_bytes = 1 << 20;
+  size_t max_attachment_bytes = 10 << 20;
+  size_t max_batch_items = 100;
+  size_t max_diagnostics_batch_items = 5000;
+};
+
+struct AppSettings {
+  bool allow_anonymous = true;
+  int64_t jwt_leeway_seconds = 30;
+  int64_t idempotency_ttl_hours = 168;
+  int64_t agent_token_ttl_hours = 12;
+};
+
+struct AppConfig {
+  std::string app_key;
+  std::string app_secret;
+  std::string name;
+  AppLimits limits;
+  AppSettings settings;
+};
+
+struct ServerConfig {
+  int long_poll_max_seconds = 30;
+  std::map<std::string, std::unique_ptr<AppConfig>> apps;  // by app_key
+
+  const AppConfig *app(const std::string &key) const {
+    auto it = apps.find(key);
+    return it == apps.end() ? nullptr : it->second.get();
+  }
+  size_t largest_body_limit() const;
+};
+
+// Throws std::runtime_error naming the offending field.
+void load_config(const std::string &path, ServerConfig &out);
+
+}  // namespace helpline::server

@@ -1,0 +1,158 @@
+#include "json_fields.hpp"
+
+#include "api_error.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace helpline::server {
+
+bool json_depth_within(const std::string &text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+void parse_json_object(const std::string &text, rapidjson::Document &doc) {
+  // Serialising and freeing documents recurse: hostile nesting must be refused before parsing.
+  if (!json_depth_within(text, kMaxJsonDepth))
+    throw ApiError(400, "malformed_json",
+                   "body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  // Without kParseStopWhenDoneFlag RapidJSON rejects anything but whitespace after the root value.
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+  if (doc.HasParseError())
+    throw ApiError(
+        400, "malformed_json",
+        std::string("body is not valid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()));
+  if (!doc.IsObject()) throw ApiError(400, "malformed_json", "body must be a JSON object");
+}
+
+std::string to_json(const JsonValue &v) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  v.Accept(w);
+  return std::string(sb.GetString(), sb.GetSize());
+}
+
+size_t utf8_length(const std::string &s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+bool is_valid_id(const std::string &s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+const JsonValue *field(const JsonValue &obj, const char *name) {
+  auto it = obj.FindMember(name);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return nullptr;
+  return &it->value;
+}
+
+bool has_key(const JsonValue &obj, const char *name) {
+  return obj.FindMember(name) != obj.MemberEnd();
+}
+
+std::optional<std::string> opt_string(const JsonValue &obj, const char *name, size_t max_len) {
+  const JsonValue *v = field(obj, name);
+  if (!v) return std::nullopt;
+  if (!v->IsString()) throw bad_request(std::string(name) + ": must be a string");
+  std::string s(v->GetString(), v->GetStringLength());
+  if (utf8_length(s) > max_len)
+    throw bad_request(std::string(name) + ": at most " + std::to_string(max_len) + " characters");
+  return s;
+}
+
+std::string req_string(const JsonValue &obj, const char *name, size_t min_len, size_t max_len) {
+  const JsonValue *v = field(obj, name);
+  std::string what = std::string(name) + ": must be a string of " + std::to_string(min_len) + ".." +
+                     std::to_string(max_len) + " characters";
+  if (!v || !v->IsString()) throw bad_request(what);
+  std::string s(v->GetString(), v->GetStringLength());
+  size_t n = utf8_length(s);
+  if (n < min_len || n > max_len) throw bad_request(what);
+  return s;
+}
+
+std::optional<int64_t> opt_int(const JsonValue &obj, const char *name) {
+  const JsonValue *v = field(obj, name);
+  if (!v) return std::nullopt;
+  if (!v->IsInt64()) throw bad_request(std::string(name) + ": must be an integer");
+  return v->GetInt64();
+}
+
+int64_t req_int(const JsonValue &obj, const char *name) {
+  auto v = opt_int(obj, name);
+  if (!v) throw bad_request(std::string(name) + ": required integer");
+  return *v;
+}
+
+std::optional<bool> opt_bool(const JsonValue &obj, const char *name) {
+  const JsonValue *v = field(obj, name);
+  if (!v) return std::nullopt;
+  if (!v->IsBool()) throw bad_request(std::string(name) + ": must be a boolean");
+  return v->GetBool();
+}
+
+std::optional<std::string> opt_id(const JsonValue &obj, const char *name) {
+  const JsonValue *v = field(obj, name);
+  if (!v) return std::nullopt;
+  if (!v->IsString()) throw bad_request(std::string(name) + ": must be a string");
+  std::string s(v->GetString(), v->GetStringLength());
+  if (!is_valid_id(s)) throw bad_request(std::string(name) + ": must match [A-Za-z0-9_-]{1,64}");
+  return s;
+}
+
+std::optional<std::string> opt_object_json(const JsonValue &obj, const char *name, size_t max_bytes) {
+  const JsonValue *v = field(obj, name);
+  if (!v) return std::nullopt;
+  if (!v->IsObject()) throw bad_request(std::string(name) + ": must be an object");
+  std::string s = to_json(*v);
+  if (s.size() > max_bytes)
+    throw bad_request(std::string(name) + ": at most " + std::to_string(max_bytes) + " bytes");
+  return s;
+}
+
+std::vector<std::string> opt_string_array(const JsonValue &obj, const char *name, size_t max_items,
+                                          size_t max_len) {
+  std::vector<std::string> out;
+  const JsonValue *v = field(obj, name);
+  if (!v) return out;
+  if (!v->IsArray() || v->Size() > max_items)
+    throw bad_request(std::string(name) + ": must be an array of at most " + std::to_string(max_items) +
+                      " strings");
+  for (const auto &e : v->GetArray()) {
+    if (!e.IsString()) throw bad_request(std::string(name) + ": must contain strings only");
+    std::string s(e.GetString(), e.GetStringLength());
+    if (s.empty() || utf8_length(s) > max_len)
+      throw bad_request(std::string(name) + ": each entry 1.." + std::to_string(max_len) + " characters");
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace helpline::server

@@ -1,0 +1,37 @@
+// Reading and validating request JSON fields; every failure is a 400 naming the field.
+#pragma once
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace helpline::server {
+
+using JsonValue = rapidjson::Value;
+
+constexpr int kMaxJsonDepth = 64;
+bool json_depth_within(const std::string &text, int max_depth);
+
+// Parses `text` (must be a JSON object, valid UTF-8) or throws 400 malformed_json.
+void parse_json_object(const std::string &text, rapidjson::Document &doc);
+std::string to_json(const JsonValue &v);
+
+size_t utf8_length(const std::string &s);
+bool is_valid_id(const std::string &s);
+
+const JsonValue *field(const JsonValue &obj, const char *name);  // nullptr if absent or null
+std::string req_string(const JsonValue &obj, const char *name, size_t min_len, size_t max_len);
+std::optional<std::string> opt_string(const JsonValue &obj, const char *name, size_t max_len);
+std::optional<int64_t> opt_int(const JsonValue &obj, const char *name);
+int64_t req_int(const JsonValue &obj, const char *name);
+std::optional<bool> opt_bool(const JsonValue &obj, const char *name);
+std::optional<std::string> opt_id(const JsonValue &obj, const char *name);
+std::optional<std::string> opt_object_json(const JsonValue &obj, const char *name, size_t max_bytes);
+std::vector<std::string> opt_string_array(const JsonValue &obj, const char *name, size_t max_items,
+                                          size_t max_len);
+// True when the key is present (even with a null value): PATCH semantics.
+bool has_key(const JsonValue &obj, const char *name);
+
+}  // namespace helpline::server

@@ -1,0 +1,79 @@
+// helpline-server: entry point (serve, or `admin` subcommands).
+#include "access_log.hpp"
+#include "admin_command.hpp"
+#include "api/api.hpp"
+#include "change_notifier.hpp"
+#include "cli_options.hpp"
+#include "config.hpp"
+#include "fault_injector.hpp"
+#include "http_server.hpp"
+#include "password.hpp"
+#include "rate_limiter.hpp"
+#include "store/sqlite_schema.hpp"
+#include "store/sqlite_store.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+using namespace helpline::server;
+
+int main(int argc, char **argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (const auto &a : args) {
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (a == "--version") {
+      std::cout << "helpline-server " HELPLINE_SERVER_VERSION " (protocol v1)\n";
+      return 0;
+    }
+  }
+  if (!args.empty() && args[0] == "admin") return run_admin({args.begin() + 1, args.end()});
+
+  ServeOptions opts;
+  ServerConfig config;
+  try {
+    opts = parse_serve_options(args);
+    if (!opts.config.empty())
+      load_config(opts.config, config);
+    else
+      std::cerr << "helpline-server: no --config given: no apps are configured, every request will be 401\n";
+  } catch (const std::exception &e) {
+    std::cerr << "helpline-server: " << e.what() << "\n";
+    return 2;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    password_init();
+    SqliteStore store(opts.db);
+    ChangeNotifier notifier;
+    RateLimiter limiter;
+    FaultInjector faults(opts.faults);
+    AccessLog log(opts.access_log);
+    Api api(config, store, notifier, limiter, faults, opts.test_mode);
+    api.init();
+    ListenOptions lo;
+    lo.host = opts.host;
+    lo.port = opts.port;
+    lo.threads = opts.threads;
+    lo.faults_enabled = opts.faults_enabled;
+    lo.largest_body = config.largest_body_limit();
+    HttpServer server(api, faults, log, notifier, lo);
+    uint16_t port = server.listen();
+    std::string shown = opts.host.find(':') != std::string::npos ? "[" + opts.host + "]" : opts.host;
+    std::printf("listening on %s:%u\n", shown.c_str(), static_cast<unsigned>(port));
+    std::fflush(stdout);
+    server.run();
+    api.stop();
+    std::cerr << "helpline-server: shut down cleanly\n";
+    return 0;
+  } catch (const SchemaTooNew &e) {
+    std::cerr << "helpline-server: " << e.what() << "\n";
+    return 3;
+  } catch (const std::exception &e) {
+    std::cerr << "helpline-server: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,109 @@
+#include "store/sqlite_schema.hpp"
+
+#include <string>
+
+namespace helpline::server {
+
+namespace {
+
+const char *kMigration1 = R"SQL(
+CREATE TABLE idempotency(app TEXT NOT NULL, scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  status INTEGER NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY(app, scope, key)) WITHOUT ROWID;
+CREATE INDEX idempotency_created ON idempotency(created_at);
+
+CREATE TABLE devices(app TEXT NOT NULL, device_id TEXT NOT NULL, user_sub TEXT, attrs TEXT NOT NULL,
+  updated_at INTEGER NOT NULL, PRIMARY KEY(app, device_id)) WITHOUT ROWID;
+
+CREATE TABLE tickets(seq INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT NULL, id TEXT NOT NULL, owner TEXT NOT NULL,
+  device_id TEXT, subject TEXT NOT NULL, status TEXT NOT NULL, fields TEXT, device TEXT, requester_name TEXT,
+  requester_email TEXT, assignee_id TEXT, message_count INTEGER NOT NULL, created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL, UNIQUE(app, id));
+CREATE INDEX tickets_owner ON tickets(app, owner, seq);
+
+CREATE TABLE messages(app TEXT NOT NULL, id TEXT NOT NULL, ticket_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  author_type TEXT NOT NULL, author_name TEXT, author_id TEXT, author_device TEXT, body TEXT NOT NULL,
+  attachments TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY(app, id)) WITHOUT ROWID;
+CREATE UNIQUE INDEX messages_ticket ON messages(app, ticket_id, seq);
+
+CREATE TABLE attachments(app TEXT NOT NULL, id TEXT NOT NULL, owner TEXT NOT NULL, filename TEXT NOT NULL,
+  content_type TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, ticket_id TEXT, message_id TEXT,
+  created_at INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(app, id));
+
+CREATE TABLE surveys(app TEXT NOT NULL, id TEXT NOT NULL, owner TEXT NOT NULL, device_id TEXT NOT NULL,
+  kind TEXT NOT NULL, score INTEGER NOT NULL, ticket_id TEXT, comment TEXT, created_at INTEGER NOT NULL,
+  PRIMARY KEY(app, id));
+
+CREATE TABLE faq_state(app TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TABLE faq_sections(app TEXT NOT NULL, id TEXT NOT NULL, locale TEXT NOT NULL, title TEXT NOT NULL,
+  position INTEGER NOT NULL, deleted INTEGER NOT NULL, change_seq INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  PRIMARY KEY(app, id));
+CREATE INDEX faq_sections_change ON faq_sections(app, change_seq);
+CREATE TABLE faq_articles(app TEXT NOT NULL, id TEXT NOT NULL, section_id TEXT NOT NULL, locale TEXT NOT NULL,
+  title TEXT NOT NULL, body TEXT NOT NULL, tags TEXT NOT NULL, position INTEGER NOT NULL, published INTEGER NOT NULL,
+  deleted INTEGER NOT NULL, helpful INTEGER NOT NULL DEFAULT 0, not_helpful INTEGER NOT NULL DEFAULT 0,
+  change_seq INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY(app, id));
+CREATE INDEX faq_articles_change ON faq_articles(app, change_seq);
+CREATE TABLE faq_votes(app TEXT NOT NULL, article_id TEXT NOT NULL, device_id TEXT NOT NULL, helpful INTEGER NOT NULL,
+  PRIMARY KEY(app, article_id, device_id)) WITHOUT ROWID;
+
+CREATE TABLE notices(app TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,
+  severity TEXT NOT NULL, url TEXT, target TEXT NOT NULL, starts_at INTEGER, ends_at INTEGER, active INTEGER NOT NULL,
+  deleted INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY(app, id));
+CREATE TABLE notice_acks(app TEXT NOT NULL, notice_id TEXT NOT NULL, device_id TEXT NOT NULL,
+  acked_at INTEGER NOT NULL, PRIMARY KEY(app, notice_id, device_id)) WITHOUT ROWID;
+
+CREATE TABLE events(seq INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT NULL, owner TEXT, device_id TEXT,
+  broadcast INTEGER NOT NULL, origin_device TEXT, type TEXT NOT NULL, data TEXT NOT NULL, target TEXT,
+  created_at INTEGER NOT NULL);
+CREATE INDEX events_app ON events(app, seq);
+
+-- Diagnostics rows refer to a small integer device key: the dedup index stays compact on ingest-heavy loads.
+CREATE TABLE diag_devices(id INTEGER PRIMARY KEY, app TEXT NOT NULL, device_id TEXT NOT NULL, UNIQUE(app, device_id));
+CREATE TABLE diagnostics(seq INTEGER PRIMARY KEY, dev INTEGER NOT NULL, idem_key TEXT NOT NULL, kind TEXT NOT NULL,
+  name TEXT NOT NULL, ts INTEGER NOT NULL, level TEXT, message TEXT, value REAL, attributes TEXT, ticket_id TEXT,
+  request_id TEXT, received_at INTEGER NOT NULL, UNIQUE(dev, idem_key));
+CREATE INDEX diagnostics_ticket ON diagnostics(ticket_id) WHERE ticket_id IS NOT NULL;
+
+CREATE TABLE diagnostics_requests(app TEXT NOT NULL, id TEXT NOT NULL, ticket_id TEXT, device_id TEXT, owner TEXT,
+  kinds TEXT NOT NULL, message TEXT, status TEXT NOT NULL, agent_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+  PRIMARY KEY(app, id));
+
+CREATE TABLE agents(app TEXT NOT NULL, id TEXT NOT NULL, email TEXT NOT NULL COLLATE NOCASE, name TEXT NOT NULL,
+  role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY(app, id),
+  UNIQUE(app, email));
+CREATE TABLE agent_sessions(token_hash TEXT PRIMARY KEY, app TEXT NOT NULL, agent_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL) WITHOUT ROWID;
+)SQL";
+
+const char *const kMigrations[] = {kMigration1};
+
+int user_version(SqliteDb &db) {
+  sqlite3_stmt *st = nullptr;
+  if (sqlite3_prepare_v2(db.handle(), "PRAGMA user_version", -1, &st, nullptr) != SQLITE_OK)
+    db.fail("user_version");
+  int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+  sqlite3_finalize(st);
+  return v;
+}
+
+}  // namespace
+
+void migrate(SqliteDb &db) {
+  int v = user_version(db);
+  if (v > kSchemaVersion)
+    throw SchemaTooNew("database schema version " + std::to_string(v) + " is newer than this server (" +
+                       std::to_string(kSchemaVersion) + "); refusing to open it");
+  for (int next = v + 1; next <= kSchemaVersion; ++next) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(kMigrations[next - 1]);
+      db.exec(("PRAGMA user_version=" + std::to_string(next)).c_str());
+      db.exec("COMMIT");
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+  }
+}
+
+}  // namespace helpline::server

@@ -1,0 +1,299 @@
+// Storage interface: one method per use case, so handlers never see SQL and a PostgreSQL store can be added
+// by implementing Store/StoreTx. All "*_json" members hold JSON text the server produced (or null = empty).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace helpline::server {
+
+struct IdempotencyRecord {
+  std::string fingerprint;
+  int status = 0;
+  std::string body;
+};
+
+struct DeviceRecord {
+  std::string device_id;
+  std::optional<std::string> user_sub;
+  std::string attrs_json;
+  int64_t updated_at = 0;
+};
+
+struct TicketRecord {
+  int64_t seq = 0;  // internal keyset order
+  std::string id;
+  std::string owner;      // "user:<sub>" | "device:<id>"
+  std::string device_id;  // creating device
+  std::string subject;
+  std::string status;
+  std::string fields_json;
+  std::string device_json;
+  std::optional<std::string> requester_name;
+  std::optional<std::string> requester_email;
+  std::optional<std::string> assignee_id;
+  int64_t message_count = 0;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct TicketFilter {
+  std::optional<std::string> owner;
+  std::optional<std::string> status;
+  std::optional<std::string> assignee;  // "none" = unassigned
+  std::optional<std::string> subject_contains;
+  int64_t before_seq = 0;  // 0 = from newest
+  int limit = 50;
+};
+
+struct MessageRecord {
+  std::string id;
+  std::string ticket_id;
+  int64_t seq = 0;
+  std::string author_type;  // user | agent | system
+  std::optional<std::string> author_name;
+  std::optional<std::string> author_id;
+  std::optional<std::string> author_device;
+  std::string body;
+  std::string attachments_json;  // array snapshot
+  int64_t created_at = 0;
+};
+
+struct AttachmentRecord {
+  std::string id;
+  std::string owner;  // principal or "agent:<id>"
+  std::string filename;
+  std::string content_type;
+  int64_t size = 0;
+  std::string sha256;
+  std::optional<std::string> ticket_id;
+  std::optional<std::string> message_id;
+  int64_t created_at = 0;
+  std::string data;  // filled only by find_attachment(with_data=true)
+};
+
+struct SurveyRecord {
+  std::string id;
+  std::string owner;
+  std::string device_id;
+  std::string kind;
+  int64_t score = 0;
+  std::optional<std::string> ticket_id;
+  std::optional<std::string> comment;
+  int64_t created_at = 0;
+};
+
+struct FaqSectionRecord {
+  std::string id;
+  std::string locale;
+  std::string title;
+  int64_t position = 0;
+  bool deleted = false;
+  int64_t change_seq = 0;
+  int64_t updated_at = 0;
+};
+
+struct FaqArticleRecord {
+  std::string id;
+  std::string section_id;
+  std::string locale;
+  std::string title;
+  std::string body;
+  std::string tags_json;  // array
+  int64_t position = 0;
+  bool published = true;
+  bool deleted = false;
+  int64_t helpful = 0;
+  int64_t not_helpful = 0;
+  int64_t change_seq = 0;
+  int64_t updated_at = 0;
+};
+
+struct NoticeRecord {
+  std::string id;
+  std::string title;
+  std::string body;
+  std::string severity;
+  std::optional<std::string> url;
+  std::string target_json;  // object
+  std::optional<int64_t> starts_at;
+  std::optional<int64_t> ends_at;
+  bool active = true;
+  bool deleted = false;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct EventRecord {
+  int64_t seq = 0;
+  std::optional<std::string> owner;          // principal it is for
+  std::optional<std::string> device_id;      // device it is for
+  bool broadcast = false;                    // every device of the app
+  std::optional<std::string> origin_device;  // not delivered back to this device
+  std::string type;
+  std::string data_json;
+  std::string target_json;  // notices: targeting evaluated at read time
+  int64_t created_at = 0;
+};
+
+struct DiagnosticRecord {
+  int64_t seq = 0;
+  std::string device_id;
+  std::string owner;
+  std::string idempotency_key;
+  std::string kind;
+  std::string name;
+  int64_t ts = 0;
+  std::optional<std::string> level;
+  std::optional<std::string> message;
+  std::optional<double> value;
+  std::string attributes_json;
+  std::optional<std::string> ticket_id;
+  std::optional<std::string> request_id;
+  int64_t received_at = 0;
+};
+
+struct DiagnosticsRequestRecord {
+  std::string id;
+  std::optional<std::string> ticket_id;
+  std::optional<std::string> device_id;
+  std::optional<std::string> owner;
+  std::string kinds_json;
+  std::optional<std::string> message;
+  std::string status;  // pending | fulfilled
+  std::string agent_id;
+  int64_t created_at = 0;
+};
+
+struct AgentRecord {
+  std::string id;
+  std::string email;
+  std::string name;
+  std::string role;
+  std::string password_hash;
+  int64_t created_at = 0;
+};
+
+// One unit of work. Write transactions are serialised; read transactions see a consistent snapshot.
+// Destroying an uncommitted transaction rolls it back.
+class StoreTx {
+ public:
+  virtual ~StoreTx() = default;
+  virtual void commit() = 0;
+  virtual void savepoint() = 0;
+  virtual void release_savepoint() = 0;
+  virtual void rollback_savepoint() = 0;
+
+  // idempotency
+  virtual std::optional<IdempotencyRecord> find_idempotency(const std::string &app, const std::string &scope,
+                                                            const std::string &key) = 0;
+  virtual void save_idempotency(const std::string &app, const std::string &scope, const std::string &key,
+                                const IdempotencyRecord &rec, int64_t now) = 0;
+  virtual void purge_idempotency(int64_t older_than) = 0;
+
+  // devices
+  virtual void upsert_device(const std::string &app, const DeviceRecord &d) = 0;
+  virtual std::optional<DeviceRecord> find_device(const std::string &app, const std::string &device_id) = 0;
+
+  // tickets and messages
+  virtual void insert_ticket(const std::string &app, TicketRecord &t) = 0;  // sets t.seq
+  virtual std::optional<TicketRecord> find_ticket(const std::string &app, const std::string &id) = 0;
+  virtual void update_ticket(const std::string &app,
+                             const TicketRecord &t) = 0;  // status, assignee, counters
+  virtual std::vector<TicketRecord> list_tickets(const std::string &app, const TicketFilter &f) = 0;
+  virtual std::vector<std::string> move_tickets(const std::string &app, const std::string &from_owner,
+                                                const std::string &to_owner,
+                                                const std::optional<std::string> &name,
+                                                const std::optional<std::string> &email) = 0;
+  virtual bool message_exists(const std::string &app, const std::string &id) = 0;
+  virtual void insert_message(const std::string &app, const MessageRecord &m) = 0;
+  virtual std::vector<MessageRecord> list_messages(const std::string &app, const std::string &ticket_id,
+                                                   int64_t after_seq, int limit) = 0;
+  virtual std::vector<std::string> ticket_devices(const std::string &app, const std::string &ticket_id) = 0;
+
+  // attachments
+  virtual void insert_attachment(const std::string &app, const AttachmentRecord &a) = 0;
+  virtual std::optional<AttachmentRecord> find_attachment(const std::string &app, const std::string &id,
+                                                          bool with_data) = 0;
+  virtual void link_attachment(const std::string &app, const std::string &id, const std::string &ticket_id,
+                               const std::string &message_id) = 0;
+
+  // surveys
+  virtual bool survey_exists(const std::string &app, const std::string &id) = 0;
+  virtual void insert_survey(const std::string &app, const SurveyRecord &s) = 0;
+
+  // faq
+  virtual int64_t next_faq_seq(const std::string &app) = 0;
+  virtual int64_t faq_seq(const std::string &app) = 0;
+  virtual void upsert_faq_section(const std::string &app, const FaqSectionRecord &s) = 0;
+  virtual std::optional<FaqSectionRecord> find_faq_section(const std::string &app, const std::string &id) = 0;
+  virtual void upsert_faq_article(const std::string &app, const FaqArticleRecord &a) = 0;
+  virtual std::optional<FaqArticleRecord> find_faq_article(const std::string &app, const std::string &id) = 0;
+  // Rows with change_seq > since (all rows incl. tombstones); since = 0 gives everything.
+  virtual std::vector<FaqSectionRecord> faq_sections_since(const std::string &app, int64_t since) = 0;
+  virtual std::vector<FaqArticleRecord> faq_articles_since(const std::string &app, int64_t since) = 0;
+  virtual int64_t live_articles_in_section(const std::string &app, const std::string &section_id) = 0;
+  // Sets/replaces the device's vote and returns the article with fresh counters.
+  virtual void set_faq_vote(const std::string &app, const std::string &article_id,
+                            const std::string &device_id, bool helpful) = 0;
+
+  // notices
+  virtual void upsert_notice(const std::string &app, const NoticeRecord &n) = 0;
+  virtual std::optional<NoticeRecord> find_notice(const std::string &app, const std::string &id) = 0;
+  virtual std::vector<NoticeRecord> list_notices(const std::string &app) = 0;  // not deleted
+  virtual void ack_notice(const std::string &app, const std::string &id, const std::string &device_id,
+                          int64_t now) = 0;
+  virtual std::optional<int64_t> notice_ack_time(const std::string &app, const std::string &id,
+                                                 const std::string &device_id) = 0;
+  virtual int64_t notice_ack_count(const std::string &app, const std::string &id) = 0;
+
+  // sync feed
+  virtual int64_t insert_event(const std::string &app, const EventRecord &e) = 0;
+  virtual int64_t max_event_seq(const std::string &app) = 0;
+  virtual std::vector<EventRecord> events_for(const std::string &app, const std::string &owner,
+                                              const std::string &device_id, int64_t after, int64_t upto,
+                                              int limit) = 0;
+
+  // diagnostics
+  virtual bool insert_diagnostic(const std::string &app,
+                                 const DiagnosticRecord &d) = 0;  // false: duplicate key
+  virtual std::vector<DiagnosticRecord> ticket_diagnostics(const std::string &app,
+                                                           const std::string &ticket_id,
+                                                           const std::vector<std::string> &devices,
+                                                           const std::optional<std::string> &kind,
+                                                           int64_t before_seq, int limit) = 0;
+  virtual void insert_diagnostics_request(const std::string &app, const DiagnosticsRequestRecord &r) = 0;
+  virtual std::optional<DiagnosticsRequestRecord> find_diagnostics_request(const std::string &app,
+                                                                           const std::string &id) = 0;
+  virtual void fulfil_diagnostics_request(const std::string &app, const std::string &id) = 0;
+  virtual std::vector<DiagnosticsRequestRecord> list_diagnostics_requests(
+      const std::string &app, const std::optional<std::string> &ticket_id) = 0;
+
+  // owner moves on identify (attachments, surveys)
+  virtual void move_owned(const std::string &app, const std::string &from_owner,
+                          const std::string &to_owner) = 0;
+
+  // agents
+  virtual void insert_agent(const std::string &app, const AgentRecord &a) = 0;
+  virtual std::optional<AgentRecord> find_agent_by_email(const std::string &app,
+                                                         const std::string &email) = 0;
+  virtual std::optional<AgentRecord> find_agent(const std::string &app, const std::string &id) = 0;
+  virtual std::vector<AgentRecord> list_agents(const std::string &app) = 0;
+  virtual void insert_agent_session(const std::string &token_hash, const std::string &app,
+                                    const std::string &agent_id, int64_t expires_at) = 0;
+  // Returns (app, agent id) of a live session.
+  virtual std::optional<std::pair<std::string, std::string>> find_agent_session(const std::string &token_hash,
+                                                                                int64_t now) = 0;
+  virtual void delete_agent_session(const std::string &token_hash) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual std::unique_ptr<StoreTx> write() = 0;
+  virtual std::unique_ptr<StoreTx> read() = 0;
+};
+
+}  // namespace helpline::server

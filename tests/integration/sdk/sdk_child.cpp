@@ -1,0 +1,205 @@
+// sdk_child: a small host process for the SDK tests that must kill, limit or de-privilege the process using the SDK.
+// Output goes to stdout with write(2) (unbuffered), one line per fact, for the parent test to parse.
+//
+//   sdk_child trial    <data_dir> <endpoint> <run> <seq_base> <offline 0|1> <pause_us>
+//       open, print "R <mono_ns>", then enqueue forever (every 4th item a survey answer, the rest diagnostics) and
+//       after each HELPLINE_OK print "<seq> <CLOCK_MONOTONIC ns> <stats.committed> <ns of that reading>".
+//       The parent SIGKILLs it.
+//   sdk_child diskfull <data_dir> <run> <max_file_bytes>
+//       RLIMIT_FSIZE = max_file_bytes (SIGXFSZ ignored), network off; enqueue survey answers one at a time, print
+//       "C <seq>" once an item is committed; on HELPLINE_EVENT_STORE_ERROR print "E <json>", try one more item and
+//       print "S <status>", then close and print "CLOSE <status>".
+//   sdk_child open     <data_dir> <uid or -1>
+//       drop to uid (and gid) when given, helpline_open, print "OPEN <status> <last_error>".
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "helpline/helpline.h"
+
+namespace {
+
+void out(const std::string &line) {
+    std::string l = line + "\n";
+    const char *p = l.data();
+    size_t left = l.size();
+    while (left > 0) {
+        ssize_t n = ::write(1, p, left);
+        if (n <= 0) return;
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+}
+
+long long mono_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
+
+std::mutex g_mu;
+std::string g_store_error;  // first HELPLINE_EVENT_STORE_ERROR payload
+
+void on_event(void *, helpline_event_type_t type, const char *json) {
+    if (type != HELPLINE_EVENT_STORE_ERROR) return;
+    std::lock_guard<std::mutex> lock(g_mu);
+    if (g_store_error.empty()) g_store_error = json;
+}
+
+helpline_t *open_or_die(const std::string &data_dir, const std::string &endpoint, bool with_events) {
+    helpline_options_t *o = helpline_options_new();
+    if (!endpoint.empty()) helpline_options_set_endpoint(o, endpoint.c_str());
+    helpline_options_set_app_key(o, "test-app-key");
+    helpline_options_set_data_dir(o, data_dir.c_str());
+    helpline_options_set_long_poll(o, 0);
+    if (with_events) helpline_options_set_event_callback(o, &on_event, nullptr);
+    helpline_t *h = nullptr;
+    helpline_status_t s = helpline_open(o, &h);
+    if (s != HELPLINE_OK) {
+        out(std::string("OPENFAIL ") + helpline_status_str(s) + " " + helpline_last_error(nullptr));
+        std::exit(3);
+    }
+    return h;
+}
+
+long long stat_of(helpline_t *h, const char *field) {
+    char *json = nullptr;
+    if (helpline_stats_json(h, &json) != HELPLINE_OK) return -1;
+    std::string s(json);
+    helpline_free(json);
+    std::string key = std::string("\"") + field + "\":";
+    auto pos = s.find(key);
+    return pos == std::string::npos ? -1 : std::atoll(s.c_str() + pos + key.size());
+}
+
+int trial(char **argv) {
+    const std::string data_dir = argv[2], endpoint = argv[3], run = argv[4];
+    const long long base = std::atoll(argv[5]);
+    const bool offline = std::atoi(argv[6]) != 0;
+    const int pause_us = std::atoi(argv[7]);
+    helpline_t *h = open_or_die(data_dir, endpoint, false);
+    if (offline) helpline_set_network_available(h, 0);
+    helpline_set_consent(h, HELPLINE_CONSENT_DIAGNOSTICS, 1);
+    out("R " + std::to_string(mono_ns()));
+    const long long start = mono_ns();
+    for (long long i = 0;; ++i) {
+        if (mono_ns() - start > 10LL * 1000000000LL) break;  // the parent forgot us: never run forever
+        const long long seq = base + i;
+        helpline_status_t s;
+        if (i % 4 == 0) {
+            std::string comment = run + "#" + std::to_string(seq);
+            s = helpline_survey_submit(h, HELPLINE_SURVEY_CSAT, 1 + static_cast<int>(seq % 5), nullptr,
+                                       comment.c_str());
+        } else {
+            std::string attrs = "{\"run\":\"" + run + "\",\"seq\":" + std::to_string(seq) + "}";
+            s = helpline_diagnostics_send(h, "kill_trial", attrs.c_str());
+        }
+        if (s == HELPLINE_OK) {
+            const long long accepted_ns = mono_ns();
+            // Third column: items this process has committed so far (stats "committed"); items are committed in
+            // order, so it proves which of the accepted items were on disk at that moment.
+            out(std::to_string(seq) + " " + std::to_string(accepted_ns) + " " +
+                std::to_string(stat_of(h, "committed")) + " " + std::to_string(mono_ns()));
+        } else {
+            out("X " + std::to_string(seq) + " " + helpline_status_str(s));
+        }
+        if (pause_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(pause_us));
+    }
+    helpline_close(h, 0);
+    return 0;
+}
+
+int diskfull(char **argv) {
+    const std::string data_dir = argv[2], run = argv[3];
+    rlimit lim{};
+    lim.rlim_cur = lim.rlim_max = static_cast<rlim_t>(std::atoll(argv[4]));
+    std::signal(SIGXFSZ, SIG_IGN);  // writes past the limit fail with EFBIG instead of killing us
+    if (setrlimit(RLIMIT_FSIZE, &lim) != 0) {
+        out("SETRLIMIT failed");
+        return 2;
+    }
+    helpline_t *h = open_or_die(data_dir, "http://127.0.0.1:9", true);
+    helpline_set_network_available(h, 0);
+    const std::string pad(600, 'p');
+    for (long long seq = 0; seq < 20000; ++seq) {
+        std::string comment = run + "#" + std::to_string(seq) + "|" + pad;
+        helpline_status_t s = helpline_survey_submit(h, HELPLINE_SURVEY_CES, 3, nullptr, comment.c_str());
+        if (s != HELPLINE_OK) {
+            out("S " + std::string(helpline_status_str(s)) + " (before any store error event)");
+            break;
+        }
+        // Committed when nothing waits in the hand-off buffer any more; a failing commit keeps it there.
+        bool committed = false;
+        for (int i = 0; i < 5000 && !committed; ++i) {
+            {
+                std::lock_guard<std::mutex> lock(g_mu);
+                if (!g_store_error.empty()) break;
+            }
+            committed = stat_of(h, "pending_commit") == 0;
+            if (!committed) std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+        if (committed) {
+            out("C " + std::to_string(seq));
+            continue;
+        }
+        std::string err;
+        {
+            std::lock_guard<std::mutex> lock(g_mu);
+            err = g_store_error;
+        }
+        if (err.empty()) {
+            out("STUCK " + std::to_string(seq));
+            break;
+        }
+        out("E " + err);
+        std::string more = run + "#after";
+        helpline_status_t again = helpline_survey_submit(h, HELPLINE_SURVEY_CES, 3, nullptr, more.c_str());
+        out("S " + std::string(helpline_status_str(again)));
+        break;
+    }
+    helpline_status_t closed = helpline_close(h, 0);
+    out("CLOSE " + std::string(helpline_status_str(closed)));
+    return 0;
+}
+
+int open_only(char **argv) {
+    const std::string data_dir = argv[2];
+    const int uid = std::atoi(argv[3]);
+    if (uid >= 0) {
+        if (setgid(static_cast<gid_t>(uid)) != 0 || setuid(static_cast<uid_t>(uid)) != 0) {
+            out("SETUID failed");
+            return 2;
+        }
+    }
+    helpline_options_t *o = helpline_options_new();
+    helpline_options_set_app_key(o, "test-app-key");
+    helpline_options_set_endpoint(o, "http://127.0.0.1:9");
+    helpline_options_set_data_dir(o, data_dir.c_str());
+    helpline_options_set_long_poll(o, 0);
+    helpline_t *h = nullptr;
+    helpline_status_t s = helpline_open(o, &h);
+    out(std::string("OPEN ") + helpline_status_str(s) + " " + helpline_last_error(nullptr));
+    if (s == HELPLINE_OK) helpline_close(h, 0);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    const std::string mode = argc > 1 ? argv[1] : "";
+    if (mode == "trial" && argc == 8) return trial(argv);
+    if (mode == "diskfull" && argc == 5) return diskfull(argv);
+    if (mode == "open" && argc == 4) return open_only(argv);
+    std::fprintf(stderr, "usage: see the comment at the top of sdk_child.cpp\n");
+    return 2;
+}
