@@ -157,6 +157,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) {
       if (ec == http::error::header_limit)
         return fail_fast(431, "invalid_request", "request headers too large");
+      if (ec == http::error::body_limit)
+        return fail_fast(413, "payload_too_large", "body exceeds the size cap");
       if (ec != http::error::end_of_stream && ec != net::error::operation_aborted &&
           ec != beast::error::timeout && ec != net::error::connection_reset && ec != net::error::eof)
         return fail_fast(400, "invalid_request", "malformed HTTP request");
@@ -172,6 +174,21 @@ class Session : public std::enable_shared_from_this<Session> {
     if (parser_->content_length() && *parser_->content_length() > limit)
       return fail_fast(413, "payload_too_large", "body exceeds the size cap");
     parser_->body_limit(limit);
+    auto expect = h.find(http::field::expect);
+    if (expect != h.end() && beast::iequals(expect->value(), "100-continue")) {
+      // Clients (libcurl for bodies over 1 MiB) wait for this before sending the body.
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(stream_, net::buffer(kContinue),
+                       [self = shared_from_this()](beast::error_code e, size_t) {
+                         if (e) return self->close();
+                         self->read_body();
+                       });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code e, size_t) { self->on_body(e); });
   }
@@ -281,14 +298,15 @@ class Session : public std::enable_shared_from_this<Session> {
     timer_.async_wait([self = shared_from_this()](beast::error_code) { self->on_poll_timer(); });
     std::weak_ptr<Session> weak = weak_from_this();
     auto exec = stream_.get_executor();
-    poll_token_ = server_.notifier.subscribe(poll_->app_key, poll_->seen_seq, [weak, exec] {
-      net::post(exec, [weak] {
-        if (auto s = weak.lock()) {
-          s->woken_ = true;
-          s->timer_.cancel();
-        }
-      });
-    });
+    poll_token_ = server_.notifier.subscribe(poll_->app_key, poll_->seen_seq, poll_->owner, poll_->device_id,
+                                             [weak, exec] {
+                                               net::post(exec, [weak] {
+                                                 if (auto s = weak.lock()) {
+                                                   s->woken_ = true;
+                                                   s->timer_.cancel();
+                                                 }
+                                               });
+                                             });
     if (server_.stopping) {
       woken_ = true;
       timer_.cancel();

@@ -47,6 +47,8 @@ struct HandleResult;
 // `seen_seq` for `app_key` or `deadline` passes, then calls `retry(final)`.
 struct LongPoll {
   std::string app_key;
+  std::string owner;  // whose items would end the wait
+  std::string device_id;
   int64_t seen_seq = 0;
   std::chrono::steady_clock::time_point deadline;
   std::function<HandleResult(bool final)> retry;

@@ -147,6 +147,12 @@ void Client::enqueue(NewItem item) {
 
 void Client::commit_now() {
   CommitResult r = commit_->commit();
+  while (r.ok && r.more) {
+    CommitResult next = commit_->commit();
+    next.committed += r.committed;
+    next.evicted += r.evicted;
+    r = next;
+  }
   if (!r.ok) {
     stats_.set_error(r.error);
     logger_.error("commit failed, keeping " + std::to_string(commit_->pending()) + " item(s) in memory: " + r.error);
@@ -297,6 +303,7 @@ helpline_status_t Client::close(uint32_t timeout_ms) {
   transport_->abort_all();
   // The worker is gone: commit on this thread whatever was accepted and not yet written.
   CommitResult last = commit_->commit();
+  while (last.ok && last.more) last = commit_->commit();
   if (!last.ok) {
     logger_.error("close: " + std::to_string(commit_->pending()) + " accepted item(s) could not be written: " +
                   last.error);

@@ -46,9 +46,18 @@ CommitResult GroupCommit::commit() {
   std::vector<NewItem> batch;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    batch.swap(pending_);
-    pending_bytes_ = 0;
-    pending_evictable_bytes_ = 0;
+    if (pending_.size() <= kMaxItemsPerCommit) {
+      batch.swap(pending_);
+    } else {
+      auto cut = pending_.begin() + static_cast<std::ptrdiff_t>(kMaxItemsPerCommit);
+      batch.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(cut));
+      pending_.erase(pending_.begin(), cut);
+    }
+    for (const auto &item : batch) {
+      const auto size = static_cast<int64_t>(item.payload.size());
+      pending_bytes_ -= size;
+      if (item.priority < kLowestProtectedPriority) pending_evictable_bytes_ -= size;
+    }
   }
   CommitResult r;
   if (batch.empty()) return r;
@@ -82,6 +91,7 @@ CommitResult GroupCommit::commit() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stats_.pending_commit.store(static_cast<int64_t>(pending_.size()));
+    r.more = r.ok && !pending_.empty();
   }
   return r;
 }

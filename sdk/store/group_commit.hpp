@@ -21,6 +21,7 @@ namespace helpline::detail {
 
 struct CommitResult {
   bool ok = true;
+  bool more = false;  // items remain buffered: commit again
   int64_t committed = 0;
   int64_t evicted = 0;
   helpline_status_t status = HELPLINE_OK;
@@ -29,6 +30,10 @@ struct CommitResult {
 
 class GroupCommit {
  public:
+  // One transaction takes at most this many items: a burst is written in chunks, so the first
+  // items are durable after one chunk's fsync instead of after the whole burst's.
+  static constexpr std::size_t kMaxItemsPerCommit = 2048;
+
   GroupCommit(sqlite3 *db, Outbox &outbox, SyncStats &stats, uint64_t storage_limit,
               std::size_t max_pending_items = 16384, std::size_t max_pending_bytes = 16u << 20);
 

@@ -11,11 +11,14 @@ Outbox::Outbox(sqlite3 *db)
                      "INSERT INTO outbox_totals (priority, rows, bytes) VALUES (?1, ?2, ?3) "
                      "ON CONFLICT (priority) DO UPDATE SET rows = rows + excluded.rows, "
                      "bytes = bytes + excluded.bytes"),
+      // "+next_attempt_at" keeps SQLite on outbox_channel_id: rows come in id order and the scan
+      // stops after LIMIT, instead of sorting every due row of a large backlog per batch.
       due_(db,
-           "SELECT id, kind, idempotency_key, payload, attempts FROM outbox "
-           "WHERE channel = ?1 AND next_attempt_at <= ?2 ORDER BY id LIMIT ?3"),
+           "SELECT id, priority, kind, idempotency_key, payload, attempts FROM outbox "
+           "WHERE channel = ?1 AND +next_attempt_at <= ?2 ORDER BY id LIMIT ?3"),
       next_due_(db, "SELECT min(next_attempt_at) FROM outbox WHERE channel = ?1"),
       remove_(db, "DELETE FROM outbox WHERE id = ?1 RETURNING priority, length(payload)"),
+      delete_(db, "DELETE FROM outbox WHERE id = ?1"),
       reschedule_(db, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2 WHERE id = ?1"),
       attempt_(db, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?1"),
       dead_(db,
@@ -65,8 +68,8 @@ std::vector<QueuedItem> Outbox::due(Channel channel, int64_t now_ms, int max_ite
   int64_t bytes = 0;
   try {
     while (due_.step()) {
-      QueuedItem item{due_.column_int64(0), due_.column_text(1), due_.column_text(2), due_.column_text(3),
-                      due_.column_int64(4)};
+      QueuedItem item{due_.column_int64(0), static_cast<int>(due_.column_int64(1)), due_.column_text(2),
+                      due_.column_text(3), due_.column_text(4), due_.column_int64(5)};
       bytes += static_cast<int64_t>(item.payload.size());
       if (!out.empty() && bytes > max_bytes) break;
       out.push_back(std::move(item));
@@ -103,6 +106,21 @@ void Outbox::remove(int64_t id) {
   }
   remove_.reset();
   if (priority >= 0) adjust_totals(static_cast<int>(priority), -1, -bytes);
+}
+
+void Outbox::remove_delivered(const std::vector<const QueuedItem *> &items) {
+  int64_t rows[kPriorityControl + 1] = {0};
+  int64_t bytes[kPriorityControl + 1] = {0};
+  for (const QueuedItem *item : items) {
+    delete_.bind(1, item->id);
+    delete_.run();
+    if (sqlite3_changes(db_) == 0) continue;  // already gone (e.g. consent revoked meanwhile)
+    rows[item->priority] += 1;
+    bytes[item->priority] += static_cast<int64_t>(item->payload.size());
+  }
+  for (int p = 0; p <= kPriorityControl; ++p) {
+    if (rows[p] != 0) adjust_totals(p, -rows[p], -bytes[p]);
+  }
 }
 
 void Outbox::reschedule(int64_t id, int64_t next_attempt_at) {

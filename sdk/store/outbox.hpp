@@ -30,6 +30,7 @@ struct NewItem {
 
 struct QueuedItem {
   int64_t id;
+  int priority;
   std::string kind;
   std::string idempotency_key;
   std::string payload;
@@ -54,6 +55,8 @@ class Outbox {
   // Earliest next_attempt_at on a channel, or -1 when the channel is empty.
   int64_t next_due(Channel channel);
   void remove(int64_t id);
+  // Deletes delivered rows (inside the caller's transaction), one totals update per priority.
+  void remove_delivered(const std::vector<const QueuedItem *> &items);
   void reschedule(int64_t id, int64_t next_attempt_at);
   void count_attempt(int64_t id);
   void dead_letter(const QueuedItem &item, long http_status, const std::string &error, int64_t now_ms);
@@ -72,6 +75,7 @@ class Outbox {
   Statement due_;
   Statement next_due_;
   Statement remove_;
+  Statement delete_;
   Statement reschedule_;
   Statement attempt_;
   Statement dead_;

@@ -29,6 +29,7 @@ CREATE TABLE outbox (
   created_at      INTEGER NOT NULL
 );
 CREATE INDEX outbox_due ON outbox (channel, next_attempt_at, id);
+CREATE INDEX outbox_channel_id ON outbox (channel, id);
 CREATE INDEX outbox_evict ON outbox (priority, id);
 CREATE TABLE outbox_totals (
   priority INTEGER PRIMARY KEY,

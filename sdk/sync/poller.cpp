@@ -69,7 +69,16 @@ void Poller::poll_now() {
   in_flight_ = true;
   int64_t started = now_ms();
   transport_.start(requests_.get(path, static_cast<long>(wait_s_ + 15) * 1000),
-                   [this, started](HttpResponse r) { on_response(r, started); });
+                   [this, started](HttpResponse r) {
+                     try {
+                       on_response(r, started);
+                     } catch (const std::exception &e) {
+                       in_flight_ = false;
+                       logger_.error(std::string("/v1/sync: ") + e.what());
+                       paused_until_ = now_ms() + backoff_.failure();
+                       hooks_.wake_at(paused_until_);
+                     }
+                   });
 }
 
 void Poller::on_response(const HttpResponse &r, int64_t started_ms) {

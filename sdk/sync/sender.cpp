@@ -97,7 +97,16 @@ void Sender::send(ChannelState &ch, std::vector<QueuedItem> items) {
   transport_.start(std::move(request), [this, state, items = std::move(items)](HttpResponse r) {
     state->in_flight = false;
     stats_.in_flight.fetch_sub(static_cast<int64_t>(items.size()));
-    on_response(*state, items, r);
+    try {
+      on_response(*state, items, r);
+    } catch (const std::exception &e) {
+      // E.g. the store failed while applying results: the rows are still queued, so come back
+      // later instead of leaving the channel idle until the next enqueue.
+      stats_.set_error(std::string(state->path) + ": " + e.what());
+      logger_.error(std::string(state->path) + ": " + e.what());
+      state->paused_until = now_ms() + state->backoff.failure();
+      hooks_.wake_at(state->paused_until);
+    }
   });
 }
 
@@ -153,11 +162,13 @@ bool Sender::apply_results(const std::vector<QueuedItem> &items, const std::stri
   // After an item failed in a retryable way, later items' refusals may be consequences of it
   // (a message whose ticket is not there yet): those are retried, never dead-lettered.
   bool earlier_retryable = false;
+  std::vector<const QueuedItem *> done;
+  done.reserve(items.size());
   for (rapidjson::SizeType i = 0; i < results.Size(); ++i) {
     const auto &res = results[i];
     std::string outcome = res["outcome"].GetString();
     if (outcome == "ok" || outcome == "duplicate") {
-      outbox_.remove(items[i].id);
+      done.push_back(&items[i]);
       ++delivered;
       continue;
     }
@@ -176,6 +187,7 @@ bool Sender::apply_results(const std::vector<QueuedItem> &items, const std::stri
                             : JsonObjectWriter().field("code", "refused").field("message", outcome).finish();
     dead_letter(items[i], status, error);
   }
+  outbox_.remove_delivered(done);
   tx.commit();
   stats_.delivered.fetch_add(delivered);
   stats_.retries.fetch_add(retried);

@@ -156,7 +156,7 @@ void Api::stop() {
 
 void Api::init() {
   auto tx = store_.read();
-  for (const auto &a : config_.apps) notifier_.notify(a.first, tx->max_event_seq(a.first));
+  for (const auto &a : config_.apps) notifier_.notify(a.first, tx->max_event_seq(a.first), {});
 }
 
 bool Api::faultable(const std::string &path) {
@@ -467,7 +467,7 @@ Reply Api::dispatch(const HttpRequest &req, HandleResult &result) {
     tx->commit();
     seq = call.max_event_seq;
   }
-  if (seq > 0) notifier_.notify(app->app_key, seq);
+  if (seq > 0) notifier_.notify(app->app_key, seq, call.wake);
   return r;
 }
 
@@ -477,6 +477,8 @@ int64_t Api::emit(Call &c, EventRecord e) {
   e.created_at = now_ms();
   int64_t seq = c.tx->insert_event(c.app->app_key, e);
   c.max_event_seq = std::max(c.max_event_seq, seq);
+  c.wake.push_back(WakeTarget{e.owner.value_or(std::string()), e.device_id.value_or(std::string()),
+                              e.broadcast, e.origin_device.value_or(std::string())});
   return seq;
 }
 

@@ -52,6 +52,7 @@ struct Call {
   const AgentSession *agent = nullptr;
   StoreTx *tx = nullptr;
   int64_t max_event_seq = 0;
+  std::vector<WakeTarget> wake;  // whom the emitted sync items are for (long-poll wake-ups after commit)
   std::shared_ptr<LongPoll> wait;
   Deferred deferred;
 

@@ -116,6 +116,7 @@ Reply Api::batch(Call &c) {
         throw;
       }
       c.max_event_seq = std::max(c.max_event_seq, sub.max_event_seq);
+      c.wake.insert(c.wake.end(), sub.wake.begin(), sub.wake.end());
       bool replayed = false;
       for (const auto &h : r.headers)
         if (h.first == "Idempotent-Replayed") replayed = true;

@@ -64,6 +64,8 @@ HandleResult Api::sync_round(const AppConfig *app, Principal p, int64_t cursor, 
   auto make_wait = [&](int64_t seen, int64_t next_cursor) {
     auto lp = std::make_shared<LongPoll>();
     lp->app_key = app->app_key;
+    lp->owner = p.owner;
+    lp->device_id = p.device_id;
     lp->seen_seq = seen;
     lp->deadline = deadline;
     lp->retry = [this, app, p, next_cursor, limit, deadline](bool last) {
