@@ -15,7 +15,7 @@ Outbox::Outbox(sqlite3 *db)
       // stops after LIMIT, instead of sorting every due row of a large backlog per batch.
       due_(db,
            "SELECT id, priority, kind, idempotency_key, payload, attempts FROM outbox "
-           "WHERE channel = ?1 AND +next_attempt_at <= ?2 ORDER BY id LIMIT ?3"),
+           "WHERE channel = ?1 AND id > ?4 AND +next_attempt_at <= ?2 ORDER BY id LIMIT ?3"),
       next_due_(db, "SELECT min(next_attempt_at) FROM outbox WHERE channel = ?1"),
       remove_(db, "DELETE FROM outbox WHERE id = ?1 RETURNING priority, length(payload)"),
       delete_(db, "DELETE FROM outbox WHERE id = ?1"),
@@ -62,9 +62,10 @@ int64_t Outbox::insert(const std::vector<NewItem> &items) {
   return sqlite3_last_insert_rowid(db_);
 }
 
-std::vector<QueuedItem> Outbox::due(Channel channel, int64_t now_ms, int max_items, int64_t max_bytes) {
+std::vector<QueuedItem> Outbox::due(Channel channel, int64_t now_ms, int max_items, int64_t max_bytes,
+                                    int64_t after_id) {
   std::vector<QueuedItem> out;
-  due_.bind(1, static_cast<int64_t>(channel)).bind(2, now_ms).bind(3, int64_t{max_items});
+  due_.bind(1, static_cast<int64_t>(channel)).bind(2, now_ms).bind(3, int64_t{max_items}).bind(4, after_id);
   int64_t bytes = 0;
   try {
     while (due_.step()) {

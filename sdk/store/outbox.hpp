@@ -51,7 +51,8 @@ class Outbox {
   // Inserts inside the caller's transaction. Returns the id of the last row.
   int64_t insert(const std::vector<NewItem> &items);
   // Oldest first, due at `now_ms`, at most max_items and about max_bytes (at least one row).
-  std::vector<QueuedItem> due(Channel channel, int64_t now_ms, int max_items, int64_t max_bytes);
+  // Only rows with id > after_id.
+  std::vector<QueuedItem> due(Channel channel, int64_t now_ms, int max_items, int64_t max_bytes, int64_t after_id = 0);
   // Earliest next_attempt_at on a channel, or -1 when the channel is empty.
   int64_t next_due(Channel channel);
   void remove(int64_t id);

@@ -45,9 +45,11 @@ Sender::Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestB
       stats_(stats),
       logger_(logger),
       hooks_(std::move(hooks)),
-      channels_{{Channel::kBatch, "/v1/batch", 100, 512 * 1024, false, 0,
+      // /v1/batch keeps one request in flight (items are ordered: a message after its ticket);
+      // diagnostics have no order, so two requests overlap the server's work with ours.
+      channels_{{Channel::kBatch, "/v1/batch", 100, 512 * 1024, 1, 0, 0, 0,
                  Backoff(kBackoffBaseMs, kBackoffCapMs, seed)},
-                {Channel::kDiagnostics, "/v1/diagnostics/batch", 2000, 768 * 1024, false, 0,
+                {Channel::kDiagnostics, "/v1/diagnostics/batch", 2000, 768 * 1024, 2, 0, 0, 0,
                  Backoff(kBackoffBaseMs, kBackoffCapMs, seed ^ 0x9e3779b97f4a7c15ull)}} {}
 
 void Sender::set_online(bool online) {
@@ -63,18 +65,21 @@ void Sender::kick() {
   if (!stats_.online.load() || !requests_.configured()) return;
   const int64_t now = now_ms();
   for (auto &ch : channels_) {
-    if (ch.in_flight) continue;
-    if (ch.paused_until > now) {
-      hooks_.wake_at(ch.paused_until);
-      continue;
+    while (ch.in_flight < ch.max_in_flight) {
+      if (ch.paused_until > now) {
+        hooks_.wake_at(ch.paused_until);
+        break;
+      }
+      // With a request in flight, only rows after the ones it carries.
+      int64_t after = ch.in_flight > 0 ? ch.sent_upto : 0;
+      std::vector<QueuedItem> items = outbox_.due(ch.channel, now, ch.max_items, ch.max_bytes, after);
+      if (items.empty()) {
+        int64_t next = ch.in_flight > 0 ? -1 : outbox_.next_due(ch.channel);
+        if (next > now) hooks_.wake_at(next);
+        break;
+      }
+      send(ch, std::move(items));
     }
-    std::vector<QueuedItem> items = outbox_.due(ch.channel, now, ch.max_items, ch.max_bytes);
-    if (items.empty()) {
-      int64_t next = outbox_.next_due(ch.channel);
-      if (next > now) hooks_.wake_at(next);
-      continue;
-    }
-    send(ch, std::move(items));
   }
 }
 
@@ -91,11 +96,14 @@ void Sender::send(ChannelState &ch, std::vector<QueuedItem> items) {
   w.EndArray();
   w.EndObject();
   HttpRequest request = requests_.post_json(ch.path, std::string(buf.GetString(), buf.GetSize()), 60000);
-  ch.in_flight = true;
+  ch.in_flight += 1;
+  ch.sent_upto = std::max(ch.sent_upto, items.back().id);
   stats_.in_flight.fetch_add(static_cast<int64_t>(items.size()));
   ChannelState *state = &ch;
   transport_.start(std::move(request), [this, state, items = std::move(items)](HttpResponse r) {
-    state->in_flight = false;
+    // Once nothing is in flight, selection starts from the oldest row again (rows of a failed
+    // request are still queued).
+    if (--state->in_flight == 0) state->sent_upto = 0;
     stats_.in_flight.fetch_sub(static_cast<int64_t>(items.size()));
     try {
       on_response(*state, items, r);

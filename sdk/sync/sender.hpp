@@ -41,7 +41,9 @@ class Sender {
     const char *path;
     int max_items;
     int64_t max_bytes;
-    bool in_flight = false;
+    int max_in_flight;
+    int in_flight = 0;
+    int64_t sent_upto = 0;  // highest row id handed to a request while any is in flight
     int64_t paused_until = 0;
     Backoff backoff;
   };
