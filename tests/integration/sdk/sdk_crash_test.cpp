@@ -60,7 +60,9 @@ BOOST_AUTO_TEST_CASE(items_accepted_more_than_the_commit_window_before_sigkill_a
         const std::string data_dir = (tmp / ("data" + std::to_string(t % n_dirs))).string();
         // Half the trials offline (everything stays queued), half online (killed while delivering).
         const bool offline = (rng() % 2) == 0;
-        const long long kill_after_ms = 5 + static_cast<long long>(rng() % 116);  // 5..120 ms of enqueueing
+        // 5..120 ms of enqueueing (up to 2 W + 20 ms when W is widened), so that some items are older than W.
+        const long long max_ms = std::max(120LL, 2 * kWindowNs / 1000000 + 20);
+        const long long kill_after_ms = 5 + static_cast<long long>(rng() % static_cast<unsigned long long>(max_ms - 4));
         sdk::ChildProcess child({HELPLINE_SDK_CHILD, "trial", data_dir, server.base_url(), run,
                                  std::to_string(t * kSeqsPerTrial), offline ? "1" : "0", "500"});
         if (!child.wait_for_line("R ", sdk::mono_ns() + 10LL * 1000000000)) {
