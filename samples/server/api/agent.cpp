@@ -120,18 +120,7 @@ Reply Api::agent_tickets_list(Call &c) {
   f.before_seq = cursor;
   f.limit = limit + 1;
   auto rows = c.tx->list_tickets(c.app->app_key, f);
-  bool more = static_cast<int>(rows.size()) > limit;
-  if (more) rows.resize(static_cast<size_t>(limit));
-  JsonOut j;
-  j.obj().key("items").arr();
-  for (const auto &t : rows) render_ticket(j, t);
-  j.end_arr().key("next_cursor");
-  if (more)
-    j.str(cursor_string(rows.back().seq));
-  else
-    j.null();
-  j.end_obj();
-  return json(200, j.take());
+  return json(200, page_json(std::move(rows), limit, render_ticket));
 }
 
 Reply Api::agent_ticket_get(Call &c) {

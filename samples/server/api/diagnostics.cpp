@@ -131,18 +131,7 @@ Reply Api::agent_ticket_diagnostics(Call &c) {
     if (!k->empty()) kind = *k;
   auto devices = c.tx->ticket_devices(c.app->app_key, t.id);
   auto rows = c.tx->ticket_diagnostics(c.app->app_key, t.id, devices, kind, cursor, limit + 1);
-  bool more = static_cast<int>(rows.size()) > limit;
-  if (more) rows.resize(static_cast<size_t>(limit));
-  JsonOut j;
-  j.obj().key("items").arr();
-  for (const auto &d : rows) render_diagnostic(j, d);
-  j.end_arr().key("next_cursor");
-  if (more)
-    j.str(cursor_string(rows.back().seq));
-  else
-    j.null();
-  j.end_obj();
-  return json(200, j.take());
+  return json(200, page_json(std::move(rows), limit, render_diagnostic));
 }
 
 Reply Api::agent_diag_request_create(Call &c) {

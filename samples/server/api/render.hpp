@@ -4,6 +4,7 @@
 #include "store/store.hpp"
 
 #include <string>
+#include <vector>
 
 namespace helpline::server {
 
@@ -20,5 +21,23 @@ void render_diagnostic(JsonOut &j, const DiagnosticRecord &d);
 std::string ticket_json(const TicketRecord &t);
 std::string message_json(const MessageRecord &m);
 std::string cursor_string(int64_t v);
+
+// {"items": [...], "next_cursor": "<seq of the last item>" | null} for a page fetched with
+// limit + 1 rows (the extra row only tells that there is more).
+template <class Row, class Render>
+std::string page_json(std::vector<Row> rows, int limit, Render render) {
+  bool more = static_cast<int>(rows.size()) > limit;
+  if (more) rows.resize(static_cast<size_t>(limit));
+  JsonOut j;
+  j.obj().key("items").arr();
+  for (const auto &row : rows) render(j, row);
+  j.end_arr().key("next_cursor");
+  if (more)
+    j.str(cursor_string(rows.back().seq));
+  else
+    j.null();
+  j.end_obj();
+  return j.take();
+}
 
 }  // namespace helpline::server

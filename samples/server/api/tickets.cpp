@@ -175,18 +175,7 @@ Reply Api::tickets_list(Call &c) {
   f.before_seq = cursor;
   f.limit = limit + 1;
   auto rows = c.tx->list_tickets(c.app->app_key, f);
-  bool more = static_cast<int>(rows.size()) > limit;
-  if (more) rows.resize(static_cast<size_t>(limit));
-  JsonOut j;
-  j.obj().key("items").arr();
-  for (const auto &t : rows) render_ticket(j, t);
-  j.end_arr().key("next_cursor");
-  if (more)
-    j.str(cursor_string(rows.back().seq));
-  else
-    j.null();
-  j.end_obj();
-  return json(200, j.take());
+  return json(200, page_json(std::move(rows), limit, render_ticket));
 }
 
 Reply Api::ticket_get(Call &c) {
@@ -231,18 +220,7 @@ Reply Api::messages_list(Call &c) {
   TicketRecord t = c.device ? owned_ticket(c, c.params[0]) : app_ticket(c, c.params[0]);
   auto [cursor, limit] = page_params(c, 100, 50);
   auto rows = c.tx->list_messages(c.app->app_key, t.id, cursor, limit + 1);
-  bool more = static_cast<int>(rows.size()) > limit;
-  if (more) rows.resize(static_cast<size_t>(limit));
-  JsonOut j;
-  j.obj().key("items").arr();
-  for (const auto &m : rows) render_message(j, m);
-  j.end_arr().key("next_cursor");
-  if (more)
-    j.str(cursor_string(rows.back().seq));
-  else
-    j.null();
-  j.end_obj();
-  return json(200, j.take());
+  return json(200, page_json(std::move(rows), limit, render_message));
 }
 
 Reply Api::identify(Call &c) {
