@@ -283,7 +283,8 @@ BOOST_AUTO_TEST_CASE(parked_long_polls_do_not_block_other_requests) {
   for (int i = 0; i < 12; ++i) {
     pollers.push_back(std::make_unique<Device>(shared_server()));
     const std::string cursor = cursor_of(pollers.back()->sync());
-    threads.emplace_back([&, i, cursor] { pollers[static_cast<std::size_t>(i)]->sync(cursor, 3, 10000); });
+    Device *poller = pollers.back().get();  // stable: the vector may grow while the thread runs
+    threads.emplace_back([poller, cursor] { poller->sync(cursor, 3, 10000); });
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   Device other(shared_server());
