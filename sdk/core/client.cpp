@@ -195,11 +195,9 @@ void Client::on_timer() {
 void Client::outbox_changed() {
   commit_->refresh_totals();
   int64_t min_id = outbox_->min_id();
+  // No checkpoint here: SQLite's automatic checkpoint (every 1000 WAL pages) and journal_size_limit
+  // already bound the WAL, and an extra fsync on every drain would delay the next group commit.
   flush_waiters_.update(min_id);
-  if (min_id < 0) {
-    // Drained: truncate the WAL so the file does not keep the high-water mark.
-    sqlite3_wal_checkpoint_v2(store_->db(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-  }
 }
 
 void Client::set_network_available(bool available) {
