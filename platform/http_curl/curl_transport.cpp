@@ -45,13 +45,7 @@ size_t on_header(char *data, size_t size, size_t n, void *user) {
   auto first = value.find_first_not_of(" \t");
   auto last = value.find_last_not_of(" \t\r\n");
   value = first == std::string::npos ? std::string() : value.substr(first, last - first + 1);
-  if (name == "retry-after") {
-    char *end = nullptr;
-    long s = std::strtol(value.c_str(), &end, 10);
-    if (end != value.c_str() && s >= 0) r->retry_after_s = s;
-  } else if (name == "etag") {
-    r->etag = value;
-  }
+  note_response_header(*r, name, value);
   return size * n;
 }
 

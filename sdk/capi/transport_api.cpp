@@ -37,13 +37,7 @@ helpline_status_t helpline_http_response_set_header(helpline_http_response_t *r,
     std::string n(require_text(name, __func__, "name", 256));
     std::string v(require_text(value, __func__, "value", 8192, true));
     for (auto &c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (n == "retry-after") {
-      char *end = nullptr;
-      long s = std::strtol(v.c_str(), &end, 10);
-      if (end != v.c_str() && s >= 0) r->response.retry_after_s = s;
-    } else if (n == "etag") {
-      r->response.etag = v;
-    }
+    note_response_header(r->response, n, v);
     return HELPLINE_OK;
   });
 }

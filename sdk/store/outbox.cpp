@@ -24,16 +24,22 @@ Outbox::Outbox(sqlite3 *db)
       dead_(db,
             "INSERT INTO dead_letter (kind, payload, idempotency_key, http_status, error, failed_at) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
-      min_id_(db, "SELECT min(id) FROM outbox") {}
+      min_id_(db, "SELECT min(id) FROM outbox"),
+      totals_(db, "SELECT priority, rows, bytes FROM outbox_totals") {}
 
 OutboxTotals Outbox::totals() {
   OutboxTotals t;
-  Statement st(db_, "SELECT priority, rows, bytes FROM outbox_totals");
-  while (st.step()) {
-    t.rows += st.column_int64(1);
-    t.bytes += st.column_int64(2);
-    if (st.column_int64(0) < kLowestProtectedPriority) t.evictable_bytes += st.column_int64(2);
+  try {
+    while (totals_.step()) {
+      t.rows += totals_.column_int64(1);
+      t.bytes += totals_.column_int64(2);
+      if (totals_.column_int64(0) < kLowestProtectedPriority) t.evictable_bytes += totals_.column_int64(2);
+    }
+  } catch (...) {
+    totals_.reset();
+    throw;
   }
+  totals_.reset();
   return t;
 }
 

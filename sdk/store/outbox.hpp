@@ -81,6 +81,7 @@ class Outbox {
   Statement attempt_;
   Statement dead_;
   Statement min_id_;
+  Statement totals_;
 };
 
 }  // namespace helpline::detail

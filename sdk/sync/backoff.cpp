@@ -22,4 +22,11 @@ int64_t Backoff::retry_after(int64_t retry_after_ms) {
   return std::max<int64_t>(1, retry_after_ms);
 }
 
+int64_t Backoff::after_response(long status, long retry_after_s) {
+  if ((status == 429 || status == 503) && retry_after_s >= 0) {
+    return retry_after(std::max<int64_t>(1, retry_after_s) * 1000);
+  }
+  return failure();
+}
+
 }  // namespace helpline::detail

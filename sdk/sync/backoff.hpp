@@ -16,6 +16,9 @@ class Backoff {
   // Records a failure the server asked to wait out: max(retry_after, jittered delay) is not
   // used — the server knows best, so exactly retry_after_ms (at least 1 ms).
   int64_t retry_after(int64_t retry_after_ms);
+  // The delay after a failed HTTP exchange: what the server asked (429/503 with Retry-After,
+  // seconds; -1 when absent), otherwise failure().
+  int64_t after_response(long status, long retry_after_s);
   void success() noexcept { failures_ = 0; }
   void reset() noexcept { failures_ = 0; }
   int failures() const noexcept { return failures_; }

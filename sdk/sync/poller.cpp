@@ -130,9 +130,7 @@ bool Poller::apply(const std::string &body, bool &has_more, int64_t &count) {
 }
 
 void Poller::retry_later(const HttpResponse &r) {
-  int64_t delay = (r.status == 429 || r.status == 503) && r.retry_after_s >= 0
-                      ? backoff_.retry_after(std::max<int64_t>(1, r.retry_after_s) * 1000)
-                      : backoff_.failure();
+  int64_t delay = backoff_.after_response(r.status, r.retry_after_s);
   std::string why = r.status == 0 ? r.error : "HTTP " + std::to_string(r.status);
   logger_.info("/v1/sync: " + why + "; next poll in " + std::to_string(delay) + " ms");
   if (r.status == 400) {

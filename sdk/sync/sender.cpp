@@ -203,9 +203,7 @@ bool Sender::apply_results(const std::vector<QueuedItem> &items, const std::stri
 }
 
 void Sender::retry_later(ChannelState &ch, const std::vector<QueuedItem> &items, const HttpResponse &r) {
-  int64_t delay = (r.status == 429 || r.status == 503) && r.retry_after_s >= 0
-                      ? ch.backoff.retry_after(std::max<int64_t>(1, r.retry_after_s) * 1000)
-                      : ch.backoff.failure();
+  int64_t delay = ch.backoff.after_response(r.status, r.retry_after_s);
   const int64_t now = now_ms();
   ch.paused_until = now + delay;
   {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <vector>
@@ -26,6 +27,18 @@ struct HttpResponse {
 };
 
 using HttpDone = std::function<void(HttpResponse)>;
+
+// Records the response headers the sync engine uses (name already lower-case, value trimmed):
+// Retry-After in its seconds form, and ETag.
+inline void note_response_header(HttpResponse &r, const std::string &name, const std::string &value) {
+  if (name == "retry-after") {
+    char *end = nullptr;
+    long s = std::strtol(value.c_str(), &end, 10);
+    if (end != value.c_str() && s >= 0) r.retry_after_s = s;
+  } else if (name == "etag") {
+    r.etag = value;
+  }
+}
 
 class Transport {
  public:
