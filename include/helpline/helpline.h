@@ -124,7 +124,29 @@ enum {
    *  exactly as docs/protocol.md section 13 describes the item. */
   HELPLINE_EVENT_SYNC_ITEM = 7,
   /** Delivery state changed. JSON: {"online": bool, "error": text|null, "retry_in_ms": n}. */
-  HELPLINE_EVENT_CONNECTIVITY = 8
+  HELPLINE_EVENT_CONNECTIVITY = 8,
+  /** A message arrived from the server (agent reply, system message, or the user's own message
+   *  written on another device) and is in the local view.
+   *  JSON: {"ticket_id", "message": message object as in helpline_ticket_messages_json}. */
+  HELPLINE_EVENT_MESSAGE = 9,
+  /** A ticket's status changed on the server (agent, system, or the user on another device).
+   *  JSON: {"ticket_id", "status", "previous_status", "changed_by"}. */
+  HELPLINE_EVENT_TICKET_STATUS = 10,
+  /** A ticket this device did not create appeared in the local view (created on another device
+   *  of the identified user, or merged by helpline_identify).
+   *  JSON: {"ticket": ticket object as in helpline_tickets_json}. */
+  HELPLINE_EVENT_TICKET = 11,
+  /** A ticket or message written on this device changed delivery state.
+   *  JSON: {"ticket_id", "message_id", "delivery": "sent" | "failed", "error": {...} | null}
+   *  (message_id is the ticket's first message for the ticket itself). */
+  HELPLINE_EVENT_DELIVERY = 12,
+  /** Attachment upload progress. JSON: {"attachment_id", "ticket_id", "state": "uploading" |
+   *  "uploaded" | "failed", "bytes_sent", "size"}. "uploading" is reported at most every 100 ms. */
+  HELPLINE_EVENT_ATTACHMENT = 13,
+  /** Identity changes. JSON: {"state": "identified" | "merged" | "token_rejected" | "logged_out",
+   *  "user_id", "merged_tickets" (merged only)}. "token_rejected": the server refused the identity
+   *  token (e.g. expired); queued items wait until helpline_identify() gives a fresh one. */
+  HELPLINE_EVENT_IDENTITY = 14
 };
 
 /**
@@ -413,6 +435,151 @@ HELPLINE_API helpline_status_t helpline_set_consent(helpline_t *h, helpline_cons
  */
 HELPLINE_API helpline_status_t helpline_diagnostics_send(helpline_t *h, const char *kind,
                                                         const char *attributes_json);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Identity and device context                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Switches from the anonymous device to an identified user. `identity_token` is the user's
+ * identity JWT minted by the host app's backend (HS256, docs/protocol.md section 3); it is stored
+ * in data_dir and sent with every later request. The server merges this device's anonymous
+ * history into the user (HELPLINE_EVENT_IDENTITY "merged"), and the user's tickets from other
+ * devices are pulled into the local view (HELPLINE_EVENT_TICKET). Items queued before the call are
+ * still sent as the anonymous device, in order. Calling again for the same user replaces the
+ * token (use it when the token expires: HELPLINE_EVENT_IDENTITY "token_rejected"). Switching to
+ * another user without helpline_logout() first is refused. Never blocks on disk or network.
+ * user_id: 1..128 bytes; identity_token: 1..8192 bytes, or NULL only when the app allows anonymous
+ * writes and the user id is advisory (then nothing is merged).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL/empty, or another user is signed in),
+ * HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE, HELPLINE_E_CLOSED, HELPLINE_E_BUSY,
+ * HELPLINE_E_DISK_FULL.
+ */
+HELPLINE_API helpline_status_t helpline_identify(helpline_t *h, const char *user_id, const char *identity_token);
+
+/**
+ * Signs the user out: the local view (tickets, messages, attachment copies), the sync cursor and
+ * the user id are removed from the device, and the instance is the anonymous device again.
+ * What the user wrote and is still queued is delivered first, as that user (nothing accepted is
+ * lost); the stored token is deleted once nothing of the user is queued. HELPLINE_EVENT_IDENTITY
+ * "logged_out" follows. Returns HELPLINE_OK (also when nobody is signed in),
+ * HELPLINE_E_INVALID_ARGUMENT (h NULL), HELPLINE_E_CLOSED, HELPLINE_E_BUSY.
+ */
+HELPLINE_API helpline_status_t helpline_logout(helpline_t *h);
+
+/**
+ * Sets one attribute of the current principal (the identified user, or the anonymous device),
+ * shown to agents beside the user's tickets. `json_value` is any JSON value (at most 4 KiB),
+ * "null" removes the attribute. Delivered through the outbox like everything else.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8,
+ * HELPLINE_E_INVALID_JSON, HELPLINE_E_TOO_LARGE (key over 64 bytes), HELPLINE_E_CLOSED,
+ * HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL.
+ */
+HELPLINE_API helpline_status_t helpline_set_user_attribute(helpline_t *h, const char *key, const char *json_value);
+
+/**
+ * Sets one device attribute (a string, at most 128 bytes). Well-known keys fill the device
+ * context the SDK attaches to every ticket and registers with the server (PUT /v1/device):
+ * "app_version", "model", "firmware_version", "locale"; any other key (at most 64 bytes) is a
+ * free attribute used for notice targeting. OS name and version and the SDK version are
+ * collected automatically. NULL value removes the attribute.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE,
+ * HELPLINE_E_CLOSED, HELPLINE_E_BUSY.
+ */
+HELPLINE_API helpline_status_t helpline_set_device_attribute(helpline_t *h, const char *key, const char *value);
+
+/**
+ * Registers the device's push token with the server (which only stores it for the app's own
+ * push sender). platform: "apns", "fcm", "hms" or "web" (or any 1..16 byte name);
+ * token: 1..4096 bytes. Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8,
+ * HELPLINE_E_TOO_LARGE, HELPLINE_E_CLOSED, HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL.
+ */
+HELPLINE_API helpline_status_t helpline_set_push_token(helpline_t *h, const char *platform, const char *token);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Tickets and conversations                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Opens a ticket, offline or online. The ticket exists locally at once (helpline_tickets_json
+ * shows it) and is sent through the outbox, exactly once, with the device context attached (OS,
+ * SDK version, app version, model, locale and the device attributes). The returned id (a UUIDv7,
+ * free with helpline_free) is the ticket's id on the server too, so it stays valid forever.
+ * subject: 1..200 bytes; body: 1..20000 bytes; fields_json: NULL or a JSON object of at most 50
+ * keys with string/number/bool/null values (at most 16 KiB).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL/empty), HELPLINE_E_INVALID_UTF8,
+ * HELPLINE_E_TOO_LARGE, HELPLINE_E_INVALID_JSON, HELPLINE_E_CLOSED, HELPLINE_E_BUSY,
+ * HELPLINE_E_DISK_FULL, HELPLINE_E_NO_MEMORY. Nothing is queued unless it returns HELPLINE_OK.
+ */
+HELPLINE_API helpline_status_t helpline_ticket_create(helpline_t *h, const char *subject, const char *body,
+                                                     const char *fields_json, char **out_ticket_id);
+
+/**
+ * Adds the user's message to a ticket (queued like the ticket; in order after it). Writing on a
+ * solved or closed ticket reopens it. body: 1..20000 bytes. out_message_id may be NULL.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE,
+ * HELPLINE_E_NOT_FOUND (no such ticket in the local view), HELPLINE_E_CLOSED, HELPLINE_E_BUSY,
+ * HELPLINE_E_DISK_FULL, HELPLINE_E_NO_MEMORY.
+ */
+HELPLINE_API helpline_status_t helpline_message_send(helpline_t *h, const char *ticket_id, const char *body,
+                                                    char **out_message_id);
+
+/**
+ * The local view of the user's tickets, newest activity first, in *out_json (free with
+ * helpline_free): {"tickets": [{"id", "subject", "status", "fields", "created_at", "updated_at",
+ * "unread_count", "message_count", "delivery": "queued" | "sent" | "failed",
+ * "last_message": {"id", "author": {"type", "name"}, "body", "created_at"} | null}]}.
+ * Includes what was accepted a moment ago and is not yet on disk. Reads the local store on the
+ * calling thread through its own read-only connection: it never waits for the worker, the
+ * network or a write in progress (docs/THREADING.md).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_CLOSED, HELPLINE_E_STORE,
+ * HELPLINE_E_NO_MEMORY.
+ */
+HELPLINE_API helpline_status_t helpline_tickets_json(helpline_t *h, char **out_json);
+
+/**
+ * One ticket's conversation, oldest first: {"ticket": ticket object (as above), "messages": [{"id",
+ * "ticket_id", "seq" (server order, null while queued), "author": {"type": "user" | "agent" |
+ * "system", "name"}, "body", "created_at", "delivery": "queued" | "sent" | "failed", "read": bool,
+ * "attachments": [{"id", "filename", "content_type", "size", "state": "queued" | "uploading" |
+ * "uploaded" | "failed"}]}]}. Same threading as helpline_tickets_json.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_NOT_FOUND,
+ * HELPLINE_E_CLOSED, HELPLINE_E_STORE, HELPLINE_E_NO_MEMORY.
+ */
+HELPLINE_API helpline_status_t helpline_ticket_messages_json(helpline_t *h, const char *ticket_id, char **out_json);
+
+/**
+ * Marks every message of the ticket as read (unread_count becomes 0). Local only.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_NOT_FOUND,
+ * HELPLINE_E_CLOSED, HELPLINE_E_BUSY.
+ */
+HELPLINE_API helpline_status_t helpline_ticket_mark_read(helpline_t *h, const char *ticket_id);
+
+/**
+ * Reopens a solved or closed ticket (status "open" locally at once; sent through the outbox).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_NOT_FOUND,
+ * HELPLINE_E_CLOSED, HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL.
+ */
+HELPLINE_API helpline_status_t helpline_ticket_reopen(helpline_t *h, const char *ticket_id);
+
+/** Largest attachment helpline_attachment_add accepts (the server's default cap). */
+#define HELPLINE_MAX_ATTACHMENT_BYTES (10u * 1024u * 1024u)
+
+/**
+ * Attaches a file (a screenshot, a log...) to a ticket: the file is copied into data_dir before
+ * the call returns (the host may delete its file afterwards), then uploaded by the worker with
+ * HELPLINE_EVENT_ATTACHMENT progress events and linked to the ticket as a message of the user.
+ * An upload cut by a restart or a network failure starts again (same idempotency key: the server
+ * keeps one copy). The local copy is deleted once the server has it.
+ * This is the one call that does file I/O on the calling thread (a copy of at most
+ * HELPLINE_MAX_ATTACHMENT_BYTES): call it off a UI thread for large files.
+ * mime: e.g. "image/png" (NULL: application/octet-stream). out_attachment_id may be NULL.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_NOT_FOUND
+ * (no such ticket, or no such file), HELPLINE_E_TOO_LARGE (file over the cap), HELPLINE_E_IO
+ * (unreadable file), HELPLINE_E_DISK_FULL, HELPLINE_E_CLOSED, HELPLINE_E_BUSY.
+ */
+HELPLINE_API helpline_status_t helpline_attachment_add(helpline_t *h, const char *ticket_id, const char *path,
+                                                      const char *mime, char **out_attachment_id);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -196,6 +196,62 @@ class Client {
     check(helpline_diagnostics_send(handle_, kind.c_str(), attributes_json.empty() ? nullptr : attributes_json.c_str()));
   }
 
+  // Identity and device context.
+  void identify(const std::string &user_id, const std::string &identity_token) {
+    check(helpline_identify(handle_, user_id.c_str(), identity_token.empty() ? nullptr : identity_token.c_str()));
+  }
+  void logout() { check(helpline_logout(handle_)); }
+  /// `json_value` is any JSON value ("null" removes the attribute).
+  void set_user_attribute(const std::string &key, const std::string &json_value) {
+    check(helpline_set_user_attribute(handle_, key.c_str(), json_value.c_str()));
+  }
+  void set_device_attribute(const std::string &key, const std::string &value) {
+    check(helpline_set_device_attribute(handle_, key.c_str(), value.c_str()));
+  }
+  void remove_device_attribute(const std::string &key) {
+    check(helpline_set_device_attribute(handle_, key.c_str(), nullptr));
+  }
+  void set_push_token(const std::string &platform, const std::string &token) {
+    check(helpline_set_push_token(handle_, platform.c_str(), token.c_str()));
+  }
+
+  // Tickets and conversations.
+  /// Returns the new ticket's id; empty fields_json means no custom fields.
+  std::string ticket_create(const std::string &subject, const std::string &body,
+                            const std::string &fields_json = std::string()) {
+    char *id = nullptr;
+    check(helpline_ticket_create(handle_, subject.c_str(), body.c_str(),
+                                 fields_json.empty() ? nullptr : fields_json.c_str(), &id));
+    return take_string(id);
+  }
+  /// Returns the new message's id.
+  std::string message_send(const std::string &ticket_id, const std::string &body) {
+    char *id = nullptr;
+    check(helpline_message_send(handle_, ticket_id.c_str(), body.c_str(), &id));
+    return take_string(id);
+  }
+  std::string tickets_json() {
+    char *json = nullptr;
+    check(helpline_tickets_json(handle_, &json));
+    return take_string(json);
+  }
+  std::string ticket_messages_json(const std::string &ticket_id) {
+    char *json = nullptr;
+    check(helpline_ticket_messages_json(handle_, ticket_id.c_str(), &json));
+    return take_string(json);
+  }
+  void ticket_mark_read(const std::string &ticket_id) { check(helpline_ticket_mark_read(handle_, ticket_id.c_str())); }
+  void ticket_reopen(const std::string &ticket_id) { check(helpline_ticket_reopen(handle_, ticket_id.c_str())); }
+  /// Copies the file into data_dir and queues its upload; returns the attachment's id. An empty
+  /// mime means application/octet-stream.
+  std::string attachment_add(const std::string &ticket_id, const std::string &path,
+                             const std::string &mime = std::string()) {
+    char *id = nullptr;
+    check(helpline_attachment_add(handle_, ticket_id.c_str(), path.c_str(), mime.empty() ? nullptr : mime.c_str(),
+                                  &id));
+    return take_string(id);
+  }
+
   /// Timeout the destructor gives close() (default 2000 ms).
   void set_close_timeout(uint32_t ms) noexcept { close_timeout_ms_ = ms; }
   helpline_t *get() const noexcept { return handle_; }

@@ -49,6 +49,12 @@ size_t on_header(char *data, size_t size, size_t n, void *user) {
   return size * n;
 }
 
+int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t total, curl_off_t now) {
+  const auto &progress = static_cast<HttpRequest *>(user)->progress;
+  if (total > 0) progress(static_cast<int64_t>(now), static_cast<int64_t>(total));
+  return 0;
+}
+
 }  // namespace
 
 CurlTransport::CurlTransport(TlsOptions tls) : tls_(std::move(tls)) {
@@ -98,6 +104,11 @@ void CurlTransport::start(HttpRequest request, HttpDone done) {
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, t->request.method.c_str());
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->request.body.data());
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->request.body.size()));
+  }
+  if (t->request.progress) {
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, &t->request);
   }
   CURLMcode mc = curl_multi_add_handle(multi_, e);
   if (mc != CURLM_OK) throw Error(HELPLINE_E_INTERNAL, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));

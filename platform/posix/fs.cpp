@@ -69,4 +69,66 @@ FileLock::~FileLock() {
   if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the flock
 }
 
+namespace {
+
+struct Fd {
+  int fd;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd &) = delete;
+  Fd &operator=(const Fd &) = delete;
+};
+
+[[noreturn]] void copy_failed(const std::string &to, const std::string &what, int err) {
+  ::unlink(to.c_str());
+  throw Error(err == ENOSPC || err == EDQUOT || err == EFBIG ? HELPLINE_E_DISK_FULL : HELPLINE_E_IO,
+              what + ": " + std::strerror(err));
+}
+
+}  // namespace
+
+int64_t copy_file_private(const std::string &from, const std::string &to, int64_t max_bytes) {
+  Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.fd < 0) {
+    int err = errno;
+    throw Error(err == ENOENT || err == ENOTDIR ? HELPLINE_E_NOT_FOUND : HELPLINE_E_IO,
+                "cannot open " + from + ": " + std::strerror(err));
+  }
+  struct stat st {};
+  if (::fstat(in.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    throw Error(HELPLINE_E_NOT_FOUND, from + " is not a regular file");
+  }
+  if (st.st_size > max_bytes) {
+    throw Error(HELPLINE_E_TOO_LARGE, from + " is " + std::to_string(st.st_size) + " bytes; the limit is " +
+                                          std::to_string(max_bytes));
+  }
+  Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (out.fd < 0) copy_failed(to, "cannot create " + to, errno);
+  int64_t total = 0;
+  char buf[64 * 1024];
+  for (;;) {
+    ssize_t n = ::read(in.fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) copy_failed(to, "cannot read " + from, errno);
+    if (n == 0) break;
+    total += n;
+    if (total > max_bytes) {  // grew while we copied
+      ::unlink(to.c_str());
+      throw Error(HELPLINE_E_TOO_LARGE, from + " is over the limit of " + std::to_string(max_bytes) + " bytes");
+    }
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = ::write(out.fd, buf + done, static_cast<size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) copy_failed(to, "cannot write " + to, errno);
+      done += w;
+    }
+  }
+  if (::fsync(out.fd) != 0) copy_failed(to, "cannot sync " + to, errno);
+  return total;
+}
+
+void remove_file(const std::string &path) { ::unlink(path.c_str()); }
+
 }  // namespace helpline::detail::platform

@@ -5,7 +5,8 @@ set -eu
 BUILD=${1:-build/default}
 SERVER="$BUILD/samples/server/helpline-server"
 DEMO="$BUILD/samples/demo/helpline-demo"
-for f in "$SERVER" "$DEMO"; do
+CLI="$BUILD/samples/cli/helpline-cli"
+for f in "$SERVER" "$DEMO" "$CLI"; do
   [ -x "$f" ] || { echo "run.sh: $f is missing; build first (cmake --build --preset default)" >&2; exit 1; }
 done
 
@@ -20,6 +21,11 @@ trap cleanup EXIT INT TERM
 cat > "$WORK/server.json" <<JSON
 { "apps": [ { "app_key": "pk_demo", "app_secret": "demo-secret-0123456789", "name": "Demo app" } ] }
 JSON
+
+AGENT_EMAIL=agent@demo.example
+AGENT_PASSWORD=demo-password-123
+"$SERVER" admin add-agent --db "$WORK/helpline.db" --app pk_demo --email "$AGENT_EMAIL" \
+  --password "$AGENT_PASSWORD" --role admin > /dev/null
 
 echo "== starting helpline-server (SQLite file $WORK/helpline.db)"
 "$SERVER" --listen 127.0.0.1:0 --db "$WORK/helpline.db" --config "$WORK/server.json" \
@@ -36,6 +42,24 @@ echo "== server $LINE"
 
 echo "== running the sample app (samples/demo/demo.c)"
 "$DEMO" "$ENDPOINT" pk_demo "$WORK/app-data"
+
+echo "== helpline-cli (samples/cli): a ticket from the terminal, an agent answers, the device sees it"
+export HELPLINE_ENDPOINT="$ENDPOINT" HELPLINE_APP_KEY=pk_demo HELPLINE_DATA_DIR="$WORK/cli-data"
+printf 'printer model X100, firmware 2.3.1\n' > "$WORK/printer.log"
+OUT=$("$CLI" --wait 2000 ticket new "Printer jams on page 2" "Every second page jams since the update." \
+  --attach "$WORK/printer.log" --mime text/plain)
+echo "$OUT" | sed 's/^/   /'
+TICKET=$(echo "$OUT" | sed -n 's/^ticket \([^ ]*\) created$/\1/p')
+[ -n "$TICKET" ] || { echo "run.sh: helpline-cli did not create a ticket" >&2; exit 1; }
+TOKEN=$(curl -sf -H 'X-Helpline-App-Key: pk_demo' -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$AGENT_EMAIL\",\"password\":\"$AGENT_PASSWORD\"}" "$ENDPOINT/v1/agent/login" |
+  sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+  -d '{"body":"Thanks! Please update to firmware 2.3.2, it fixes the jam."}' \
+  "$ENDPOINT/v1/agent/tickets/$TICKET/messages"
+echo "   (agent $AGENT_EMAIL replied through the agent API)"
+"$CLI" --wait 1500 ticket show "$TICKET" | sed 's/^/   /'
+"$CLI" --wait 500 ticket reply "$TICKET" "Updated, works now. Thank you!" | sed 's/^/   /'
 
 echo "== server access log: $(wc -l < "$WORK/access.log") request(s)"
 echo "== demo finished"

@@ -4,6 +4,7 @@
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "tickets/ticket_items.hpp"
 #include "http_curl/curl_transport.hpp"
 #include "json/json_writer.hpp"
 #include "posix/random.hpp"
@@ -14,6 +15,11 @@ namespace {
 
 constexpr const char *kDeviceIdKey = "device_id";
 constexpr const char *kConsentKey = "consent_diagnostics";
+constexpr const char *kDeviceAttributesKey = "device_attributes";
+constexpr const char *kDeviceSentKey = "device_context_sent";
+constexpr const char *kAttachmentsDir = "attachments";
+// Attribute changes within this window go to the server as one PUT /v1/device.
+constexpr int64_t kDeviceDebounceMs = 200;
 constexpr int64_t kCommitRetryMs = 1000;
 
 // The instance whose events this thread is delivering in helpline_dispatch(), if any: closing
@@ -68,6 +74,13 @@ std::shared_ptr<Client> Client::open(Options options) {
   c->outbox_ = std::make_unique<Outbox>(db);
   c->commit_ = std::make_unique<GroupCommit>(db, *c->outbox_, c->stats_, c->options_.storage_limit);
   c->commit_->refresh_totals();
+  c->identity_.load(db, *c->meta_);
+  c->device_.restore(c->meta_->get(kDeviceAttributesKey).value_or("{}"));
+  Client *self = c.get();
+  c->tickets_ = std::make_unique<TicketStore>(db, [self](helpline_event_type_t t, std::string j) {
+    self->emit(t, std::move(j));
+  });
+  c->commit_->set_local_writer([self](const LocalChange &change) { self->apply_local(change); });
 
   uint32_t long_poll = c->options_.long_poll_s;
   if (c->options_.transport_fn != nullptr) {
@@ -77,14 +90,20 @@ std::shared_ptr<Client> Client::open(Options options) {
     c->transport_ = std::make_unique<CurlTransport>(TlsOptions{c->options_.ca_file, c->options_.pinned_public_key});
   }
   c->requests_ = std::make_unique<RequestBuilder>(c->options_.endpoint, c->options_.app_key, device_id);
-  Client *self = c.get();
-  SyncHooks hooks{[self](helpline_event_type_t t, std::string j) { self->emit(t, std::move(j)); },
-                  [self](int64_t at) { self->wake_at(at); }, [self] { self->outbox_changed(); }};
   uint64_t seed = platform::random_u64();
   c->sender_ = std::make_unique<Sender>(db, *c->outbox_, *c->transport_, *c->requests_, c->stats_, c->logger_,
-                                        hooks, seed);
+                                        c->sync_hooks(), seed, dir);
+  auto current_token = [self] { return self->identity_.token_for(self->identity_.committed_user()); };
+  InboundHooks inbound{[self] { return self->identity_.committed_user(); }, current_token,
+                       [self](const rapidjson::Value &item) { return self->tickets_->handle_sync_item(item); },
+                       [self] {
+                         self->history_->kick();
+                         self->register_device();
+                       }};
   c->poller_ = std::make_unique<Poller>(db, *c->meta_, *c->transport_, *c->requests_, c->stats_, c->logger_,
-                                        hooks, long_poll, seed ^ 0x5bd1e995u);
+                                        c->sync_hooks(), std::move(inbound), long_poll, seed ^ 0x5bd1e995u);
+  c->history_ = std::make_unique<History>(db, *c->tickets_, *c->transport_, *c->requests_, c->stats_, c->logger_,
+                                          current_token);
 
   c->waiter_ = std::make_unique<TransportWaiter>(*c->transport_);
   c->worker_.set_waiter(c->waiter_.get());
@@ -106,8 +125,11 @@ std::shared_ptr<Client> Client::open(Options options) {
           JsonObjectWriter().field("data_dir", dir).field("schema_version", c->schema_version_).finish());
   c->post_or_throw(
       [self] {
+        self->commit_now();
         self->sender_->kick();
         self->poller_->poll_now();
+        self->history_->kick();
+        self->register_device();
       },
       "helpline_open");
   return c;
@@ -137,12 +159,242 @@ void Client::emit(helpline_event_type_t type, std::string json) {
 }
 
 void Client::enqueue(NewItem item) {
+  std::vector<NewItem> items;
+  items.push_back(std::move(item));
+  enqueue_all(std::move(items));
+}
+
+void Client::enqueue_all(std::vector<NewItem> items) {
   if (closing()) throw Error(HELPLINE_E_CLOSED, "the instance is closed");
-  if (commit_->accept(std::move(item)) && !worker_.post_front([this] { commit_now(); })) {
+  bool post = false;
+  {
+    std::lock_guard<std::mutex> lock(stamp_mu_);
+    const std::string user = identity_.current_user();
+    for (auto &item : items) {
+      if (item.kind != "identify") item.principal = user;
+      post = commit_->accept(std::move(item)) || post;
+    }
+  }
+  if (post && !worker_.post_front([this] { commit_now(); })) {
     // The item is accepted (it is in the buffer): the next commit or close() writes it. Saying
     // otherwise would make the host retry and send it twice.
     logger_.warn("enqueue: worker queue full; the item waits for the next commit");
   }
+}
+
+SyncHooks Client::sync_hooks() {
+  SyncHooks hooks;
+  hooks.emit = [this](helpline_event_type_t t, std::string j) { emit(t, std::move(j)); };
+  hooks.wake_at = [this](int64_t at) { wake_at(at); };
+  hooks.outbox_changed = [this] { outbox_changed(); };
+  hooks.token_for = [this](const std::string &principal) { return identity_.token_for(principal); };
+  hooks.delivered = [this](const QueuedItem &item, const rapidjson::Value *body) {
+    if (item.kind == "identify") {
+      int64_t merged = body != nullptr && body->IsObject() && body->HasMember("merged_tickets") &&
+                               (*body)["merged_tickets"].IsInt64()
+                           ? (*body)["merged_tickets"].GetInt64()
+                           : 0;
+      emit(HELPLINE_EVENT_IDENTITY, JsonObjectWriter()
+                                        .field("state", "merged")
+                                        .field("user_id", item.principal)
+                                        .field("merged_tickets", merged)
+                                        .finish());
+      return;
+    }
+    tickets_->delivered(item, body);
+  };
+  hooks.refused = [this](const QueuedItem &item, const std::string &error) { tickets_->failed(item, error); };
+  hooks.auth_rejected = [this](const std::string &principal, long status) {
+    if (principal.empty()) return;  // the app key or device, not an identity: see CONNECTIVITY
+    emit(HELPLINE_EVENT_IDENTITY, JsonObjectWriter()
+                                      .field("state", "token_rejected")
+                                      .field("user_id", principal)
+                                      .field("http_status", static_cast<int64_t>(status))
+                                      .finish());
+  };
+  return hooks;
+}
+
+void Client::apply_local(const LocalChange &c) {
+  switch (c.kind) {
+    case LocalChange::Kind::kIdentify: {
+      const bool switched = identity_.committed_user() != c.user_id;
+      identity_.apply_identify(store_->db(), *meta_, c.user_id, c.token);
+      if (switched) {
+        principal_changed_ = true;
+        identity_events_.push_back(
+            JsonObjectWriter().field("state", "identified").field("user_id", c.user_id).finish());
+      }
+      break;
+    }
+    case LocalChange::Kind::kLogout:
+      tickets_->clear();
+      identity_.apply_logout(store_->db(), *meta_, *outbox_, c.user_id);
+      principal_changed_ = true;
+      identity_events_.push_back(JsonObjectWriter().field("state", "logged_out").field("user_id", c.user_id).finish());
+      break;
+    default:
+      tickets_->apply(c);
+  }
+}
+
+void Client::after_principal_change() {
+  for (auto &json : identity_events_) emit(HELPLINE_EVENT_IDENTITY, std::move(json));
+  identity_events_.clear();
+  if (!principal_changed_) return;
+  principal_changed_ = false;
+  history_->restart();
+  poller_->restart();
+}
+
+template <class Fn>
+auto Client::with_view(Fn &&fn) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  if (closing()) throw Error(HELPLINE_E_CLOSED, "the instance is closed");
+  if (!view_) {
+    sqlite3 *db = nullptr;
+    int rc = sqlite3_open_v2(store_->path().c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    SqliteDb owned(db);
+    if (rc != SQLITE_OK) throw_sqlite(db, rc, "open read connection");
+    sqlite3_busy_timeout(db, 1000);
+    read_db_ = std::move(owned);
+    view_ = std::make_unique<TicketView>(read_db_.get());
+  }
+  return fn(*view_, commit_->pending_local());
+}
+
+void Client::require_ticket(const std::string &ticket_id, const char *function) {
+  bool found = with_view([&](TicketView &v, const Overlay &o) { return v.exists(ticket_id, o); });
+  if (!found) {
+    throw Error(HELPLINE_E_NOT_FOUND, std::string(function) + ": no ticket " + ticket_id + " in the local view");
+  }
+}
+
+std::string Client::ticket_create(std::string_view subject, std::string_view body, const std::string &fields_json) {
+  std::string ticket_id = new_uuid_v7();
+  enqueue(make_ticket_item(ticket_id, new_uuid_v7(), subject, body, fields_json, device_.json()));
+  return ticket_id;
+}
+
+std::string Client::message_send(const std::string &ticket_id, std::string_view body) {
+  require_ticket(ticket_id, "helpline_message_send");
+  std::string message_id = new_uuid_v7();
+  enqueue(make_message_item(ticket_id, message_id, body));
+  return message_id;
+}
+
+void Client::ticket_mark_read(const std::string &ticket_id) {
+  require_ticket(ticket_id, "helpline_ticket_mark_read");
+  enqueue(make_mark_read_item(ticket_id));
+}
+
+void Client::ticket_reopen(const std::string &ticket_id) {
+  require_ticket(ticket_id, "helpline_ticket_reopen");
+  enqueue(make_reopen_item(ticket_id));
+}
+
+std::string Client::attachment_add(const std::string &ticket_id, const std::string &path, const std::string &mime) {
+  require_ticket(ticket_id, "helpline_attachment_add");
+  AttachmentFile f;
+  f.id = new_uuid_v7();
+  f.ticket_id = ticket_id;
+  f.message_id = new_uuid_v7();
+  auto slash = path.find_last_of('/');
+  f.filename = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (f.filename.empty()) f.filename = "attachment";
+  f.content_type = mime.empty() ? "application/octet-stream" : mime;
+  f.stored_path = std::string(kAttachmentsDir) + "/" + f.id;
+  const std::string dir = options_.data_dir + "/" + kAttachmentsDir;
+  platform::ensure_private_dir(dir);
+  const std::string copy = options_.data_dir + "/" + f.stored_path;
+  f.size = platform::copy_file_private(path, copy, HELPLINE_MAX_ATTACHMENT_BYTES);
+  std::vector<NewItem> items;
+  items.push_back(make_upload_item(f));
+  items.push_back(make_attachment_message_item(f));
+  try {
+    enqueue_all(std::move(items));
+  } catch (...) {
+    platform::remove_file(copy);
+    throw;
+  }
+  return f.id;
+}
+
+std::string Client::tickets_json() {
+  return with_view([](TicketView &v, const Overlay &o) { return v.tickets_json(o); });
+}
+
+std::string Client::ticket_messages_json(const std::string &ticket_id) {
+  return with_view([&](TicketView &v, const Overlay &o) { return v.messages_json(ticket_id, o); });
+}
+
+void Client::identify(const std::string &user_id, const std::string &token) {
+  if (closing()) throw Error(HELPLINE_E_CLOSED, "the instance is closed");
+  bool post = false;
+  {
+    std::lock_guard<std::mutex> lock(stamp_mu_);
+    const std::string current = identity_.current_user();
+    if (!current.empty() && current != user_id) {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_identify: user " + current +
+                                                   " is signed in; call helpline_logout first");
+    }
+    NewItem item = make_identify_item(user_id, token);
+    item.principal = user_id;
+    post = commit_->accept(std::move(item));
+    identity_.set_current_user(user_id);
+  }
+  if (post) worker_.post_front([this] { commit_now(); });
+}
+
+void Client::logout() {
+  if (closing()) throw Error(HELPLINE_E_CLOSED, "the instance is closed");
+  bool post = false;
+  {
+    std::lock_guard<std::mutex> lock(stamp_mu_);
+    post = commit_->accept(make_logout_item(identity_.current_user()));
+    identity_.set_current_user(std::string());
+  }
+  if (post) worker_.post_front([this] { commit_now(); });
+}
+
+void Client::set_device_attribute(const std::string &key, const std::optional<std::string> &value) {
+  device_.set(key, value);
+  post_or_throw(
+      [this] {
+        if (device_save_pending_) return;
+        device_save_pending_ = true;
+        worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(kDeviceDebounceMs),
+                        [this] { save_device_context(); });
+      },
+      "helpline_set_device_attribute");
+}
+
+void Client::save_device_context() {
+  device_save_pending_ = false;
+  meta_->set(kDeviceAttributesKey, device_.attributes_json());
+  register_device();
+}
+
+// The device context is state, not an event: the newest one replaces the last (PUT), so it is
+// sent directly whenever it differs from what the server last acknowledged, not queued.
+void Client::register_device() {
+  if (device_in_flight_ || !stats_.online.load() || !requests_->configured()) return;
+  std::string context = device_.json();
+  if (meta_->get(kDeviceSentKey).value_or("") == context) return;
+  device_in_flight_ = true;
+  HttpRequest r = requests_->post_json("/v1/device", context, 30000,
+                                       identity_.token_for(identity_.committed_user()));
+  r.method = "PUT";
+  transport_->start(std::move(r), [this, context](HttpResponse response) {
+    device_in_flight_ = false;
+    if (response.status == 200) {
+      meta_->set(kDeviceSentKey, context);
+      register_device();  // changed again meanwhile?
+    } else {
+      logger_.info("PUT /v1/device: " + (response.status == 0 ? response.error : "HTTP " + std::to_string(response.status)) +
+                   "; sent again with the next sync");
+    }
+  });
 }
 
 void Client::commit_now() {
@@ -170,6 +422,7 @@ void Client::commit_now() {
     }
     return;
   }
+  after_principal_change();
   if (r.evicted > 0) {
     logger_.warn("storage limit: dropped " + std::to_string(r.evicted) + " low-priority item(s)");
     emit(HELPLINE_EVENT_DROPPED,
@@ -194,6 +447,7 @@ void Client::on_timer() {
 
 void Client::outbox_changed() {
   commit_->refresh_totals();
+  identity_.forget_finished(store_->db(), *outbox_);
   int64_t min_id = outbox_->min_id();
   // No checkpoint here: SQLite's automatic checkpoint (every 1000 WAL pages) and journal_size_limit
   // already bound the WAL, and an extra fsync on every drain would delay the next group commit.
@@ -216,6 +470,7 @@ void Client::sync_now() {
       [this] {
         sender_->kick();
         poller_->poll_now();
+        history_->kick();
       },
       "helpline_sync_now");
 }
@@ -308,10 +563,17 @@ helpline_status_t Client::close(uint32_t timeout_ms) {
     set_last_error("helpline_close: accepted items could not be written: " + last.error);
     result = last.status;
   }
+  {
+    std::lock_guard<std::mutex> read_lock(read_mu_);
+    view_.reset();
+    read_db_.reset();
+  }
+  history_.reset();
   poller_.reset();
   sender_.reset();
   commit_.reset();
   outbox_.reset();
+  tickets_.reset();
   meta_.reset();
   store_.reset();
   lock_.reset();

@@ -8,9 +8,14 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "core/device_context.hpp"
 #include "core/event_queue.hpp"
+#include "core/identity.hpp"
 #include "core/logger.hpp"
 #include "core/options.hpp"
 #include "core/stats.hpp"
@@ -25,6 +30,9 @@
 #include "sync/request_builder.hpp"
 #include "sync/sender.hpp"
 #include "sync/transport.hpp"
+#include "tickets/history.hpp"
+#include "tickets/ticket_store.hpp"
+#include "tickets/ticket_view.hpp"
 
 namespace helpline::detail {
 
@@ -40,8 +48,24 @@ class Client {
   int dispatch(int max_events);
   std::string stats_json() const;
 
-  // Hands an item to the group commit (host thread; microseconds). Throws Error.
+  // Hands items to the group commit (host thread; microseconds), stamped with the current
+  // principal; several items stay adjacent in the order. Throws Error.
   void enqueue(NewItem item);
+  void enqueue_all(std::vector<NewItem> items);
+
+  // Tickets (host threads). Throw Error.
+  std::string ticket_create(std::string_view subject, std::string_view body, const std::string &fields_json);
+  std::string message_send(const std::string &ticket_id, std::string_view body);
+  void ticket_mark_read(const std::string &ticket_id);
+  void ticket_reopen(const std::string &ticket_id);
+  std::string attachment_add(const std::string &ticket_id, const std::string &path, const std::string &mime);
+  std::string tickets_json();
+  std::string ticket_messages_json(const std::string &ticket_id);
+
+  // Identity and device context (host threads). Throw Error.
+  void identify(const std::string &user_id, const std::string &token);
+  void logout();
+  void set_device_attribute(const std::string &key, const std::optional<std::string> &value);
   void set_network_available(bool available);
   void sync_now();
   void set_diagnostics_consent(bool granted);
@@ -66,6 +90,15 @@ class Client {
   void wake_at(int64_t wall_ms);
   void on_timer();
   void outbox_changed();
+  void apply_local(const LocalChange &c);  // inside the commit's transaction
+  void after_principal_change();
+  void save_device_context();
+  void register_device();
+  SyncHooks sync_hooks();
+  // Runs fn with the ticket view on the read-only connection (opened on first use).
+  template <class Fn>
+  auto with_view(Fn &&fn);
+  void require_ticket(const std::string &ticket_id, const char *function);
 
   Options options_;
   Logger logger_;
@@ -84,6 +117,18 @@ class Client {
   std::unique_ptr<RequestBuilder> requests_;
   std::unique_ptr<Sender> sender_;
   std::unique_ptr<Poller> poller_;
+  std::unique_ptr<TicketStore> tickets_;
+  std::unique_ptr<History> history_;
+  Identity identity_;
+  DeviceContext device_;
+  std::mutex stamp_mu_;  // principal stamping + hand-off are one step (identify cannot interleave)
+  std::mutex read_mu_;
+  SqliteDb read_db_;
+  std::unique_ptr<TicketView> view_;
+  bool principal_changed_ = false;  // worker thread only
+  std::vector<std::string> identity_events_;  // worker thread only: emitted after the commit
+  bool device_save_pending_ = false;          // worker thread only
+  bool device_in_flight_ = false;             // worker thread only
   FlushWaiters flush_waiters_;     // worker thread only
   int64_t next_wake_ms_ = INT64_MAX;  // worker thread only
   bool commit_retry_pending_ = false; // worker thread only

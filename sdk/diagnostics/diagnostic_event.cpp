@@ -18,7 +18,7 @@ NewItem make_diagnostic_event(std::string_view name, std::string_view attributes
       throw Error(HELPLINE_E_INVALID_JSON, "helpline_diagnostics_send: attributes_json must be a JSON object");
     }
   }
-  NewItem item{Channel::kDiagnostics, "diagnostic", kPriorityDiagnostics, new_uuid_v7(), {}, now_ms()};
+  NewItem item{Channel::kDiagnostics, "diagnostic", kPriorityDiagnostics, new_uuid_v7(), {}, now_ms(), {}, nullptr};
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();

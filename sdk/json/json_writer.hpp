@@ -43,6 +43,12 @@ class JsonObjectWriter {
     writer_.Bool(value);
     return *this;
   }
+  // Embeds already-serialised JSON (an object or array built elsewhere) as the value.
+  JsonObjectWriter &raw_field(const char *key, const std::string &json, rapidjson::Type type = rapidjson::kObjectType) {
+    writer_.Key(key);
+    writer_.RawValue(json.data(), json.size(), type);
+    return *this;
+  }
   JsonObjectWriter &null_field(const char *key) {
     writer_.Key(key);
     writer_.Null();

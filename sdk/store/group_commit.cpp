@@ -54,6 +54,7 @@ CommitResult GroupCommit::commit() {
       pending_.erase(pending_.begin(), cut);
     }
     for (const auto &item : batch) {
+      if (item.local) committing_local_.push_back(item.local);
       const auto size = static_cast<int64_t>(item.payload.size());
       pending_bytes_ -= size;
       if (item.priority < kLowestProtectedPriority) pending_evictable_bytes_ -= size;
@@ -64,6 +65,11 @@ CommitResult GroupCommit::commit() {
   try {
     Transaction tx(db_);
     outbox_.insert(batch);
+    if (local_writer_) {
+      for (const auto &item : batch) {
+        if (item.local) local_writer_(*item.local);
+      }
+    }
     r.evicted = outbox_.evict_to(storage_limit_);
     tx.commit();
     r.committed = static_cast<int64_t>(batch.size());
@@ -90,10 +96,21 @@ CommitResult GroupCommit::commit() {
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
+    committing_local_.clear();
     stats_.pending_commit.store(static_cast<int64_t>(pending_.size()));
     r.more = r.ok && !pending_.empty();
   }
   return r;
+}
+
+std::vector<std::shared_ptr<const LocalChange>> GroupCommit::pending_local() const {
+  std::vector<std::shared_ptr<const LocalChange>> out;
+  std::lock_guard<std::mutex> lock(mu_);
+  out = committing_local_;
+  for (const auto &item : pending_) {
+    if (item.local) out.push_back(item.local);
+  }
+  return out;
 }
 
 std::size_t GroupCommit::pending() const {

@@ -10,6 +10,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -45,6 +47,11 @@ class GroupCommit {
   CommitResult commit();
 
   std::size_t pending() const;
+  // Host thread, any: the local changes of items accepted and not yet committed, in order (what
+  // a reader overlays on the store so that it sees its own writes at once).
+  std::vector<std::shared_ptr<const LocalChange>> pending_local() const;
+  // Worker: writes an item's local change inside the commit's transaction.
+  void set_local_writer(std::function<void(const LocalChange &)> writer) { local_writer_ = std::move(writer); }
   // Worker: refresh the committed totals the host-side limit check reads.
   void refresh_totals();
 
@@ -60,6 +67,10 @@ class GroupCommit {
   std::vector<NewItem> pending_;
   int64_t pending_bytes_ = 0;
   int64_t pending_evictable_bytes_ = 0;
+  std::function<void(const LocalChange &)> local_writer_;
+  // Local changes of the batch being committed: still shown to readers until the commit is
+  // visible in the store, so a write never disappears from view for the length of an fsync.
+  std::vector<std::shared_ptr<const LocalChange>> committing_local_;
   std::atomic<bool> failing_{false};
   std::string failure_;
 };

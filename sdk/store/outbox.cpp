@@ -5,8 +5,8 @@ namespace helpline::detail {
 Outbox::Outbox(sqlite3 *db)
     : db_(db),
       insert_(db,
-              "INSERT INTO outbox (channel, kind, priority, payload, idempotency_key, created_at) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+              "INSERT INTO outbox (channel, kind, priority, payload, idempotency_key, created_at, principal) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
       totals_update_(db,
                      "INSERT INTO outbox_totals (priority, rows, bytes) VALUES (?1, ?2, ?3) "
                      "ON CONFLICT (priority) DO UPDATE SET rows = rows + excluded.rows, "
@@ -14,7 +14,7 @@ Outbox::Outbox(sqlite3 *db)
       // "+next_attempt_at" keeps SQLite on outbox_channel_id: rows come in id order and the scan
       // stops after LIMIT, instead of sorting every due row of a large backlog per batch.
       due_(db,
-           "SELECT id, priority, kind, idempotency_key, payload, attempts FROM outbox "
+           "SELECT id, priority, kind, idempotency_key, payload, attempts, principal FROM outbox "
            "WHERE channel = ?1 AND id > ?4 AND +next_attempt_at <= ?2 ORDER BY id LIMIT ?3"),
       next_due_(db, "SELECT min(next_attempt_at) FROM outbox WHERE channel = ?1"),
       remove_(db, "DELETE FROM outbox WHERE id = ?1 RETURNING priority, length(payload)"),
@@ -25,7 +25,8 @@ Outbox::Outbox(sqlite3 *db)
             "INSERT INTO dead_letter (kind, payload, idempotency_key, http_status, error, failed_at) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
       min_id_(db, "SELECT min(id) FROM outbox"),
-      totals_(db, "SELECT priority, rows, bytes FROM outbox_totals") {}
+      totals_(db, "SELECT priority, rows, bytes FROM outbox_totals"),
+      principal_(db, "SELECT 1 FROM outbox WHERE principal = ?1 LIMIT 1") {}
 
 OutboxTotals Outbox::totals() {
   OutboxTotals t;
@@ -52,12 +53,14 @@ int64_t Outbox::insert(const std::vector<NewItem> &items) {
   int64_t per_priority_rows[kPriorityControl + 1] = {0};
   int64_t per_priority_bytes[kPriorityControl + 1] = {0};
   for (const auto &item : items) {
+    if (item.payload.empty()) continue;
     insert_.bind(1, static_cast<int64_t>(item.channel))
         .bind(2, item.kind)
         .bind(3, int64_t{item.priority})
         .bind(4, item.payload)
         .bind(5, item.idempotency_key)
-        .bind(6, item.created_at);
+        .bind(6, item.created_at)
+        .bind(7, item.principal);
     insert_.run();
     per_priority_rows[item.priority] += 1;
     per_priority_bytes[item.priority] += static_cast<int64_t>(item.payload.size());
@@ -76,7 +79,8 @@ std::vector<QueuedItem> Outbox::due(Channel channel, int64_t now_ms, int max_ite
   try {
     while (due_.step()) {
       QueuedItem item{due_.column_int64(0), static_cast<int>(due_.column_int64(1)), due_.column_text(2),
-                      due_.column_text(3), due_.column_text(4), due_.column_int64(5)};
+                      due_.column_text(3), due_.column_text(4), due_.column_int64(5),
+                      due_.column_text(6)};
       bytes += static_cast<int64_t>(item.payload.size());
       if (!out.empty() && bytes > max_bytes) break;
       out.push_back(std::move(item));
@@ -187,6 +191,17 @@ int64_t Outbox::min_id() {
   if (min_id_.step() && sqlite3_column_type(min_id_.get(), 0) != SQLITE_NULL) v = min_id_.column_int64(0);
   min_id_.reset();
   return v;
+}
+
+}  // namespace helpline::detail
+
+namespace helpline::detail {
+
+bool Outbox::has_principal(const std::string &principal) {
+  principal_.bind(1, principal);
+  bool found = principal_.step();
+  principal_.reset();
+  return found;
 }
 
 }  // namespace helpline::detail

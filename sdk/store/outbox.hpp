@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,13 +20,18 @@ constexpr int kChannelCount = 2;
 enum Priority : int { kPriorityDiagnostics = 0, kPrioritySurvey = 1, kPriorityUser = 2, kPriorityControl = 3 };
 constexpr int kLowestProtectedPriority = kPriorityUser;
 
+struct LocalChange;  // tickets/local_change.hpp
+
 struct NewItem {
   Channel channel;
   std::string kind;  // "survey", "diagnostic", "ticket", ...
   int priority;
   std::string idempotency_key;
-  std::string payload;  // the item's wire JSON
+  std::string payload;  // the item's wire JSON; empty: nothing to send (a local change only)
   int64_t created_at;   // unix ms
+  std::string principal;  // '' = the anonymous device, else the user id it was written as
+  // What the item changes in the local view, written in the same transaction as the row.
+  std::shared_ptr<const LocalChange> local;
 };
 
 struct QueuedItem {
@@ -35,6 +41,7 @@ struct QueuedItem {
   std::string idempotency_key;
   std::string payload;
   int64_t attempts;
+  std::string principal;
 };
 
 struct OutboxTotals {
@@ -48,7 +55,8 @@ class Outbox {
   explicit Outbox(sqlite3 *db);
 
   OutboxTotals totals();
-  // Inserts inside the caller's transaction. Returns the id of the last row.
+  // Inserts inside the caller's transaction (items without payload are skipped). Returns the id
+  // of the last row.
   int64_t insert(const std::vector<NewItem> &items);
   // Oldest first, due at `now_ms`, at most max_items and about max_bytes (at least one row).
   // Only rows with id > after_id.
@@ -66,6 +74,8 @@ class Outbox {
   // Deletes every row of a kind (e.g. diagnostics when consent is revoked). Returns rows.
   int64_t remove_kind(const std::string &kind);
   int64_t min_id();
+  // Rows still queued for a principal.
+  bool has_principal(const std::string &principal);
 
  private:
   void adjust_totals(int priority, int64_t rows, int64_t bytes);
@@ -82,6 +92,7 @@ class Outbox {
   Statement dead_;
   Statement min_id_;
   Statement totals_;
+  Statement principal_;
 };
 
 }  // namespace helpline::detail

@@ -46,6 +46,52 @@ CREATE TABLE dead_letter (
   failed_at       INTEGER NOT NULL
 );
 )sql",
+    // 1 -> 2: tickets and conversations. The outbox learns whose item a row is (principal: ''
+    // for the anonymous device, else the user id), so items are sent with the credentials they
+    // were written under. identities keeps each signed-in user's token until nothing of theirs
+    // is queued. tickets/messages/attachments are the local view the host reads.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN principal TEXT NOT NULL DEFAULT '';
+CREATE TABLE identities (
+  user_id    TEXT PRIMARY KEY,
+  token      TEXT NOT NULL,
+  logged_out INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE tickets (
+  id            TEXT PRIMARY KEY,
+  subject       TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  fields        TEXT NOT NULL DEFAULT '{}',
+  delivery      TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  needs_history INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX tickets_updated ON tickets (updated_at);
+CREATE TABLE messages (
+  id          TEXT PRIMARY KEY,
+  ticket_id   TEXT NOT NULL,
+  seq         INTEGER,
+  author_type TEXT NOT NULL,
+  author_name TEXT,
+  body        TEXT NOT NULL,
+  delivery    TEXT NOT NULL,
+  read        INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX messages_ticket ON messages (ticket_id, created_at);
+CREATE UNIQUE INDEX messages_ticket_seq ON messages (ticket_id, seq) WHERE seq IS NOT NULL;
+CREATE TABLE attachments (
+  id           TEXT PRIMARY KEY,
+  ticket_id    TEXT NOT NULL,
+  message_id   TEXT NOT NULL,
+  filename     TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  state        TEXT NOT NULL
+);
+CREATE INDEX attachments_message ON attachments (message_id);
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -35,7 +35,7 @@ NewItem make_survey_item(helpline_survey_t kind, int score, const std::optional<
                                                  std::to_string(k.min) + ".." + std::to_string(k.max) + ", got " +
                                                  std::to_string(score));
   }
-  NewItem item{Channel::kBatch, "survey", kPrioritySurvey, new_uuid_v7(), {}, now_ms()};
+  NewItem item{Channel::kBatch, "survey", kPrioritySurvey, new_uuid_v7(), {}, now_ms(), {}, nullptr};
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();

@@ -17,25 +17,10 @@ constexpr const char *kCursorKey = "sync_cursor";
 // requests: pace the loop instead of spinning.
 constexpr int64_t kMinEmptyPollGapMs = 5000;
 
-std::string percent_encode(const std::string &s) {
-  static const char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Poller::Poller(sqlite3 *db, Meta &meta, Transport &transport, const RequestBuilder &requests, SyncStats &stats,
-               const Logger &logger, SyncHooks hooks, uint32_t wait_s, uint64_t seed)
+               const Logger &logger, SyncHooks hooks, InboundHooks inbound, uint32_t wait_s, uint64_t seed)
     : db_(db),
       meta_(meta),
       transport_(transport),
@@ -43,6 +28,7 @@ Poller::Poller(sqlite3 *db, Meta &meta, Transport &transport, const RequestBuild
       stats_(stats),
       logger_(logger),
       hooks_(std::move(hooks)),
+      inbound_(std::move(inbound)),
       wait_s_(wait_s),
       backoff_(Sender::kBackoffBaseMs, Sender::kBackoffCapMs, seed) {
   cursor_ = meta_.get(kCursorKey).value_or("");
@@ -54,6 +40,16 @@ void Poller::set_online(bool online) {
     paused_until_ = 0;
     poll_now();
   }
+}
+
+void Poller::restart() {
+  ++generation_;
+  in_flight_ = false;  // the old request completes unnoticed
+  cursor_.clear();
+  meta_.set(kCursorKey, "");
+  backoff_.reset();
+  paused_until_ = 0;
+  poll_now();
 }
 
 void Poller::on_timer() {
@@ -68,8 +64,10 @@ void Poller::poll_now() {
   if (!cursor_.empty()) path += "&cursor=" + percent_encode(cursor_);
   in_flight_ = true;
   int64_t started = now_ms();
-  transport_.start(requests_.get(path, static_cast<long>(wait_s_ + 15) * 1000),
-                   [this, started](HttpResponse r) {
+  const uint64_t generation = generation_;
+  transport_.start(requests_.get(path, static_cast<long>(wait_s_ + 15) * 1000, inbound_.token()),
+                   [this, started, generation](HttpResponse r) {
+                     if (generation != generation_) return;
                      try {
                        on_response(r, started);
                      } catch (const std::exception &e) {
@@ -113,19 +111,24 @@ bool Poller::apply(const std::string &body, bool &has_more, int64_t &count) {
     return false;
   }
   has_more = d.HasMember("has_more") && d["has_more"].IsBool() && d["has_more"].GetBool();
+  // The page's effects on the local view and the new cursor are one transaction.
+  Transaction tx(db_);
   for (const auto &item : d["items"].GetArray()) {
     if (!item.IsObject() || !item.HasMember("type") || !item["type"].IsString()) continue;  // unknown shape
+    ++count;
+    if (inbound_.item(item)) continue;
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     item.Accept(w);
     hooks_.emit(HELPLINE_EVENT_SYNC_ITEM, std::string(buf.GetString(), buf.GetSize()));
-    ++count;
   }
   std::string cursor = d["cursor"].GetString();
   if (cursor != cursor_) {
     meta_.set(kCursorKey, cursor);
     cursor_ = cursor;
   }
+  tx.commit();
+  inbound_.page_done();
   return true;
 }
 
@@ -133,6 +136,7 @@ void Poller::retry_later(const HttpResponse &r) {
   int64_t delay = backoff_.after_response(r.status, r.retry_after_s);
   std::string why = r.status == 0 ? r.error : "HTTP " + std::to_string(r.status);
   logger_.info("/v1/sync: " + why + "; next poll in " + std::to_string(delay) + " ms");
+  if (r.status == 401 || r.status == 403) hooks_.auth_rejected(inbound_.principal(), r.status);
   if (r.status == 400) {
     // The server does not know our cursor (e.g. its database was reset): start over.
     cursor_.clear();

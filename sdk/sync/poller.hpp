@@ -1,10 +1,14 @@
-// Inbound: GET /v1/sync with the durable cursor, long-polling while online. Each item becomes
-// a HELPLINE_EVENT_SYNC_ITEM event; the cursor is stored after the items are handled, so a
-// crash re-delivers rather than loses. Worker thread only.
+// Inbound: GET /v1/sync with the durable cursor, long-polling while online. Each item goes to
+// the inbound handler (tickets, messages, status changes land in the local view and become
+// typed events); what it does not take becomes a HELPLINE_EVENT_SYNC_ITEM event. The cursor is
+// stored after the items are handled, so a crash re-delivers rather than loses. Worker only.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+
+#include <rapidjson/document.h>
 
 #include "core/logger.hpp"
 #include "core/stats.hpp"
@@ -16,11 +20,21 @@
 
 namespace helpline::detail {
 
+struct InboundHooks {
+  std::function<std::string()> principal;                  // '' = anonymous device, else user id
+  std::function<std::string()> token;                      // credentials of the current principal
+  std::function<bool(const rapidjson::Value &item)> item;  // true: handled (no SYNC_ITEM event)
+  std::function<void()> page_done;                         // after a page was applied
+};
+
 class Poller {
  public:
   Poller(sqlite3 *db, Meta &meta, Transport &transport, const RequestBuilder &requests, SyncStats &stats,
-         const Logger &logger, SyncHooks hooks, uint32_t wait_s, uint64_t seed);
+         const Logger &logger, SyncHooks hooks, InboundHooks inbound, uint32_t wait_s, uint64_t seed);
 
+  // The principal changed (identify, logout): its history starts from the beginning, and the
+  // answer of a poll still in flight for the previous principal is ignored.
+  void restart();
   // Starts a poll unless one is in flight or waiting out a backoff (then it is remembered).
   void poll_now();
   void set_online(bool online);
@@ -39,7 +53,9 @@ class Poller {
   SyncStats &stats_;
   const Logger &logger_;
   SyncHooks hooks_;
+  InboundHooks inbound_;
   const uint32_t wait_s_;
+  uint64_t generation_ = 0;
   Backoff backoff_;
   std::string cursor_;
   bool in_flight_ = false;

@@ -1,6 +1,9 @@
 #include "sync/sender.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <optional>
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -34,10 +37,26 @@ std::string error_of(const HttpResponse &r) {
 
 bool retryable_status(long status) { return status == 0 || status == 408 || status == 429 || status >= 500; }
 
+// The whole file, or nothing when it cannot be read.
+std::optional<std::string> read_file(const std::string &path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE *)> f(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!f) return std::nullopt;
+  std::string data;
+  char buf[64 * 1024];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) data.append(buf, n);
+  if (std::ferror(f.get())) return std::nullopt;
+  return data;
+}
+
+std::string member(const rapidjson::Value &o, const char *key) {
+  return o.IsObject() && o.HasMember(key) && o[key].IsString() ? o[key].GetString() : std::string();
+}
+
 }  // namespace
 
 Sender::Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestBuilder &requests, SyncStats &stats,
-               const Logger &logger, SyncHooks hooks, uint64_t seed)
+               const Logger &logger, SyncHooks hooks, uint64_t seed, std::string data_dir)
     : db_(db),
       outbox_(outbox),
       transport_(transport),
@@ -50,7 +69,8 @@ Sender::Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestB
       channels_{{Channel::kBatch, "/v1/batch", 100, 512 * 1024, 1, 0, 0, 0,
                  Backoff(kBackoffBaseMs, kBackoffCapMs, seed)},
                 {Channel::kDiagnostics, "/v1/diagnostics/batch", 2000, 768 * 1024, 2, 0, 0, 0,
-                 Backoff(kBackoffBaseMs, kBackoffCapMs, seed ^ 0x9e3779b97f4a7c15ull)}} {}
+                 Backoff(kBackoffBaseMs, kBackoffCapMs, seed ^ 0x9e3779b97f4a7c15ull)}},
+      data_dir_(std::move(data_dir)) {}
 
 void Sender::set_online(bool online) {
   if (!online) return;  // the flag itself is set by the host thread (SyncStats::online)
@@ -78,6 +98,15 @@ void Sender::kick() {
         if (next > now) hooks_.wake_at(next);
         break;
       }
+      if (items.front().kind == "attachment") {
+        upload(ch, std::move(items.front()));
+        continue;
+      }
+      // One request speaks for one principal, and stops before an upload.
+      auto cut = std::find_if(items.begin(), items.end(), [&](const QueuedItem &q) {
+        return q.kind == "attachment" || q.principal != items.front().principal;
+      });
+      items.erase(cut, items.end());
       send(ch, std::move(items));
     }
   }
@@ -95,7 +124,8 @@ void Sender::send(ChannelState &ch, std::vector<QueuedItem> items) {
   }
   w.EndArray();
   w.EndObject();
-  HttpRequest request = requests_.post_json(ch.path, std::string(buf.GetString(), buf.GetSize()), 60000);
+  HttpRequest request = requests_.post_json(ch.path, std::string(buf.GetString(), buf.GetSize()), 60000,
+                                            hooks_.token_for(items.front().principal));
   ch.in_flight += 1;
   ch.sent_upto = std::max(ch.sent_upto, items.back().id);
   stats_.in_flight.fetch_add(static_cast<int64_t>(items.size()));
@@ -116,6 +146,107 @@ void Sender::send(ChannelState &ch, std::vector<QueuedItem> items) {
       hooks_.wake_at(state->paused_until);
     }
   });
+}
+
+void Sender::progress(const QueuedItem &item, const std::string &ticket_id, const char *state, int64_t sent,
+                      int64_t total) {
+  hooks_.emit(HELPLINE_EVENT_ATTACHMENT, JsonObjectWriter()
+                                             .field("attachment_id", item.idempotency_key.substr(2))
+                                             .field("ticket_id", ticket_id)
+                                             .field("state", state)
+                                             .field("bytes_sent", sent)
+                                             .field("size", total)
+                                             .finish());
+}
+
+void Sender::upload(ChannelState &ch, QueuedItem item) {
+  rapidjson::Document d;
+  d.Parse(item.payload.data(), item.payload.size());
+  const std::string path = member(d, "path");
+  const std::string file = data_dir_ + "/" + member(d, "file");
+  const std::string ticket_id = member(d, "ticket_id");
+  std::optional<std::string> data = read_file(file);
+  if (path.empty() || !data) {
+    // The copy in data_dir is gone (or the row is unreadable): retrying cannot help.
+    Transaction tx(db_);
+    dead_letter(item, 0,
+                JsonObjectWriter().field("code", "attachment_missing").field("message", "cannot read " + file).finish());
+    tx.commit();
+    progress(item, ticket_id, "failed", 0, 0);
+    hooks_.outbox_changed();
+    return;
+  }
+  const auto size = static_cast<int64_t>(data->size());
+  std::string content_type = member(d, "content_type");
+  HttpRequest request = requests_.post_raw(path, std::move(*data), content_type.empty() ? "application/octet-stream" : content_type,
+                                           item.idempotency_key, 120000, hooks_.token_for(item.principal));
+  auto shared = std::make_shared<QueuedItem>(std::move(item));
+  last_progress_sent_ = 0;
+  request.progress = [this, shared, ticket_id](int64_t sent, int64_t total) {
+    // At most every 100 ms, once more when the last byte went, never twice for the same count.
+    const int64_t now = now_ms();
+    if (sent == last_progress_sent_ || (sent < total && now - last_progress_ms_ < 100)) return;
+    last_progress_ms_ = now;
+    last_progress_sent_ = sent;
+    progress(*shared, ticket_id, "uploading", sent, total);
+  };
+  ch.in_flight += 1;
+  ch.sent_upto = std::max(ch.sent_upto, shared->id);
+  stats_.in_flight.fetch_add(1);
+  progress(*shared, ticket_id, "uploading", 0, size);
+  ChannelState *state = &ch;
+  transport_.start(std::move(request), [this, state, shared, file](HttpResponse r) {
+    if (--state->in_flight == 0) state->sent_upto = 0;
+    stats_.in_flight.fetch_sub(1);
+    try {
+      on_upload_response(*state, *shared, file, r);
+    } catch (const std::exception &e) {
+      stats_.set_error(std::string("/v1/attachments: ") + e.what());
+      logger_.error(std::string("/v1/attachments: ") + e.what());
+      state->paused_until = now_ms() + state->backoff.failure();
+      hooks_.wake_at(state->paused_until);
+    }
+  });
+}
+
+void Sender::on_upload_response(ChannelState &ch, const QueuedItem &item, const std::string &file,
+                                const HttpResponse &r) {
+  rapidjson::Document d;
+  d.Parse(item.payload.data(), item.payload.size());
+  const std::string ticket_id = member(d, "ticket_id");
+  const int64_t size = d.IsObject() && d.HasMember("size") && d["size"].IsInt64() ? d["size"].GetInt64() : 0;
+  // 409: an attachment with this id exists already (an upload whose answer was lost, replayed
+  // after the server forgot the key): the server has the file.
+  if (r.status == 200 || r.status == 201 || r.status == 409) {
+    rapidjson::Document body;
+    body.Parse(r.body.data(), r.body.size());
+    Transaction tx(db_);
+    hooks_.delivered(item, body.HasParseError() ? nullptr : &body);
+    outbox_.remove_delivered({&item});
+    tx.commit();
+    std::remove(file.c_str());  // the server has it now
+    stats_.delivered.fetch_add(1);
+    ch.backoff.success();
+    note_success();
+    progress(item, ticket_id, "uploaded", size, size);
+    hooks_.outbox_changed();
+    kick();
+    return;
+  }
+  if (retryable_status(r.status) || r.status == 401 || r.status == 403) {
+    if (r.status == 401 || r.status == 403) hooks_.auth_rejected(item.principal, r.status);
+    retry_later(ch, {item}, r);
+    return;
+  }
+  {
+    Transaction tx(db_);
+    dead_letter(item, r.status, error_of(r));
+    tx.commit();
+  }
+  std::remove(file.c_str());
+  progress(item, ticket_id, "failed", 0, size);
+  hooks_.outbox_changed();
+  kick();
 }
 
 void Sender::on_response(ChannelState &ch, const std::vector<QueuedItem> &items, const HttpResponse &r) {
@@ -142,6 +273,7 @@ void Sender::on_response(ChannelState &ch, const std::vector<QueuedItem> &items,
   }
   if (retryable_status(r.status) || r.status == 401 || r.status == 403) {
     // 401/403 concern the whole request (credentials), not the items: keep them and retry.
+    if (r.status == 401 || r.status == 403) hooks_.auth_rejected(items.front().principal, r.status);
     retry_later(ch, items, r);
     return;
   }
@@ -178,6 +310,7 @@ bool Sender::apply_results(const std::vector<QueuedItem> &items, const std::stri
     if (outcome == "ok" || outcome == "duplicate") {
       done.push_back(&items[i]);
       ++delivered;
+      hooks_.delivered(items[i], res.HasMember("body") ? &res["body"] : nullptr);
       continue;
     }
     bool retryable = res.HasMember("retryable") && res["retryable"].IsBool() && res["retryable"].GetBool();
@@ -225,6 +358,7 @@ void Sender::retry_later(ChannelState &ch, const std::vector<QueuedItem> &items,
 
 void Sender::dead_letter(const QueuedItem &item, long status, const std::string &error_json) {
   outbox_.dead_letter(item, status, error_json, now_ms());
+  hooks_.refused(item, error_json);
   stats_.dead_lettered.fetch_add(1);
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <rapidjson/document.h>
+
 #include "core/logger.hpp"
 #include "core/stats.hpp"
 #include "store/outbox.hpp"
@@ -22,6 +24,14 @@ struct SyncHooks {
   std::function<void(helpline_event_type_t, std::string)> emit;
   std::function<void(int64_t wall_ms)> wake_at;  // call kick() again at or after this time
   std::function<void()> outbox_changed;          // rows were removed: flush waiters, totals
+  // Credentials of the principal an item was written as ('' = anonymous device).
+  std::function<std::string(const std::string &principal)> token_for;
+  // Inside the transaction that removes the row: delivered (body: the server's answer, may be
+  // null) or refused for good.
+  std::function<void(const QueuedItem &, const rapidjson::Value *body)> delivered;
+  std::function<void(const QueuedItem &, const std::string &error_json)> refused;
+  // The server refused a principal's credentials (401/403).
+  std::function<void(const std::string &principal, long status)> auth_rejected;
 };
 
 class Sender {
@@ -30,7 +40,7 @@ class Sender {
   static constexpr int64_t kBackoffCapMs = 5 * 60 * 1000;
 
   Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestBuilder &requests, SyncStats &stats,
-         const Logger &logger, SyncHooks hooks, uint64_t seed);
+         const Logger &logger, SyncHooks hooks, uint64_t seed, std::string data_dir);
 
   void kick();
   void set_online(bool online);
@@ -49,6 +59,11 @@ class Sender {
   };
 
   void send(ChannelState &ch, std::vector<QueuedItem> items);
+  // Attachments are raw uploads: sent alone, in their place in the channel's order.
+  void upload(ChannelState &ch, QueuedItem item);
+  void on_upload_response(ChannelState &ch, const QueuedItem &item, const std::string &path, const HttpResponse &r);
+  void progress(const QueuedItem &item, const std::string &ticket_id, const char *state, int64_t sent,
+                int64_t total);
   void on_response(ChannelState &ch, const std::vector<QueuedItem> &items, const HttpResponse &r);
   bool apply_results(const std::vector<QueuedItem> &items, const std::string &body);
   void retry_later(ChannelState &ch, const std::vector<QueuedItem> &items, const HttpResponse &r);
@@ -65,6 +80,9 @@ class Sender {
   SyncHooks hooks_;
   ChannelState channels_[kChannelCount];
   bool failing_ = false;
+  const std::string data_dir_;
+  int64_t last_progress_ms_ = 0;
+  int64_t last_progress_sent_ = 0;
 };
 
 }  // namespace helpline::detail

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <string>
@@ -16,6 +17,8 @@ struct HttpRequest {
   std::vector<std::string> headers;  // "Name: value"
   std::string body;
   long timeout_ms = 30000;
+  // Upload progress (bytes of the body sent, body size), on the worker thread; optional.
+  std::function<void(int64_t sent, int64_t total)> progress;
 };
 
 struct HttpResponse {

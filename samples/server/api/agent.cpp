@@ -8,6 +8,8 @@
 #include "json_out.hpp"
 #include "password.hpp"
 
+#include <map>
+
 namespace helpline::server {
 
 namespace {
@@ -120,11 +122,24 @@ Reply Api::agent_tickets_list(Call &c) {
   f.before_seq = cursor;
   f.limit = limit + 1;
   auto rows = c.tx->list_tickets(c.app->app_key, f);
-  return json(200, page_json(std::move(rows), limit, render_ticket));
+  std::map<std::string, std::vector<AttributeRecord>> attrs;  // one lookup per requester on the page
+  auto render = [&](JsonOut &j, const TicketRecord &t) {
+    auto it = attrs.find(t.owner);
+    if (it == attrs.end())
+      it = attrs.emplace(t.owner, c.tx->principal_attributes(c.app->app_key, t.owner)).first;
+    render_ticket_agent(j, t, it->second);
+  };
+  return json(200, page_json(std::move(rows), limit, render));
+}
+
+std::string Api::agent_ticket_json(Call &c, const TicketRecord &t) {
+  JsonOut j;
+  render_ticket_agent(j, t, c.tx->principal_attributes(c.app->app_key, t.owner));
+  return j.take();
 }
 
 Reply Api::agent_ticket_get(Call &c) {
-  return json(200, ticket_json(app_ticket(c, c.params[0])));
+  return json(200, agent_ticket_json(c, app_ticket(c, c.params[0])));
 }
 
 Reply Api::agent_ticket_patch(Call &c) {
@@ -141,7 +156,7 @@ Reply Api::agent_ticket_patch(Call &c) {
     c.tx->update_ticket(c.app->app_key, t);
   }
   if (status) change_status(c, t, *status, "agent");
-  return json(200, ticket_json(t));
+  return json(200, agent_ticket_json(c, t));
 }
 
 Reply Api::agent_messages_list(Call &c) {

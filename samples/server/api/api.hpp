@@ -92,6 +92,10 @@ class Api {
   Reply identify(Call &);
   Reply device_put(Call &);
   Reply device_get(Call &);
+  Reply push_token_put(Call &);
+  Reply push_token_delete(Call &);
+  Reply me_get(Call &);
+  Reply me_attributes_patch(Call &);
   Reply tickets_create(Call &);
   Reply tickets_list(Call &);
   Reply ticket_get(Call &);
@@ -167,6 +171,9 @@ class Api {
   MessageRecord add_message(Call &c, TicketRecord &t, const std::string &body,
                             const std::vector<std::string> &att, const std::optional<std::string> &id);
   void change_status(Call &c, TicketRecord &t, const std::string &status, const char *by);
+  // identify: moves `from`'s attributes to `to` (keys `to` has win; at most 64 kept) and deletes `from`'s.
+  void merge_attributes(Call &c, const std::string &from, const std::string &to);
+  std::string agent_ticket_json(Call &c, const TicketRecord &t);  // with requester.attributes
   Reply upload(Call &c, const std::string &owner);
   Reply download(Call &c, const AttachmentRecord &a);
   static Reply json(int status, std::string body);

@@ -11,7 +11,12 @@ namespace helpline::server {
 
 Reply Api::upload(Call &c, const std::string &owner) {
   AttachmentRecord a;
-  a.id = new_id("a_");
+  std::optional<std::string> id;
+  if (const std::string *q = c.query_param("id")) {
+    if (!is_valid_id(*q)) throw bad_request("id: must match [A-Za-z0-9_-]{1,64}");
+    id = *q;
+  }
+  a.id = id ? *id : new_id("a_");
   a.owner = owner;
   std::string name = "attachment";
   if (const std::string *f = c.query_param("filename")) {
@@ -28,6 +33,8 @@ Reply Api::upload(Call &c, const std::string &owner) {
   a.size = static_cast<int64_t>(a.data.size());
   a.sha256 = sha256_hex(a.data);
   a.created_at = now_ms();
+  if (id && c.tx->find_attachment(c.app->app_key, *id, false))
+    throw ApiError(409, "conflict", "an attachment with this id already exists");
   c.tx->insert_attachment(c.app->app_key, a);
   JsonOut j;
   render_attachment(j, a);

@@ -14,15 +14,27 @@ namespace {
 const char *const kDeviceFields[] = {"model",       "os",          "os_version", "firmware_version",
                                      "app_version", "sdk_version", "locale"};
 
-std::string device_reply(const DeviceRecord &d) {
-  // The stored document plus device_id and updated_at.
+void render_push(JsonOut &j, const PushTokenRecord &p) {
+  j.obj().kv("platform", p.platform).kv("token", p.token).kv("updated_at", p.updated_at).end_obj();
+}
+
+// The stored document plus device_id and updated_at; the agent view adds "push" (token or null).
+std::string device_reply(const DeviceRecord &d, const std::optional<PushTokenRecord> *push = nullptr) {
   rapidjson::Document doc;
   doc.Parse(d.attrs_json.data(), d.attrs_json.size());
   JsonOut j;
   j.obj().kv("device_id", d.device_id);
   if (!doc.HasParseError() && doc.IsObject())
     for (const auto &m : doc.GetObject()) j.key(m.name.GetString()).raw(to_json(m.value));
-  j.kv("updated_at", d.updated_at).end_obj();
+  j.kv("updated_at", d.updated_at);
+  if (push) {
+    j.key("push");
+    if (*push)
+      render_push(j, **push);
+    else
+      j.null();
+  }
+  j.end_obj();
   return j.take();
 }
 
@@ -68,11 +80,35 @@ Reply Api::device_get(Call &c) {
   return json(200, device_reply(*d));
 }
 
+Reply Api::push_token_put(Call &c) {
+  PushTokenRecord p;
+  p.platform = req_string(*c.body, "platform", 1, 16);
+  p.token = req_string(*c.body, "token", 1, 4096);
+  p.updated_at = now_ms();
+  c.tx->upsert_push_token(c.app->app_key, c.device->device_id, p);
+  JsonOut j;
+  render_push(j, p);
+  return json(200, j.take());
+}
+
+Reply Api::push_token_delete(Call &c) {
+  c.tx->delete_push_token(c.app->app_key, c.device->device_id);
+  Reply r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
 Reply Api::agent_ticket_device(Call &c) {
   TicketRecord t = app_ticket(c, c.params[0]);
   auto d = c.tx->find_device(c.app->app_key, t.device_id);
-  if (!d) throw not_found("device");
-  return json(200, device_reply(*d));
+  auto push = c.tx->find_push_token(c.app->app_key, t.device_id);
+  if (!d && !push) throw not_found("device");
+  if (!d) {
+    // A push token but no attributes yet (PUT /v1/device never called).
+    d = DeviceRecord{t.device_id, std::nullopt, "{}", push->updated_at};
+  }
+  return json(200, device_reply(*d, &push));
 }
 
 Reply Api::surveys_create(Call &c) {

@@ -6,7 +6,10 @@ std::string cursor_string(int64_t v) {
   return std::to_string(v);
 }
 
-void render_ticket(JsonOut &j, const TicketRecord &t) {
+namespace {
+
+void ticket_common(JsonOut &j, const TicketRecord &t,
+                   const std::vector<AttributeRecord> *requester_attributes) {
   bool user = t.owner.rfind("user:", 0) == 0;
   std::string rid = t.owner.substr(t.owner.find(':') + 1);
   j.obj().kv("id", t.id).kv("subject", t.subject).kv("status", t.status);
@@ -17,13 +20,34 @@ void render_ticket(JsonOut &j, const TicketRecord &t) {
       .kv("type", user ? "user" : "device")
       .kv("id", rid)
       .kv_opt("name", t.requester_name)
-      .kv_opt("email", t.requester_email)
-      .end_obj();
+      .kv_opt("email", t.requester_email);
+  if (requester_attributes) {
+    j.key("attributes");
+    render_attributes(j, *requester_attributes);
+  }
+  j.end_obj();
   j.kv_opt("assignee", t.assignee_id)
       .kv("message_count", t.message_count)
       .kv("created_at", t.created_at)
       .kv("updated_at", t.updated_at)
       .end_obj();
+}
+
+}  // namespace
+
+void render_attributes(JsonOut &j, const std::vector<AttributeRecord> &attrs) {
+  j.obj();
+  for (const auto &a : attrs) j.key(a.key.c_str()).raw(a.value_json);
+  j.end_obj();
+}
+
+void render_ticket(JsonOut &j, const TicketRecord &t) {
+  ticket_common(j, t, nullptr);
+}
+
+void render_ticket_agent(JsonOut &j, const TicketRecord &t,
+                         const std::vector<AttributeRecord> &requester_attributes) {
+  ticket_common(j, t, &requester_attributes);
 }
 
 void render_message(JsonOut &j, const MessageRecord &m) {

@@ -9,6 +9,10 @@
 namespace helpline::server {
 
 void render_ticket(JsonOut &j, const TicketRecord &t);
+// Agent view: requester.attributes = the owner principal's attributes.
+void render_ticket_agent(JsonOut &j, const TicketRecord &t,
+                         const std::vector<AttributeRecord> &requester_attributes);
+void render_attributes(JsonOut &j, const std::vector<AttributeRecord> &attrs);  // {"key": value, ...}
 void render_message(JsonOut &j, const MessageRecord &m);
 void render_attachment(JsonOut &j, const AttachmentRecord &a);
 void render_section(JsonOut &j, const FaqSectionRecord &s);

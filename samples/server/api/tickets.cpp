@@ -200,8 +200,16 @@ Reply Api::ticket_reopen(Call &c) {
 Reply Api::messages_create(Call &c) {
   const JsonValue &b = *c.body;
   auto id = opt_id(b, "id");
-  std::string body = req_string(b, "body", 1, 20000);
   auto attachments = opt_string_array(b, "attachment_ids", 20, 64);
+  // A message that only carries attachments may have an empty or absent body.
+  std::string body;
+  if (attachments.empty()) {
+    body = req_string(b, "body", 1, 20000);
+  } else if (const JsonValue *v = field(b, "body")) {
+    if (!v->IsString() || utf8_length(std::string(v->GetString(), v->GetStringLength())) > 20000)
+      throw bad_request("body: must be a string of 0..20000 characters when attachment_ids is not empty");
+    body.assign(v->GetString(), v->GetStringLength());
+  }
   TicketRecord t = owned_ticket(c, c.params[0]);
   MessageRecord m = add_message(c, t, body, attachments, id);
   if (t.status != "open") change_status(c, t, "open", "user");
@@ -231,6 +239,7 @@ Reply Api::identify(Call &c) {
   std::string from = "device:" + c.device->device_id;
   auto moved = c.tx->move_tickets(app, from, c.device->owner, u.name, u.email);
   c.tx->move_owned(app, from, c.device->owner);
+  merge_attributes(c, from, c.device->owner);
   auto dev = c.tx->find_device(app, c.device->device_id);
   DeviceRecord d;
   d.device_id = c.device->device_id;

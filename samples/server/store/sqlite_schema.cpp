@@ -75,7 +75,17 @@ CREATE TABLE agent_sessions(token_hash TEXT PRIMARY KEY, app TEXT NOT NULL, agen
   expires_at INTEGER NOT NULL) WITHOUT ROWID;
 )SQL";
 
-const char *const kMigrations[] = {kMigration1};
+// Push tokens (one per device) and principal attributes (PATCH /v1/me/attributes).
+const char *kMigration2 = R"SQL(
+CREATE TABLE push_tokens(app TEXT NOT NULL, device_id TEXT NOT NULL, platform TEXT NOT NULL, token TEXT NOT NULL,
+  updated_at INTEGER NOT NULL, PRIMARY KEY(app, device_id)) WITHOUT ROWID;
+CREATE TABLE principal_attributes(app TEXT NOT NULL, principal TEXT NOT NULL, key TEXT NOT NULL,
+  value TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY(app, principal, key)) WITHOUT ROWID;
+)SQL";
+
+const char *const kMigrations[] = {kMigration1, kMigration2};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
+              "one migration per schema version");
 
 int user_version(SqliteDb &db) {
   sqlite3_stmt *st = nullptr;

@@ -6,7 +6,7 @@
 
 namespace helpline::server {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 class SchemaTooNew : public std::runtime_error {
  public:

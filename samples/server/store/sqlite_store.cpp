@@ -84,6 +84,53 @@ class SqliteTx : public StoreTx {
     return DeviceRecord{device_id, q.opt_text(0), q.text(1), q.i64(2)};
   }
 
+  void upsert_push_token(const std::string &app, const std::string &device_id,
+                         const PushTokenRecord &p) override {
+    Query q(*db_,
+            "INSERT INTO push_tokens(app, device_id, platform, token, updated_at) VALUES(?1,?2,?3,?4,?5) "
+            "ON CONFLICT(app, device_id) DO UPDATE SET platform=excluded.platform, token=excluded.token, "
+            "updated_at=excluded.updated_at");
+    q.bind(1, app).bind(2, device_id).bind(3, p.platform).bind(4, p.token).bind(5, p.updated_at).run();
+  }
+  void delete_push_token(const std::string &app, const std::string &device_id) override {
+    Query q(*db_, "DELETE FROM push_tokens WHERE app=?1 AND device_id=?2");
+    q.bind(1, app).bind(2, device_id).run();
+  }
+  std::optional<PushTokenRecord> find_push_token(const std::string &app,
+                                                 const std::string &device_id) override {
+    Query q(*db_, "SELECT platform, token, updated_at FROM push_tokens WHERE app=?1 AND device_id=?2");
+    q.bind(1, app).bind(2, device_id);
+    if (!q.step()) return std::nullopt;
+    return PushTokenRecord{q.text(0), q.text(1), q.i64(2)};
+  }
+
+  // ---- principal attributes
+  std::vector<AttributeRecord> principal_attributes(const std::string &app,
+                                                    const std::string &principal) override {
+    Query q(*db_, "SELECT key, value FROM principal_attributes WHERE app=?1 AND principal=?2 ORDER BY key");
+    q.bind(1, app).bind(2, principal);
+    std::vector<AttributeRecord> out;
+    while (q.step()) out.push_back(AttributeRecord{q.text(0), q.text(1)});
+    return out;
+  }
+  void set_principal_attribute(const std::string &app, const std::string &principal, const AttributeRecord &a,
+                               int64_t now) override {
+    Query q(*db_,
+            "INSERT INTO principal_attributes(app, principal, key, value, updated_at) VALUES(?1,?2,?3,?4,?5) "
+            "ON CONFLICT(app, principal, key) DO UPDATE SET value=excluded.value, "
+            "updated_at=excluded.updated_at");
+    q.bind(1, app).bind(2, principal).bind(3, a.key).bind(4, a.value_json).bind(5, now).run();
+  }
+  void delete_principal_attribute(const std::string &app, const std::string &principal,
+                                  const std::string &key) override {
+    Query q(*db_, "DELETE FROM principal_attributes WHERE app=?1 AND principal=?2 AND key=?3");
+    q.bind(1, app).bind(2, principal).bind(3, key).run();
+  }
+  void delete_principal_attributes(const std::string &app, const std::string &principal) override {
+    Query q(*db_, "DELETE FROM principal_attributes WHERE app=?1 AND principal=?2");
+    q.bind(1, app).bind(2, principal).run();
+  }
+
   // ---- tickets
   static TicketRecord ticket_row(Query &q) {
     TicketRecord t;

@@ -22,6 +22,18 @@ struct DeviceRecord {
   int64_t updated_at = 0;
 };
 
+struct PushTokenRecord {
+  std::string platform;
+  std::string token;
+  int64_t updated_at = 0;
+};
+
+// One attribute of a principal ("device:<id>" | "user:<sub>"): key and its JSON value as text.
+struct AttributeRecord {
+  std::string key;
+  std::string value_json;
+};
+
 struct TicketRecord {
   int64_t seq = 0;  // internal keyset order
   std::string id;
@@ -196,6 +208,21 @@ class StoreTx {
   // devices
   virtual void upsert_device(const std::string &app, const DeviceRecord &d) = 0;
   virtual std::optional<DeviceRecord> find_device(const std::string &app, const std::string &device_id) = 0;
+  // Replaces the device's push token.
+  virtual void upsert_push_token(const std::string &app, const std::string &device_id,
+                                 const PushTokenRecord &p) = 0;
+  virtual void delete_push_token(const std::string &app, const std::string &device_id) = 0;
+  virtual std::optional<PushTokenRecord> find_push_token(const std::string &app,
+                                                         const std::string &device_id) = 0;
+
+  // principal attributes (sorted by key)
+  virtual std::vector<AttributeRecord> principal_attributes(const std::string &app,
+                                                            const std::string &principal) = 0;
+  virtual void set_principal_attribute(const std::string &app, const std::string &principal,
+                                       const AttributeRecord &a, int64_t now) = 0;
+  virtual void delete_principal_attribute(const std::string &app, const std::string &principal,
+                                          const std::string &key) = 0;
+  virtual void delete_principal_attributes(const std::string &app, const std::string &principal) = 0;
 
   // tickets and messages
   virtual void insert_ticket(const std::string &app, TicketRecord &t) = 0;  // sets t.seq

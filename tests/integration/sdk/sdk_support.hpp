@@ -3,6 +3,9 @@
 // recorder, and read-only queries of the server's database to see what was delivered and how often.
 
 #include <boost/test/unit_test.hpp>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -10,6 +13,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -75,6 +79,32 @@ public:
     void clear() {
         std::lock_guard<std::mutex> lock(mu_);
         events_.clear();
+    }
+    /// Waits until some event of `type` contains every string of `needles`; returns whether one came.
+    bool wait_contains(helpline_event_type_t type, const std::vector<std::string> &needles,
+                       std::chrono::milliseconds timeout) {
+        return wait_for(type, [&](const std::vector<std::string> &evs) { return count_matching(evs, needles) > 0; },
+                        timeout);
+    }
+    /// How many events of `type` contain every string of `needles`.
+    std::size_t count(helpline_event_type_t type, const std::vector<std::string> &needles = {}) const {
+        return count_matching(of(type), needles);
+    }
+    /// Every event as "<type> <json>" lines, for failure messages.
+    std::string dump() const {
+        std::lock_guard<std::mutex> lock(mu_);
+        std::string out;
+        for (const auto &[t, j] : events_) out += std::to_string(t) + " " + j + "\n";
+        return out;
+    }
+    static std::size_t count_matching(const std::vector<std::string> &evs, const std::vector<std::string> &needles) {
+        std::size_t n = 0;
+        for (const auto &j : evs) {
+            bool all = true;
+            for (const auto &needle : needles) all = all && j.find(needle) != std::string::npos;
+            if (all) ++n;
+        }
+        return n;
     }
 
 private:
@@ -297,6 +327,188 @@ inline std::string closed_endpoint() {
     }
     ::close(fd);
     return "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Issue 6 helpers: JSON documents, the local view, agents, identity tokens, files.
+
+/// Parses JSON text; BOOST_REQUIREs that it parses.
+inline rapidjson::Document parse(const std::string &json) {
+    rapidjson::Document d;
+    d.Parse(json.c_str(), json.size());
+    BOOST_REQUIRE_MESSAGE(!d.HasParseError(), "not JSON: " << json.substr(0, 2000));
+    return d;
+}
+
+/// Compact JSON text of a value (for messages and substring checks).
+inline std::string to_json(const rapidjson::Value &v) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    v.Accept(w);
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+inline std::string str_of(const rapidjson::Value &o, const char *key) {
+    if (!o.IsObject() || !o.HasMember(key) || !o[key].IsString()) return "<missing>";
+    return std::string(o[key].GetString(), o[key].GetStringLength());
+}
+inline long long int_of(const rapidjson::Value &o, const char *key, long long fallback = -1) {
+    if (!o.IsObject() || !o.HasMember(key) || !o[key].IsInt64()) return fallback;
+    return o[key].GetInt64();
+}
+inline bool is_null(const rapidjson::Value &o, const char *key) {
+    return o.IsObject() && o.HasMember(key) && o[key].IsNull();
+}
+
+/// helpline_tickets_json as text ("" and a failed check when the call fails).
+inline std::string tickets_text(helpline_t *h) {
+    char *json = nullptr;
+    helpline_status_t s = helpline_tickets_json(h, &json);
+    BOOST_CHECK_MESSAGE(s == HELPLINE_OK, "helpline_tickets_json: " << helpline_status_str(s) << " "
+                                                                    << helpline_last_error(h));
+    if (s != HELPLINE_OK) return "{\"tickets\":[]}";
+    std::string out(json);
+    helpline_free(json);
+    return out;
+}
+inline rapidjson::Document tickets_doc(helpline_t *h) { return parse(tickets_text(h)); }
+
+/// The local view's ticket `id` (a copy into `out`); false when it is not listed.
+inline bool local_ticket(helpline_t *h, const std::string &id, rapidjson::Document &out) {
+    rapidjson::Document d = tickets_doc(h);
+    if (!d.IsObject() || !d.HasMember("tickets") || !d["tickets"].IsArray()) return false;
+    for (auto &t : d["tickets"].GetArray()) {
+        if (str_of(t, "id") == id) {
+            out.CopyFrom(t, out.GetAllocator());
+            return true;
+        }
+    }
+    return false;
+}
+inline std::size_t local_ticket_count(helpline_t *h, const std::string &id = "") {
+    rapidjson::Document d = tickets_doc(h);
+    std::size_t n = 0;
+    for (auto &t : d["tickets"].GetArray()) {
+        if (id.empty() || str_of(t, "id") == id) ++n;
+    }
+    return n;
+}
+
+/// helpline_ticket_messages_json: the status, and the document in *out when OK.
+inline helpline_status_t messages_doc(helpline_t *h, const std::string &ticket_id, rapidjson::Document &out) {
+    char *json = nullptr;
+    helpline_status_t s = helpline_ticket_messages_json(h, ticket_id.c_str(), &json);
+    if (s != HELPLINE_OK) return s;
+    out.Parse(json);
+    helpline_free(json);
+    BOOST_REQUIRE(!out.HasParseError());
+    return s;
+}
+
+/// Polls `pred` every 10 ms until it holds or `timeout` passes.
+inline bool wait_until(const std::function<bool()> &pred, std::chrono::milliseconds timeout) {
+    auto deadline = Clock::now() + timeout;
+    while (true) {
+        if (pred()) return true;
+        if (Clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+/// helpline_flush in steps, nudging the worker between them, until OK or `timeout`.
+inline helpline_status_t flush(helpline_t *h, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+    auto deadline = Clock::now() + timeout;
+    helpline_status_t s = HELPLINE_E_TIMEOUT;
+    while (s == HELPLINE_E_TIMEOUT && Clock::now() < deadline) {
+        s = helpline_flush(h, 1000);
+        if (s == HELPLINE_E_TIMEOUT) helpline_sync_now(h);
+    }
+    return s;
+}
+
+/// A ticket created through the SDK, its id returned (BOOST_REQUIREs success).
+inline std::string create_ticket(helpline_t *h, const std::string &subject, const std::string &body,
+                                 const char *fields = nullptr) {
+    char *id = nullptr;
+    helpline_status_t s = helpline_ticket_create(h, subject.c_str(), body.c_str(), fields, &id);
+    BOOST_REQUIRE_MESSAGE(s == HELPLINE_OK && id != nullptr,
+                          "helpline_ticket_create: " << helpline_status_str(s) << " " << helpline_last_error(h));
+    std::string out(id);
+    helpline_free(id);
+    return out;
+}
+inline std::string send_message(helpline_t *h, const std::string &ticket_id, const std::string &body) {
+    char *id = nullptr;
+    helpline_status_t s = helpline_message_send(h, ticket_id.c_str(), body.c_str(), &id);
+    BOOST_REQUIRE_MESSAGE(s == HELPLINE_OK && id != nullptr,
+                          "helpline_message_send: " << helpline_status_str(s) << " " << helpline_last_error(h));
+    std::string out(id);
+    helpline_free(id);
+    return out;
+}
+
+/// An agent of the default app with an HTTP client that sends its token.
+struct Agent {
+    hlt::AgentAccount account;
+    hlt::HttpClient http;
+    explicit Agent(const hlt::ServerProcess &server)
+        : account(hlt::create_and_login_agent(server, unique("agent") + "@example.com")), http(server.base_url()) {
+        http.set_default_header("Authorization", "Bearer " + account.token);
+    }
+    /// GET returning the parsed body; BOOST_REQUIREs `expect_status`.
+    rapidjson::Document get(const std::string &path, long expect_status = 200) {
+        hlt::Response r = http.get(path);
+        BOOST_REQUIRE_MESSAGE(r.status == expect_status, "GET " << path << ": " << r.describe());
+        return r.body.empty() ? rapidjson::Document() : parse(r.body);
+    }
+    long status_of(const std::string &path) { return http.get(path).status; }
+    rapidjson::Document ticket(const std::string &id) { return get("/v1/agent/tickets/" + id); }
+    /// All messages of a ticket on the server, oldest first.
+    rapidjson::Document messages(const std::string &id) { return get("/v1/agent/tickets/" + id + "/messages?limit=100"); }
+    /// Tickets whose subject contains `q`.
+    rapidjson::Document find(const std::string &q) {
+        return get("/v1/agent/tickets?limit=100&q=" + hlt::url_encode(q));
+    }
+    void reply(const std::string &ticket_id, const std::string &body, const std::string &status = "") {
+        std::string json = "{\"body\":\"" + body + "\"" + (status.empty() ? "" : ",\"status\":\"" + status + "\"") + "}";
+        hlt::Response r = http.post("/v1/agent/tickets/" + ticket_id + "/messages", json);
+        BOOST_REQUIRE_MESSAGE(r.status == 201, "agent reply: " << r.describe());
+    }
+    void set_status(const std::string &ticket_id, const std::string &status) {
+        hlt::Response r = http.patch("/v1/agent/tickets/" + ticket_id, "{\"status\":\"" + status + "\"}");
+        BOOST_REQUIRE_MESSAGE(r.status == 200, "agent status: " << r.describe());
+    }
+    std::string status(const std::string &ticket_id) { return str_of(ticket(ticket_id), "status"); }
+};
+
+/// An identity JWT for `user` signed with the default app's secret (ttl in seconds; negative: expired).
+inline std::string jwt(const std::string &user, long long ttl_s = 3600) {
+    return hlt::mint_jwt(hlt::kAppSecret, hlt::identity_claims(user, ttl_s));
+}
+
+/// Writes `n` bytes of a pattern that depends on `seed` to `file`; returns the content.
+inline std::string write_pattern(const std::filesystem::path &file, std::size_t n, unsigned seed = 1) {
+    std::string data(n, '\0');
+    uint32_t x = 2463534242u ^ seed;
+    for (std::size_t i = 0; i < n; ++i) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        data[i] = static_cast<char>(x & 0xff);
+    }
+    hlt::write_file(file, data);
+    return data;
+}
+
+/// Regular files directly in `dir` (0 when it does not exist).
+inline std::size_t files_in(const std::filesystem::path &dir) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) return 0;
+    std::size_t n = 0;
+    for (const auto &e : std::filesystem::directory_iterator(dir, ec)) {
+        if (e.is_regular_file()) ++n;
+    }
+    return n;
 }
 
 }  // namespace sdk

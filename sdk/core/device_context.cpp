@@ -1,0 +1,101 @@
+#include "core/device_context.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "core/error.hpp"
+#include "helpline/helpline_version.h"
+#include "posix/device_info.hpp"
+
+namespace helpline::detail {
+namespace {
+
+const char *const kTopLevel[] = {"app_version", "model", "firmware_version", "locale"};
+
+bool top_level(const std::string &key) {
+  for (const char *k : kTopLevel) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
+void put(rapidjson::Writer<rapidjson::StringBuffer> &w, const char *key, const std::string &v) {
+  if (v.empty()) return;
+  w.Key(key);
+  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+}
+
+}  // namespace
+
+DeviceContext::DeviceContext() {
+  platform::OsInfo info = platform::read_os_info();
+  os_ = info.os;
+  os_version_ = info.os_version;
+  arch_ = info.arch;
+  locale_ = info.locale;
+}
+
+void DeviceContext::restore(const std::string &attributes_json) {
+  rapidjson::Document d;
+  d.Parse(attributes_json.data(), attributes_json.size());
+  if (d.HasParseError() || !d.IsObject()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto &m : d.GetObject()) {
+    if (m.value.IsString() && attributes_.size() < kMaxAttributes) attributes_[m.name.GetString()] = m.value.GetString();
+  }
+}
+
+void DeviceContext::set(const std::string &key, const std::optional<std::string> &value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!value) {
+    attributes_.erase(key);
+    return;
+  }
+  if (attributes_.size() >= kMaxAttributes && attributes_.count(key) == 0) {
+    throw Error(HELPLINE_E_TOO_LARGE, "helpline_set_device_attribute: at most 64 attributes");
+  }
+  attributes_[key] = *value;
+}
+
+std::string DeviceContext::attributes_json() const {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto &[k, v] : attributes_) put(w, k.c_str(), v);
+  }
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string DeviceContext::json() const {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto attr = [&](const char *key) {
+    auto it = attributes_.find(key);
+    return it == attributes_.end() ? std::string() : it->second;
+  };
+  w.StartObject();
+  put(w, "os", os_);
+  put(w, "os_version", os_version_);
+  put(w, "sdk_version", HELPLINE_VERSION_STRING);
+  put(w, "app_version", attr("app_version"));
+  put(w, "model", attr("model"));
+  put(w, "firmware_version", attr("firmware_version"));
+  std::string locale = attr("locale");
+  put(w, "locale", locale.empty() ? locale_ : locale);
+  w.Key("attributes");
+  w.StartObject();
+  put(w, "arch", arch_);
+  for (const auto &[k, v] : attributes_) {
+    if (!top_level(k)) put(w, k.c_str(), v);
+  }
+  w.EndObject();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace helpline::detail

@@ -1,0 +1,126 @@
+#include "faq/faq_query.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace helpline::detail {
+namespace {
+
+constexpr size_t kCompletions = 3;
+constexpr size_t kCorrections = 2;
+
+class Group {
+ public:
+  void add(const std::string &text, bool prefix) {
+    if (text.empty()) return;
+    std::pair<std::string, bool> alt(text, prefix);
+    if (std::find(alts_.begin(), alts_.end(), alt) == alts_.end()) alts_.push_back(std::move(alt));
+  }
+  bool empty() const { return alts_.empty(); }
+  const std::string &key() const { return alts_.front().first; }
+
+  void emit(FtsQuery &q, int64_t df) const {
+    std::string m;
+    for (const auto &[text, prefix] : alts_) {
+      if (!m.empty()) m += " OR ";
+      m += '"';
+      for (char c : text) m.append(c == '"' ? 2 : 1, c);
+      m += prefix ? "\"*" : "\"";
+    }
+    q.group_match.push_back(std::move(m));
+    q.group_df.push_back(df);
+    ++q.groups;
+  }
+  size_t size() const { return alts_.size(); }
+
+ private:
+  std::vector<std::pair<std::string, bool>> alts_;
+};
+
+void add_all(Group &g, const std::vector<std::string> &words) {
+  for (const auto &w : words) g.add(w, false);
+}
+
+// One word on its own: the word, or (unknown to the catalog) its likely spellings; the word being
+// typed also matches as a prefix and through its likeliest completions.
+Group single(const std::string &w, bool typing, Speller &speller) {
+  Group g;
+  bool noise = is_stop_word(w) || (w.size() == 1 && !has_digit(w));
+  if (noise) return g;
+  g.add(w, typing && w.size() >= 2);
+  if (typing && w.size() >= 2) {
+    auto more = speller.completions(w, kCompletions);
+    add_all(g, more);
+    if (!more.empty()) return g;
+  }
+  if (w.size() < 3 || has_digit(w) || speller.known(w)) return g;
+  // Unknown: a truncated word ("thermo"), a typo ("thermostt"), or two words run together ("darkmode").
+  auto guesses = w.size() >= 4 ? speller.completions(w, kCompletions) : std::vector<std::string>();
+  if (guesses.empty()) guesses = speller.corrections(w, kCorrections);
+  if (guesses.empty()) guesses.push_back(speller.split(w));
+  add_all(g, guesses);
+  return g;
+}
+
+// A chunk such as "ERR-SYNC-409", "wi-fi" or "E-42": folded ("errsync409", as the codes column holds
+// it), as a phrase, and by its numbers alone so "ERR-409" still meets "ERR-SYNC-409".
+Group chunk(const std::vector<Word> &words, size_t i, size_t j, bool typing) {
+  Group g;
+  std::string folded, phrase;
+  for (size_t k = i; k < j; ++k) {
+    folded += words[k].text;
+    phrase += (k > i ? " " : "") + words[k].text;
+  }
+  g.add(folded, typing);
+  g.add(phrase, typing);
+  for (size_t k = i; k < j; ++k)
+    if (has_digit(words[k].text)) g.add(words[k].text, false);
+  return g;
+}
+
+// Appends the groups `take` selects to q.match (joined by OR) and their phrases to q.phrase_group.
+template <class Take>
+void append(FtsQuery &q, const std::vector<size_t> &phrases, Take take) {
+  bool first = true;
+  for (int g = 0; g < q.groups; ++g) {
+    if (!take(g)) continue;
+    q.match += (first ? "" : " OR ") + q.group_match[g];
+    q.phrase_group.append(phrases[g], static_cast<char>('A' + g));
+    first = false;
+  }
+}
+
+}  // namespace
+
+FtsQuery build_fts_query(const std::vector<Word> &words, bool typing, Speller &speller, int64_t common_df) {
+  FtsQuery q;
+  std::vector<std::string> seen;
+  std::vector<size_t> phrases;  // per group
+  for (size_t i = 0; i < words.size() && q.groups < kMaxQueryGroups;) {
+    size_t j = i + 1;
+    while (j < words.size() && words[j].joined) ++j;
+    bool last_typed = typing && j == words.size();
+    Group g = j - i == 1 ? single(words[i].text, last_typed, speller) : chunk(words, i, j, last_typed);
+    if (!g.empty() && std::find(seen.begin(), seen.end(), g.key()) == seen.end()) {
+      seen.push_back(g.key());
+      phrases.push_back(g.size());
+      g.emit(q, speller.frequency(g.key()));
+    }
+    i = j;
+  }
+  auto rare = [&](int g) { return q.group_df[g] > 0 && q.group_df[g] <= common_df; };
+  int rare_groups = 0;
+  for (int g = 0; g < q.groups; ++g) rare_groups += rare(g) ? 1 : 0;
+  if (rare_groups > 0 && rare_groups < q.groups) {
+    q.match = "(";
+    append(q, phrases, rare);
+    q.match += ") AND (";
+    append(q, phrases, [](int) { return true; });
+    q.match += ")";
+  } else {
+    append(q, phrases, [](int) { return true; });
+  }
+  return q;
+}
+
+}  // namespace helpline::detail
