@@ -1,10 +1,9 @@
 // extern "C" shims for identity, principal and device attributes, and push tokens.
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "capi/guard.hpp"
 #include "core/client.hpp"
+#include "json/json_out.hpp"
 #include "tickets/ticket_items.hpp"
 
 using namespace helpline::detail;
@@ -37,10 +36,7 @@ helpline_status_t helpline_set_user_attribute(helpline_t *h, const char *key, co
     rapidjson::Document d;
     d.Parse(v.data(), v.size());
     if (d.HasParseError()) throw Error(HELPLINE_E_INVALID_JSON, std::string(__func__) + ": json_value is not JSON");
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    d.Accept(w);
-    client->enqueue(make_user_attribute_item(k, std::string(buf.GetString(), buf.GetSize())));
+    client->enqueue(make_user_attribute_item(k, to_json(d)));
     return HELPLINE_OK;
   });
 }

@@ -1,11 +1,10 @@
 #include "core/device_context.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "core/error.hpp"
 #include "helpline/helpline_version.h"
+#include "json/json_out.hpp"
 #include "posix/device_info.hpp"
 
 namespace helpline::detail {
@@ -20,10 +19,8 @@ bool top_level(const std::string &key) {
   return false;
 }
 
-void put(rapidjson::Writer<rapidjson::StringBuffer> &w, const char *key, const std::string &v) {
-  if (v.empty()) return;
-  w.Key(key);
-  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+void put(JsonOut &w, const std::string &key, const std::string &v) {
+  if (!v.empty()) w.field(key, v);
 }
 
 }  // namespace
@@ -59,26 +56,24 @@ void DeviceContext::set(const std::string &key, const std::optional<std::string>
 }
 
 std::string DeviceContext::attributes_json() const {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
+  JsonOut w;
+  w.begin_object();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const auto &[k, v] : attributes_) put(w, k.c_str(), v);
+    for (const auto &[k, v] : attributes_) put(w, k, v);
   }
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  w.end_object();
+  return w.take();
 }
 
 std::string DeviceContext::json() const {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  JsonOut w;
   std::lock_guard<std::mutex> lock(mu_);
   auto attr = [&](const char *key) {
     auto it = attributes_.find(key);
     return it == attributes_.end() ? std::string() : it->second;
   };
-  w.StartObject();
+  w.begin_object();
   put(w, "os", os_);
   put(w, "os_version", os_version_);
   put(w, "sdk_version", HELPLINE_VERSION_STRING);
@@ -87,15 +82,13 @@ std::string DeviceContext::json() const {
   put(w, "firmware_version", attr("firmware_version"));
   std::string locale = attr("locale");
   put(w, "locale", locale.empty() ? locale_ : locale);
-  w.Key("attributes");
-  w.StartObject();
+  w.key("attributes").begin_object();
   put(w, "arch", arch_);
   for (const auto &[k, v] : attributes_) {
-    if (!top_level(k)) put(w, k.c_str(), v);
+    if (!top_level(k)) put(w, k, v);
   }
-  w.EndObject();
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  w.end_object().end_object();
+  return w.take();
 }
 
 }  // namespace helpline::detail

@@ -1,8 +1,7 @@
 #include "diagnostics/diagnostic_event.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "json/json_out.hpp"
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -19,23 +18,12 @@ NewItem make_diagnostic_event(std::string_view name, std::string_view attributes
     }
   }
   NewItem item{Channel::kDiagnostics, "diagnostic", kPriorityDiagnostics, new_uuid_v7(), {}, now_ms(), {}, nullptr};
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("idempotency_key");
-  w.String(item.idempotency_key.c_str());
-  w.Key("kind");
-  w.String("event");
-  w.Key("name");
-  w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-  w.Key("ts");
-  w.Int64(item.created_at);
-  if (!attributes_json.empty()) {
-    w.Key("attributes");
-    attributes.Accept(w);
-  }
-  w.EndObject();
-  item.payload.assign(buf.GetString(), buf.GetSize());
+  JsonOut w;
+  w.begin_object().field("idempotency_key", item.idempotency_key).field("kind", "event").field("name", name);
+  w.field("ts", item.created_at);
+  if (!attributes_json.empty()) w.key("attributes").value(attributes);
+  w.end_object();
+  item.payload = w.take();
   return item;
 }
 

@@ -1,68 +1,47 @@
-// Builds one flat JSON object with RapidJSON (escaping and UTF-8 handled there, not by us).
+// Builds one flat JSON object (escaping and UTF-8 handled by RapidJSON through JsonOut).
 #pragma once
 
 #include <cstdint>
 #include <string>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "json/json_out.hpp"
 
 namespace helpline::detail {
 
 class JsonObjectWriter {
  public:
-  JsonObjectWriter() : writer_(buffer_) { writer_.StartObject(); }
+  JsonObjectWriter() { out_.begin_object(); }
 
-  JsonObjectWriter &field(const char *key, const std::string &value) {
-    writer_.Key(key);
-    writer_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  template <class T>
+  JsonObjectWriter &field(const char *key, const T &value) {
+    out_.field(key, value);
     return *this;
   }
   JsonObjectWriter &field(const char *key, const char *value) {
-    writer_.Key(key);
     if (value == nullptr) {
-      writer_.Null();
+      out_.null_field(key);
     } else {
-      writer_.String(value);
+      out_.field(key, value);
     }
     return *this;
   }
-  JsonObjectWriter &field(const char *key, int64_t value) {
-    writer_.Key(key);
-    writer_.Int64(value);
-    return *this;
-  }
-  JsonObjectWriter &field(const char *key, uint64_t value) {
-    writer_.Key(key);
-    writer_.Uint64(value);
-    return *this;
-  }
-  JsonObjectWriter &field(const char *key, int value) { return field(key, static_cast<int64_t>(value)); }
-  JsonObjectWriter &field(const char *key, bool value) {
-    writer_.Key(key);
-    writer_.Bool(value);
-    return *this;
-  }
   // Embeds already-serialised JSON (an object or array built elsewhere) as the value.
-  JsonObjectWriter &raw_field(const char *key, const std::string &json, rapidjson::Type type = rapidjson::kObjectType) {
-    writer_.Key(key);
-    writer_.RawValue(json.data(), json.size(), type);
+  JsonObjectWriter &raw_field(const char *key, const std::string &json) {
+    out_.raw_field(key, json);
     return *this;
   }
   JsonObjectWriter &null_field(const char *key) {
-    writer_.Key(key);
-    writer_.Null();
+    out_.null_field(key);
     return *this;
   }
 
   std::string finish() {
-    writer_.EndObject();
-    return std::string(buffer_.GetString(), buffer_.GetSize());
+    out_.end_object();
+    return out_.take();
   }
 
  private:
-  rapidjson::StringBuffer buffer_;
-  rapidjson::Writer<rapidjson::StringBuffer> writer_;
+  JsonOut out_;
 };
 
 }  // namespace helpline::detail

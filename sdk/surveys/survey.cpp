@@ -1,7 +1,6 @@
 #include "surveys/survey.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "json/json_out.hpp"
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -36,34 +35,13 @@ NewItem make_survey_item(helpline_survey_t kind, int score, const std::optional<
                                                  std::to_string(score));
   }
   NewItem item{Channel::kBatch, "survey", kPrioritySurvey, new_uuid_v7(), {}, now_ms(), {}, nullptr};
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("idempotency_key");
-  w.String(item.idempotency_key.c_str());
-  w.Key("method");
-  w.String("POST");
-  w.Key("path");
-  w.String("/v1/surveys");
-  w.Key("body");
-  w.StartObject();
-  w.Key("id");
-  w.String(item.idempotency_key.c_str());
-  w.Key("kind");
-  w.String(k.name);
-  w.Key("score");
-  w.Int(score);
-  if (ticket_id) {
-    w.Key("ticket_id");
-    w.String(ticket_id->c_str());
-  }
-  if (comment) {
-    w.Key("comment");
-    w.String(comment->c_str());
-  }
-  w.EndObject();
-  w.EndObject();
-  item.payload.assign(buf.GetString(), buf.GetSize());
+  JsonOut w;
+  w.begin_object().field("idempotency_key", item.idempotency_key).field("method", "POST").field("path", "/v1/surveys");
+  w.key("body").begin_object().field("id", item.idempotency_key).field("kind", k.name).field("score", score);
+  if (ticket_id) w.field("ticket_id", *ticket_id);
+  if (comment) w.field("comment", *comment);
+  w.end_object().end_object();
+  item.payload = w.take();
   return item;
 }
 

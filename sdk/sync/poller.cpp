@@ -4,10 +4,9 @@
 #include <cctype>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "core/clock.hpp"
+#include "json/json_out.hpp"
 
 namespace helpline::detail {
 namespace {
@@ -117,10 +116,7 @@ bool Poller::apply(const std::string &body, bool &has_more, int64_t &count) {
     if (!item.IsObject() || !item.HasMember("type") || !item["type"].IsString()) continue;  // unknown shape
     ++count;
     if (inbound_.item(item)) continue;
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    item.Accept(w);
-    hooks_.emit(HELPLINE_EVENT_SYNC_ITEM, std::string(buf.GetString(), buf.GetSize()));
+    hooks_.emit(HELPLINE_EVENT_SYNC_ITEM, to_json(item));
   }
   std::string cursor = d["cursor"].GetString();
   if (cursor != cursor_) {

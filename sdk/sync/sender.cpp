@@ -6,21 +6,12 @@
 #include <optional>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "core/clock.hpp"
 #include "json/json_writer.hpp"
 
 namespace helpline::detail {
 namespace {
-
-std::string to_json(const rapidjson::Value &v) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  v.Accept(w);
-  return std::string(buf.GetString(), buf.GetSize());
-}
 
 // The server's {"error": {...}} object, or one made up from the status when it sent none.
 std::string error_of(const HttpResponse &r) {
@@ -114,17 +105,11 @@ void Sender::kick() {
 
 void Sender::send(ChannelState &ch, std::vector<QueuedItem> items) {
   // The rows hold complete item JSON: the envelope is assembled without re-encoding them.
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("items");
-  w.StartArray();
-  for (const auto &item : items) {
-    w.RawValue(item.payload.data(), item.payload.size(), rapidjson::kObjectType);
-  }
-  w.EndArray();
-  w.EndObject();
-  HttpRequest request = requests_.post_json(ch.path, std::string(buf.GetString(), buf.GetSize()), 60000,
+  JsonOut w;
+  w.begin_object().key("items").begin_array();
+  for (const auto &item : items) w.raw(item.payload);
+  w.end_array().end_object();
+  HttpRequest request = requests_.post_json(ch.path, w.take(), 60000,
                                             hooks_.token_for(items.front().principal));
   ch.in_flight += 1;
   ch.sent_upto = std::max(ch.sent_upto, items.back().id);
@@ -360,20 +345,13 @@ void Sender::dead_letter(const QueuedItem &item, long status, const std::string 
   outbox_.dead_letter(item, status, error_json, now_ms());
   hooks_.refused(item, error_json);
   stats_.dead_lettered.fetch_add(1);
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  w.Key("kind");
-  w.String(item.kind.c_str());
-  w.Key("idempotency_key");
-  w.String(item.idempotency_key.c_str());
-  w.Key("http_status");
-  w.Int64(status);
-  w.Key("error");
-  w.RawValue(error_json.data(), error_json.size(), rapidjson::kObjectType);
-  w.EndObject();
   logger_.warn("dead-lettered " + item.kind + " " + item.idempotency_key + ": " + error_json);
-  hooks_.emit(HELPLINE_EVENT_DEAD_LETTER, std::string(buf.GetString(), buf.GetSize()));
+  hooks_.emit(HELPLINE_EVENT_DEAD_LETTER, JsonObjectWriter()
+                                              .field("kind", item.kind)
+                                              .field("idempotency_key", item.idempotency_key)
+                                              .field("http_status", static_cast<int64_t>(status))
+                                              .raw_field("error", error_json)
+                                              .finish());
 }
 
 void Sender::dead_letter_all(const std::vector<QueuedItem> &items, const HttpResponse &r) {

@@ -3,8 +3,6 @@
 #include <memory>
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -15,15 +13,6 @@
 
 namespace helpline::detail {
 namespace {
-
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void put(Writer &w, const char *key, std::string_view v) {
-  w.Key(key);
-  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-}
-
-std::string take(rapidjson::StringBuffer &buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
 NewItem item(const char *kind, int priority, std::string key, const char *method, const std::string &path,
              const std::string &body, std::shared_ptr<LocalChange> local = nullptr) {
@@ -61,47 +50,31 @@ std::string validate_fields(std::string_view fields_json) {
                                                "\" must be a string, number, boolean or null");
     }
   }
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  d.Accept(w);
-  return take(buf);
+  return to_json(d);
 }
 
 NewItem make_ticket_item(const std::string &ticket_id, const std::string &message_id, std::string_view subject,
                          std::string_view body, const std::string &fields_json, const std::string &device_json) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  put(w, "id", ticket_id);
-  put(w, "subject", subject);
-  put(w, "body", body);
-  if (!fields_json.empty()) {
-    w.Key("fields");
-    w.RawValue(fields_json.data(), fields_json.size(), rapidjson::kObjectType);
-  }
-  w.Key("device");
-  w.RawValue(device_json.data(), device_json.size(), rapidjson::kObjectType);
-  w.EndObject();
+  JsonOut w;
+  w.begin_object().field("id", ticket_id).field("subject", subject).field("body", body);
+  if (!fields_json.empty()) w.raw_field("fields", fields_json);
+  w.raw_field("device", device_json).end_object();
   auto c = change(LocalChange::Kind::kTicket, ticket_id);
   c->message_id = message_id;
   c->subject = std::string(subject);
   c->body = std::string(body);
   c->fields_json = fields_json;
-  return item("ticket", kPriorityUser, "t:" + ticket_id, "POST", "/v1/tickets", take(buf), c);
+  return item("ticket", kPriorityUser, "t:" + ticket_id, "POST", "/v1/tickets", w.take(), c);
 }
 
 NewItem make_message_item(const std::string &ticket_id, const std::string &message_id, std::string_view body) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  put(w, "id", message_id);
-  put(w, "body", body);
-  w.EndObject();
+  JsonOut w;
+  w.begin_object().field("id", message_id).field("body", body).end_object();
   auto c = change(LocalChange::Kind::kMessage, ticket_id);
   c->message_id = message_id;
   c->body = std::string(body);
   return item("message", kPriorityUser, "m:" + message_id, "POST", "/v1/tickets/" + ticket_id + "/messages",
-              take(buf), c);
+              w.take(), c);
 }
 
 NewItem make_reopen_item(const std::string &ticket_id) {
@@ -116,32 +89,19 @@ NewItem make_mark_read_item(const std::string &ticket_id) {
 
 NewItem make_upload_item(const AttachmentFile &f) {
   // Not a batch item (raw bytes): the sender uploads it alone, in its place in the order.
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  put(w, "idempotency_key", "a:" + f.id);
-  put(w, "path", "/v1/attachments?id=" + percent_encode(f.id) + "&filename=" + percent_encode(f.filename));
-  put(w, "file", f.stored_path);
-  put(w, "content_type", f.content_type);
-  put(w, "ticket_id", f.ticket_id);
-  w.Key("size");
-  w.Int64(f.size);
-  w.EndObject();
-  NewItem it{Channel::kBatch, "attachment", kPriorityUser, "a:" + f.id, take(buf), now_ms(), {}, nullptr};
+  JsonOut w;
+  w.begin_object().field("idempotency_key", "a:" + f.id);
+  w.field("path", "/v1/attachments?id=" + percent_encode(f.id) + "&filename=" + percent_encode(f.filename));
+  w.field("file", f.stored_path).field("content_type", f.content_type).field("ticket_id", f.ticket_id);
+  w.field("size", f.size).end_object();
+  NewItem it{Channel::kBatch, "attachment", kPriorityUser, "a:" + f.id, w.take(), now_ms(), {}, nullptr};
   return it;
 }
 
 NewItem make_attachment_message_item(const AttachmentFile &f) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  put(w, "id", f.message_id);
-  put(w, "body", "");
-  w.Key("attachment_ids");
-  w.StartArray();
-  w.String(f.id.c_str());
-  w.EndArray();
-  w.EndObject();
+  JsonOut w;
+  w.begin_object().field("id", f.message_id).field("body", "").key("attachment_ids").begin_array().str(f.id);
+  w.end_array().end_object();
   auto c = change(LocalChange::Kind::kMessage, f.ticket_id);
   c->message_id = f.message_id;
   c->attachment_id = f.id;
@@ -149,7 +109,7 @@ NewItem make_attachment_message_item(const AttachmentFile &f) {
   c->content_type = f.content_type;
   c->size = f.size;
   return item("message", kPriorityUser, "m:" + f.message_id, "POST", "/v1/tickets/" + f.ticket_id + "/messages",
-              take(buf), c);
+              w.take(), c);
 }
 
 NewItem make_identify_item(const std::string &user_id, const std::string &token) {
@@ -166,23 +126,15 @@ NewItem make_logout_item(const std::string &user_id) {
 }
 
 NewItem make_push_token_item(std::string_view platform, std::string_view token) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  put(w, "platform", platform);
-  put(w, "token", token);
-  w.EndObject();
-  return item("push_token", kPriorityControl, new_uuid_v7(), "PUT", "/v1/device/push-token", take(buf));
+  JsonOut w;
+  w.begin_object().field("platform", platform).field("token", token).end_object();
+  return item("push_token", kPriorityControl, new_uuid_v7(), "PUT", "/v1/device/push-token", w.take());
 }
 
 NewItem make_user_attribute_item(std::string_view key, const std::string &value_json) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-  w.RawValue(value_json.data(), value_json.size(), rapidjson::kObjectType);
-  w.EndObject();
-  return item("user_attribute", kPriorityControl, new_uuid_v7(), "PATCH", "/v1/me/attributes", take(buf));
+  JsonOut w;
+  w.begin_object().raw_field(key, value_json).end_object();
+  return item("user_attribute", kPriorityControl, new_uuid_v7(), "PATCH", "/v1/me/attributes", w.take());
 }
 
 }  // namespace helpline::detail

@@ -1,108 +1,61 @@
 #include "tickets/ticket_rows.hpp"
 
-#include <rapidjson/document.h>
 
 namespace helpline::detail {
-namespace {
-
-void write_string(JsonOut &w, const char *key, const std::string &v) {
-  w.Key(key);
-  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-}
-
-void write_attachment(JsonOut &w, const AttachmentRow &a) {
-  w.StartObject();
-  write_string(w, "id", a.id);
-  write_string(w, "filename", a.filename);
-  write_string(w, "content_type", a.content_type);
-  w.Key("size");
-  w.Int64(a.size);
-  write_string(w, "state", a.state);
-  w.EndObject();
-}
-
-std::string take(rapidjson::StringBuffer &buf) { return std::string(buf.GetString(), buf.GetSize()); }
-
-}  // namespace
 
 void write_message(JsonOut &w, const MessageRow &m) {
-  w.StartObject();
-  write_string(w, "id", m.id);
-  write_string(w, "ticket_id", m.ticket_id);
-  w.Key("seq");
+  w.begin_object().field("id", m.id).field("ticket_id", m.ticket_id).key("seq");
   if (m.seq) {
-    w.Int64(*m.seq);
+    w.i64(*m.seq);
   } else {
-    w.Null();
+    w.null();
   }
-  w.Key("author");
-  w.StartObject();
-  write_string(w, "type", m.author_type);
-  w.Key("name");
+  w.key("author").begin_object().field("type", m.author_type).key("name");
   if (m.author_name) {
-    w.String(m.author_name->data(), static_cast<rapidjson::SizeType>(m.author_name->size()));
+    w.str(*m.author_name);
   } else {
-    w.Null();
+    w.null();
   }
-  w.EndObject();
-  write_string(w, "body", m.body);
-  w.Key("created_at");
-  w.Int64(m.created_at);
-  write_string(w, "delivery", m.delivery);
-  w.Key("read");
-  w.Bool(m.read);
-  w.Key("attachments");
-  w.StartArray();
-  for (const auto &a : m.attachments) write_attachment(w, a);
-  w.EndArray();
-  w.EndObject();
+  w.end_object();
+  w.field("body", m.body).field("created_at", m.created_at).field("delivery", m.delivery).field("read", m.read);
+  w.key("attachments").begin_array();
+  for (const auto &a : m.attachments) {
+    w.begin_object().field("id", a.id).field("filename", a.filename).field("content_type", a.content_type);
+    w.field("size", a.size).field("state", a.state).end_object();
+  }
+  w.end_array().end_object();
 }
 
 void write_ticket(JsonOut &w, const TicketRow &t) {
-  w.StartObject();
-  write_string(w, "id", t.id);
-  write_string(w, "subject", t.subject);
-  write_string(w, "status", t.status);
-  w.Key("fields");
+  w.begin_object().field("id", t.id).field("subject", t.subject).field("status", t.status).key("fields");
   // Stored as validated JSON text: embedded as is (an unreadable one shows as {}).
   rapidjson::Document fields;
   fields.Parse(t.fields_json.data(), t.fields_json.size());
   if (!fields.HasParseError() && fields.IsObject()) {
-    fields.Accept(w);
+    w.value(fields);
   } else {
-    w.StartObject();
-    w.EndObject();
+    w.begin_object().end_object();
   }
-  w.Key("created_at");
-  w.Int64(t.created_at);
-  w.Key("updated_at");
-  w.Int64(t.updated_at);
-  w.Key("unread_count");
-  w.Int64(t.unread);
-  w.Key("message_count");
-  w.Int64(t.message_count);
-  write_string(w, "delivery", t.delivery);
-  w.Key("last_message");
+  w.field("created_at", t.created_at).field("updated_at", t.updated_at).field("unread_count", t.unread);
+  w.field("message_count", t.message_count).field("delivery", t.delivery).key("last_message");
   if (t.last) {
     write_message(w, *t.last);
   } else {
-    w.Null();
+    w.null();
   }
-  w.EndObject();
+  w.end_object();
 }
 
 std::string message_json(const MessageRow &m) {
-  rapidjson::StringBuffer buf;
-  JsonOut w(buf);
+  JsonOut w;
   write_message(w, m);
-  return take(buf);
+  return w.take();
 }
 
 std::string ticket_json(const TicketRow &t) {
-  rapidjson::StringBuffer buf;
-  JsonOut w(buf);
+  JsonOut w;
   write_ticket(w, t);
-  return take(buf);
+  return w.take();
 }
 
 MessageRow read_message(const Statement &s) {

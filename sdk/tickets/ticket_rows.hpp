@@ -7,9 +7,7 @@
 #include <string>
 #include <vector>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
+#include "json/json_out.hpp"
 #include "store/sqlite.hpp"
 
 namespace helpline::detail {
@@ -47,8 +45,6 @@ struct TicketRow {
   int64_t message_count = 0;
   std::optional<MessageRow> last;
 };
-
-using JsonOut = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void write_message(JsonOut &w, const MessageRow &m);
 void write_ticket(JsonOut &w, const TicketRow &t);

@@ -1,8 +1,5 @@
 #include "tickets/ticket_store.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "core/clock.hpp"
 #include "json/json_writer.hpp"
 #include "tickets/ticket_rows.hpp"
@@ -20,13 +17,6 @@ std::string str(const rapidjson::Value &o, const char *key, const std::string &f
 int64_t num(const rapidjson::Value &o, const char *key, int64_t fallback) {
   if (o.IsObject() && o.HasMember(key) && o[key].IsInt64()) return o[key].GetInt64();
   return fallback;
-}
-
-std::string compact(const rapidjson::Value &v) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  v.Accept(w);
-  return std::string(buf.GetString(), buf.GetSize());
 }
 
 // Outbox keys of ticket kinds are "<letter>:<local id>" (see ticket_items.cpp).
@@ -171,7 +161,7 @@ bool TicketStore::upsert_ticket(const rapidjson::Value &t, bool from_history) {
   Statement existing(db_, "SELECT 1 FROM tickets WHERE id = ?1 AND subject != ''");
   existing.bind(1, id);
   const bool is_new = !existing.step();
-  std::string fields = t.HasMember("fields") && t["fields"].IsObject() ? compact(t["fields"]) : std::string("{}");
+  std::string fields = t.HasMember("fields") && t["fields"].IsObject() ? to_json(t["fields"]) : std::string("{}");
   const int64_t created = num(t, "created_at", 0);
   Statement(db_,
             "INSERT INTO tickets (id, subject, status, fields, delivery, created_at, updated_at, needs_history) "

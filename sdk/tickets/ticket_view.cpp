@@ -36,15 +36,11 @@ MessageRow queued_message(const LocalChange &c) {
 }
 
 std::string render(const std::vector<TicketRow> &tickets) {
-  rapidjson::StringBuffer buf;
-  JsonOut w(buf);
-  w.StartObject();
-  w.Key("tickets");
-  w.StartArray();
+  JsonOut w;
+  w.begin_object().key("tickets").begin_array();
   for (const auto &t : tickets) write_ticket(w, t);
-  w.EndArray();
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  w.end_array().end_object();
+  return w.take();
 }
 
 }  // namespace
@@ -200,17 +196,13 @@ std::string TicketView::messages_json(const std::string &ticket_id, const Overla
     apply(tickets, &messages, mine);
   }
   if (tickets.empty()) throw Error(HELPLINE_E_NOT_FOUND, "no ticket " + ticket_id + " in the local view");
-  rapidjson::StringBuffer buf;
-  JsonOut w(buf);
-  w.StartObject();
-  w.Key("ticket");
+  JsonOut w;
+  w.begin_object().key("ticket");
   write_ticket(w, tickets.front());
-  w.Key("messages");
-  w.StartArray();
+  w.key("messages").begin_array();
   for (const auto &m : messages) write_message(w, m);
-  w.EndArray();
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  w.end_array().end_object();
+  return w.take();
 }
 
 bool TicketView::exists(const std::string &ticket_id, const Overlay &overlay) {

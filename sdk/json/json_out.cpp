@@ -1,0 +1,78 @@
+#include "json/json_out.hpp"
+
+namespace helpline::detail {
+
+JsonOut::JsonOut() : writer_(buffer_) {}
+
+JsonOut &JsonOut::begin_object() {
+  writer_.StartObject();
+  return *this;
+}
+JsonOut &JsonOut::end_object() {
+  writer_.EndObject();
+  return *this;
+}
+JsonOut &JsonOut::begin_array() {
+  writer_.StartArray();
+  return *this;
+}
+JsonOut &JsonOut::end_array() {
+  writer_.EndArray();
+  return *this;
+}
+JsonOut &JsonOut::key(std::string_view k) {
+  writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+  return *this;
+}
+JsonOut &JsonOut::str(std::string_view v) {
+  writer_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+  return *this;
+}
+JsonOut &JsonOut::i64(int64_t v) {
+  writer_.Int64(v);
+  return *this;
+}
+JsonOut &JsonOut::u64(uint64_t v) {
+  writer_.Uint64(v);
+  return *this;
+}
+JsonOut &JsonOut::boolean(bool v) {
+  writer_.Bool(v);
+  return *this;
+}
+JsonOut &JsonOut::null() {
+  writer_.Null();
+  return *this;
+}
+JsonOut &JsonOut::raw(std::string_view json) {
+  writer_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+  return *this;
+}
+JsonOut &JsonOut::value(const rapidjson::Value &v) {
+  v.Accept(writer_);
+  return *this;
+}
+
+std::string JsonOut::take() const { return std::string(buffer_.GetString(), buffer_.GetSize()); }
+
+std::string to_json(const rapidjson::Value &v) {
+  JsonOut out;
+  out.value(v);
+  return out.take();
+}
+
+}  // namespace helpline::detail
+
+#include "json/batch_item.hpp"
+
+namespace helpline::detail {
+
+std::string batch_item_json(const std::string &key, const char *method, const std::string &path,
+                            const std::string &body_json) {
+  JsonOut w;
+  w.begin_object().field("idempotency_key", key).field("method", method).field("path", path);
+  w.raw_field("body", body_json).end_object();
+  return w.take();
+}
+
+}  // namespace helpline::detail
