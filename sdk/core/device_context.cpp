@@ -38,6 +38,7 @@ void DeviceContext::restore(const std::string &attributes_json) {
   d.Parse(attributes_json.data(), attributes_json.size());
   if (d.HasParseError() || !d.IsObject()) return;
   std::lock_guard<std::mutex> lock(mu_);
+  json_.clear();
   for (const auto &m : d.GetObject()) {
     if (m.value.IsString() && attributes_.size() < kMaxAttributes) attributes_[m.name.GetString()] = m.value.GetString();
   }
@@ -45,6 +46,7 @@ void DeviceContext::restore(const std::string &attributes_json) {
 
 void DeviceContext::set(const std::string &key, const std::optional<std::string> &value) {
   std::lock_guard<std::mutex> lock(mu_);
+  json_.clear();
   if (!value) {
     attributes_.erase(key);
     return;
@@ -67,8 +69,9 @@ std::string DeviceContext::attributes_json() const {
 }
 
 std::string DeviceContext::json() const {
-  JsonOut w;
   std::lock_guard<std::mutex> lock(mu_);
+  if (!json_.empty()) return json_;
+  JsonOut w;
   auto attr = [&](const char *key) {
     auto it = attributes_.find(key);
     return it == attributes_.end() ? std::string() : it->second;
@@ -88,7 +91,8 @@ std::string DeviceContext::json() const {
     if (!top_level(k)) put(w, k, v);
   }
   w.end_object().end_object();
-  return w.take();
+  json_ = w.take();
+  return json_;
 }
 
 }  // namespace helpline::detail

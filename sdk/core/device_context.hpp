@@ -30,6 +30,7 @@ class DeviceContext {
   mutable std::mutex mu_;
   std::string os_, os_version_, arch_, locale_;
   std::map<std::string, std::string> attributes_;
+  mutable std::string json_;  // cached json(); empty when stale
 };
 
 }  // namespace helpline::detail

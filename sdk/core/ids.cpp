@@ -3,13 +3,34 @@
 #include <chrono>
 #include <cstdint>
 
+#include <unistd.h>
+
 #include "posix/random.hpp"
 
 namespace helpline::detail {
+namespace {
+
+// Random bytes from a per-thread pool refilled 512 bytes at a time: one getrandom() per 32 ids
+// instead of one per id (host calls create ids on their own thread, in microseconds). A forked
+// child refills first, so it never repeats its parent's ids.
+void pooled_random(unsigned char *out, std::size_t n) {
+  thread_local unsigned char pool[512];
+  thread_local std::size_t used = sizeof pool;
+  thread_local pid_t owner = 0;
+  if (used + n > sizeof pool || owner != ::getpid()) {
+    platform::random_bytes(pool, sizeof pool);
+    used = 0;
+    owner = ::getpid();
+  }
+  for (std::size_t i = 0; i < n; ++i) out[i] = pool[used + i];
+  used += n;
+}
+
+}  // namespace
 
 std::string new_uuid_v7() {
   unsigned char b[16];
-  platform::random_bytes(b, sizeof b);
+  pooled_random(b, sizeof b);
   auto ms = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count());

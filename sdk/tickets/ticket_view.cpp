@@ -11,14 +11,22 @@ namespace {
 // One read transaction per call: every query of a call sees the same snapshot.
 class ReadSnapshot {
  public:
-  explicit ReadSnapshot(sqlite3 *db) : db_(db) { exec(db_, "BEGIN"); }
-  ~ReadSnapshot() { sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr); }
+  ReadSnapshot(Statement &begin, Statement &commit) : commit_(commit) { begin.run(); }
+  ~ReadSnapshot() {
+    sqlite3_step(commit_.get());
+    commit_.reset();
+  }
   ReadSnapshot(const ReadSnapshot &) = delete;
   ReadSnapshot &operator=(const ReadSnapshot &) = delete;
 
  private:
-  sqlite3 *db_;
+  Statement &commit_;
 };
+
+const std::string kTicketColumns =
+    "SELECT id, subject, status, fields, delivery, created_at, updated_at, "
+    "(SELECT count(*) FROM messages m WHERE m.ticket_id = t.id AND m.read = 0), "
+    "(SELECT count(*) FROM messages m WHERE m.ticket_id = t.id) FROM tickets t ";
 
 MessageRow queued_message(const LocalChange &c) {
   MessageRow m;
@@ -45,32 +53,44 @@ std::string render(const std::vector<TicketRow> &tickets) {
 
 }  // namespace
 
+TicketView::TicketView(sqlite3 *read_db) : db_(read_db) {}
+
+Statement &TicketView::use(std::unique_ptr<Statement> &slot, const char *sql) {
+  if (!slot) slot = std::make_unique<Statement>(db_, sql);
+  slot->reset();  // whatever an earlier call that threw left behind
+  return *slot;
+}
+
 std::vector<TicketRow> TicketView::load_tickets(const std::string *only_id) {
-  std::string sql =
-      "SELECT id, subject, status, fields, delivery, created_at, updated_at, "
-      "(SELECT count(*) FROM messages m WHERE m.ticket_id = t.id AND m.read = 0), "
-      "(SELECT count(*) FROM messages m WHERE m.ticket_id = t.id) FROM tickets t ";
-  sql += only_id != nullptr ? "WHERE id = ?1" : "ORDER BY updated_at DESC LIMIT " + std::to_string(kMaxTickets);
-  Statement s(db_, sql.c_str());
+  static const std::string list_sql =
+      kTicketColumns + "ORDER BY updated_at DESC LIMIT " + std::to_string(kMaxTickets);
+  static const std::string one_sql = kTicketColumns + "WHERE id = ?1";
+  Statement &s = only_id != nullptr ? use(one_, one_sql.c_str()) : use(list_, list_sql.c_str());
   if (only_id != nullptr) s.bind(1, *only_id);
   std::vector<TicketRow> rows;
-  while (s.step()) {
-    TicketRow t;
-    t.id = s.column_text(0);
-    t.subject = s.column_text(1);
-    t.status = s.column_text(2);
-    t.fields_json = s.column_text(3);
-    t.delivery = s.column_text(4);
-    t.created_at = s.column_int64(5);
-    t.updated_at = s.column_int64(6);
-    t.unread = s.column_int64(7);
-    t.message_count = s.column_int64(8);
-    rows.push_back(std::move(t));
+  try {
+    while (s.step()) {
+      TicketRow t;
+      t.id = s.column_text(0);
+      t.subject = s.column_text(1);
+      t.status = s.column_text(2);
+      t.fields_json = s.column_text(3);
+      t.delivery = s.column_text(4);
+      t.created_at = s.column_int64(5);
+      t.updated_at = s.column_int64(6);
+      t.unread = s.column_int64(7);
+      t.message_count = s.column_int64(8);
+      rows.push_back(std::move(t));
+    }
+  } catch (...) {
+    s.reset();
+    throw;
   }
-  Statement last(db_, (std::string("SELECT ") + kMessageColumns +
-                       " FROM messages WHERE ticket_id = ?1 "
-                       "ORDER BY seq IS NULL DESC, seq DESC, created_at DESC, rowid DESC LIMIT 1")
-                          .c_str());
+  s.reset();
+  static const std::string last_sql = std::string("SELECT ") + kMessageColumns +
+                                      " FROM messages WHERE ticket_id = ?1 "
+                                      "ORDER BY seq IS NULL DESC, seq DESC, created_at DESC, rowid DESC LIMIT 1";
+  Statement &last = use(last_, last_sql.c_str());
   for (auto &t : rows) {
     last.bind(1, t.id);
     if (last.step()) t.last = read_message(last);
@@ -80,9 +100,9 @@ std::vector<TicketRow> TicketView::load_tickets(const std::string *only_id) {
 }
 
 std::vector<MessageRow> TicketView::load_messages(const std::string &ticket_id) {
-  Statement s(db_, (std::string("SELECT ") + kMessageColumns +
-                    " FROM messages WHERE ticket_id = ?1 ORDER BY seq IS NULL, seq, created_at, rowid")
-                       .c_str());
+  static const std::string sql = std::string("SELECT ") + kMessageColumns +
+                                 " FROM messages WHERE ticket_id = ?1 ORDER BY seq IS NULL, seq, created_at, rowid";
+  Statement &s = use(messages_, sql.c_str());
   s.bind(1, ticket_id);
   std::vector<MessageRow> rows;
   std::map<std::string, std::size_t> index;
@@ -90,9 +110,10 @@ std::vector<MessageRow> TicketView::load_messages(const std::string &ticket_id) 
     rows.push_back(read_message(s));
     index[rows.back().id] = rows.size() - 1;
   }
-  Statement a(db_,
-              "SELECT message_id, id, filename, content_type, size, state FROM attachments WHERE ticket_id = ?1 "
-              "ORDER BY rowid");
+  s.reset();
+  Statement &a = use(attachments_,
+                     "SELECT message_id, id, filename, content_type, size, state FROM attachments "
+                     "WHERE ticket_id = ?1 ORDER BY rowid");
   a.bind(1, ticket_id);
   while (a.step()) {
     auto it = index.find(a.column_text(0));
@@ -100,13 +121,16 @@ std::vector<MessageRow> TicketView::load_messages(const std::string &ticket_id) 
     rows[it->second].attachments.push_back(
         AttachmentRow{a.column_text(1), a.column_text(2), a.column_text(3), a.column_int64(4), a.column_text(5)});
   }
+  a.reset();
   return rows;
 }
 
 bool TicketView::message_stored(const std::string &message_id) {
-  Statement s(db_, "SELECT 1 FROM messages WHERE id = ?1");
+  Statement &s = use(stored_, "SELECT 1 FROM messages WHERE id = ?1");
   s.bind(1, message_id);
-  return s.step();
+  bool found = s.step();
+  s.reset();
+  return found;
 }
 
 void TicketView::apply(std::vector<TicketRow> &tickets, std::vector<MessageRow> *messages, const Overlay &overlay) {
@@ -171,7 +195,7 @@ void TicketView::apply(std::vector<TicketRow> &tickets, std::vector<MessageRow> 
 std::string TicketView::tickets_json(const Overlay &overlay) {
   std::vector<TicketRow> tickets;
   {
-    ReadSnapshot snapshot(db_);
+    ReadSnapshot snapshot(use(begin_, "BEGIN"), use(commit_, "COMMIT"));
     tickets = load_tickets(nullptr);
     apply(tickets, nullptr, overlay);
   }
@@ -185,7 +209,7 @@ std::string TicketView::messages_json(const std::string &ticket_id, const Overla
   std::vector<TicketRow> tickets;
   std::vector<MessageRow> messages;
   {
-    ReadSnapshot snapshot(db_);
+    ReadSnapshot snapshot(use(begin_, "BEGIN"), use(commit_, "COMMIT"));
     tickets = load_tickets(&ticket_id);
     if (!tickets.empty()) messages = load_messages(ticket_id);
     // Only this ticket's changes matter.
@@ -212,10 +236,11 @@ bool TicketView::exists(const std::string &ticket_id, const Overlay &overlay) {
     if (c->kind == LocalChange::Kind::kTicket && c->ticket_id == ticket_id) found = true;
   }
   if (found) return true;
-  ReadSnapshot snapshot(db_);
-  Statement s(db_, "SELECT 1 FROM tickets WHERE id = ?1");
+  ReadSnapshot snapshot(use(begin_, "BEGIN"), use(commit_, "COMMIT"));
+  Statement &s = use(exists_, "SELECT 1 FROM tickets WHERE id = ?1");
   s.bind(1, ticket_id);
   bool stored = s.step();
+  s.reset();
   // A logout still in the overlay hides what the store holds.
   for (const auto &c : overlay) {
     if (c->kind == LocalChange::Kind::kLogout) stored = false;

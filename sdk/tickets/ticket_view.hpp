@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string>
 #include <vector>
 
 #include "store/sqlite.hpp"
@@ -18,9 +19,9 @@ using Overlay = std::vector<std::shared_ptr<const LocalChange>>;
 class TicketView {
  public:
   // Newest activity first; at most kMaxTickets.
-  static constexpr int kMaxTickets = 500;
+  static constexpr int kMaxTickets = 100;
 
-  explicit TicketView(sqlite3 *read_db) : db_(read_db) {}
+  explicit TicketView(sqlite3 *read_db);
 
   std::string tickets_json(const Overlay &overlay);
   // Throws Error(HELPLINE_E_NOT_FOUND) for a ticket not in the local view.
@@ -33,7 +34,11 @@ class TicketView {
   bool message_stored(const std::string &message_id);
   void apply(std::vector<TicketRow> &tickets, std::vector<MessageRow> *messages, const Overlay &overlay);
 
+  // A statement prepared once and reset after each use (preparing costs more than running).
+  Statement &use(std::unique_ptr<Statement> &slot, const char *sql);
+
   sqlite3 *db_;
+  std::unique_ptr<Statement> begin_, commit_, list_, one_, last_, messages_, attachments_, stored_, exists_;
 };
 
 }  // namespace helpline::detail
