@@ -146,7 +146,12 @@ enum {
   /** Identity changes. JSON: {"state": "identified" | "merged" | "token_rejected" | "logged_out",
    *  "user_id", "merged_tickets" (merged only)}. "token_rejected": the server refused the identity
    *  token (e.g. expired); queued items wait until helpline_identify() gives a fresh one. */
-  HELPLINE_EVENT_IDENTITY = 14
+  HELPLINE_EVENT_IDENTITY = 14,
+  /** The server asks the app to show a survey (CSAT when a ticket was solved, NPS scheduled for
+   *  this device). JSON: {"id", "kind": "csat" | "nps" | "ces", "ticket_id" | null, "reason":
+   *  "ticket_solved" | "scheduled", "created_at"}. At most one per user (or anonymous device)
+   *  within helpline_options_set_survey_prompt_interval; the others are not delivered. */
+  HELPLINE_EVENT_SURVEY_PROMPT = 15
 };
 
 /**
@@ -268,6 +273,14 @@ HELPLINE_API helpline_status_t helpline_options_set_tls(helpline_options_t *o, c
  * Returns HELPLINE_OK or HELPLINE_E_INVALID_ARGUMENT (o NULL, seconds over 30).
  */
 HELPLINE_API helpline_status_t helpline_options_set_long_poll(helpline_options_t *o, uint32_t wait_seconds);
+
+/**
+ * Shortest time between two HELPLINE_EVENT_SURVEY_PROMPT events for the same user (or the anonymous
+ * device): 0..31536000 seconds (a year); default 86400 (one day). Prompts the server sends within
+ * it are dropped, so a user is never asked twice in a row.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (o NULL, out of range).
+ */
+HELPLINE_API helpline_status_t helpline_options_set_survey_prompt_interval(helpline_options_t *o, uint32_t seconds);
 
 /** An outgoing HTTP request handed to a host transport. Valid only during the call. */
 typedef struct helpline_http_request_s {
@@ -506,7 +519,7 @@ HELPLINE_API helpline_status_t helpline_set_push_token(helpline_t *h, const char
  * SDK version, app version, model, locale and the device attributes). The returned id (a UUIDv7,
  * free with helpline_free) is the ticket's id on the server too, so it stays valid forever.
  * subject: 1..200 bytes; body: 1..20000 bytes; fields_json: NULL or a JSON object of at most 50
- * keys with string/number/bool/null values (at most 16 KiB).
+ * keys with string (at most 4000 bytes each), number, bool or null values (at most 16 KiB in all).
  * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL/empty), HELPLINE_E_INVALID_UTF8,
  * HELPLINE_E_TOO_LARGE, HELPLINE_E_INVALID_JSON, HELPLINE_E_CLOSED, HELPLINE_E_BUSY,
  * HELPLINE_E_DISK_FULL, HELPLINE_E_NO_MEMORY. Nothing is queued unless it returns HELPLINE_OK.

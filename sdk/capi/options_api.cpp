@@ -120,6 +120,17 @@ helpline_status_t helpline_options_set_tls(helpline_options_t *o, const char *ca
   });
 }
 
+helpline_status_t helpline_options_set_survey_prompt_interval(helpline_options_t *o, uint32_t seconds) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    if (seconds > 31536000u) {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_survey_prompt_interval: 0..31536000 seconds");
+    }
+    o->options.survey_prompt_interval_s = seconds;
+    return HELPLINE_OK;
+  });
+}
+
 helpline_status_t helpline_options_set_long_poll(helpline_options_t *o, uint32_t wait_seconds) {
   return guard(__func__, [&] {
     require(o, __func__, "o");

@@ -95,14 +95,20 @@ std::shared_ptr<Client> Client::open(Options options) {
                                         c->sync_hooks(), seed, dir);
   auto current_token = [self] { return self->identity_.token_for(self->identity_.committed_user()); };
   InboundHooks inbound{[self] { return self->identity_.committed_user(); }, current_token,
-                       [self](const rapidjson::Value &item) { return self->tickets_->handle_sync_item(item); },
+                       [self](const rapidjson::Value &item) {
+                         return self->tickets_->handle_sync_item(item) ||
+                                self->prompts_->handle_sync_item(item, self->identity_.committed_user());
+                       },
                        [self] {
                          self->history_->kick();
                          self->register_device();
                        }};
   c->poller_ = std::make_unique<Poller>(db, *c->meta_, *c->transport_, *c->requests_, c->stats_, c->logger_,
                                         c->sync_hooks(), std::move(inbound), long_poll, seed ^ 0x5bd1e995u);
-  c->history_ = std::make_unique<History>(db, *c->tickets_, *c->transport_, *c->requests_, c->stats_, c->logger_,
+  c->prompts_ = std::make_unique<SurveyPrompts>(
+      *c->meta_, [self](helpline_event_type_t t, std::string j) { self->emit(t, std::move(j)); },
+      c->options_.survey_prompt_interval_s);
+  c->history_ = std::make_unique<History>(db, *c->meta_, *c->tickets_, *c->transport_, *c->requests_, c->stats_, c->logger_,
                                           current_token);
 
   c->waiter_ = std::make_unique<TransportWaiter>(*c->transport_);
@@ -219,8 +225,11 @@ void Client::apply_local(const LocalChange &c) {
   switch (c.kind) {
     case LocalChange::Kind::kIdentify: {
       const bool switched = identity_.committed_user() != c.user_id;
+      // A new token for a user whose requests were refused: retry at once, not after the backoff.
+      if (identity_.token_for(c.user_id) != c.token) retry_now_ = true;
       identity_.apply_identify(store_->db(), *meta_, c.user_id, c.token);
       if (switched) {
+        meta_->set(History::kListPendingKey, "1");
         principal_changed_ = true;
         identity_events_.push_back(
             JsonObjectWriter().field("state", "identified").field("user_id", c.user_id).finish());
@@ -229,6 +238,7 @@ void Client::apply_local(const LocalChange &c) {
     }
     case LocalChange::Kind::kLogout:
       tickets_->clear();
+      meta_->set(History::kListPendingKey, "0");
       identity_.apply_logout(store_->db(), *meta_, *outbox_, c.user_id);
       principal_changed_ = true;
       identity_events_.push_back(JsonObjectWriter().field("state", "logged_out").field("user_id", c.user_id).finish());
@@ -241,10 +251,16 @@ void Client::apply_local(const LocalChange &c) {
 void Client::after_principal_change() {
   for (auto &json : identity_events_) emit(HELPLINE_EVENT_IDENTITY, std::move(json));
   identity_events_.clear();
+  if (retry_now_) {
+    retry_now_ = false;
+    sender_->set_online(stats_.online.load());
+    poller_->set_online(stats_.online.load());
+  }
   if (!principal_changed_) return;
   principal_changed_ = false;
   history_->restart();
   poller_->restart();
+  history_->kick();
 }
 
 template <class Fn>
@@ -351,6 +367,7 @@ void Client::logout() {
   bool post = false;
   {
     std::lock_guard<std::mutex> lock(stamp_mu_);
+    if (identity_.current_user().empty()) return;  // nobody signed in: nothing to clear
     post = commit_->accept(make_logout_item(identity_.current_user()));
     identity_.set_current_user(std::string());
   }
@@ -570,6 +587,7 @@ helpline_status_t Client::close(uint32_t timeout_ms) {
   }
   history_.reset();
   poller_.reset();
+  prompts_.reset();
   sender_.reset();
   commit_.reset();
   outbox_.reset();

@@ -29,6 +29,7 @@
 #include "sync/poller.hpp"
 #include "sync/request_builder.hpp"
 #include "sync/sender.hpp"
+#include "surveys/survey_prompts.hpp"
 #include "sync/transport.hpp"
 #include "tickets/history.hpp"
 #include "tickets/ticket_store.hpp"
@@ -119,6 +120,7 @@ class Client {
   std::unique_ptr<Poller> poller_;
   std::unique_ptr<TicketStore> tickets_;
   std::unique_ptr<History> history_;
+  std::unique_ptr<SurveyPrompts> prompts_;
   Identity identity_;
   DeviceContext device_;
   std::mutex stamp_mu_;  // principal stamping + hand-off are one step (identify cannot interleave)
@@ -126,6 +128,7 @@ class Client {
   SqliteDb read_db_;
   std::unique_ptr<TicketView> view_;
   bool principal_changed_ = false;  // worker thread only
+  bool retry_now_ = false;          // worker thread only
   std::vector<std::string> identity_events_;  // worker thread only: emitted after the commit
   bool device_save_pending_ = false;          // worker thread only
   bool device_in_flight_ = false;             // worker thread only

@@ -26,6 +26,7 @@ struct Options {
   std::string ca_file;
   std::string pinned_public_key;
   uint32_t long_poll_s = 25;
+  uint32_t survey_prompt_interval_s = 86400;
   helpline_transport_fn transport_fn = nullptr;
   void *transport_user = nullptr;
 };

@@ -7,11 +7,11 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/utf8.hpp"
+#include "json/json_out.hpp"
 #include "store/sqlite.hpp"
 
 namespace helpline::detail {
@@ -90,24 +90,41 @@ std::vector<std::string> ids(const rapidjson::Value *arr, const std::string &whe
 // Tags are stored as normalised JSON (returned verbatim by article_json) and as plain words for the
 // index, where they act as the author's synonyms.
 void read_tags(const Fields &f, const std::string &where, Article &a) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartArray();
+  a.tags = "[]";
   if (const rapidjson::Value *tags = f.array("tags")) {
     for (const auto &t : tags->GetArray()) {
       if (!t.IsString()) bad(where + ".tags", "expected strings");
-      w.String(t.GetString(), t.GetStringLength());
       a.keywords.append(t.GetString(), t.GetStringLength()).append(" ; ");
     }
+    a.tags = to_json(*tags);
   }
-  w.EndArray();
-  a.tags.assign(buf.GetString(), buf.GetSize());
+}
+
+// An answer nests 3 levels; refusing deep nesting before parsing keeps RapidJSON's recursive parser
+// (the one the rest of the SDK uses) from exhausting a thread's stack on garbage.
+bool too_deep(const std::string &json, int max) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : json) {
+    if (in_string) {
+      in_string = escaped || c != '"';
+      escaped = !escaped && c == '\\';
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
 }
 
 Answer parse(const std::string &json) {
+  if (!is_valid_utf8(json)) bad("answer", "not valid UTF-8");
+  if (too_deep(json, 16)) bad("answer", "nested too deep");
   rapidjson::Document doc;
-  // Iterative: a deeply nested answer cannot exhaust the stack; strings must be valid UTF-8.
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+  doc.Parse(json.data(), json.size());
   if (doc.HasParseError()) bad("answer", rapidjson::GetParseError_En(doc.GetParseError()));
   Fields top(doc, "answer");
   Answer a;
@@ -119,8 +136,8 @@ Answer parse(const std::string &json) {
     for (rapidjson::SizeType i = 0; i < secs->Size(); ++i) {
       std::string where = "sections[" + std::to_string(i) + "]";
       Fields f((*secs)[i], where);
-      a.sections.push_back({f.id("id"), f.text("locale"), f.text("title"), f.integer("position"),
-                            f.integer("updated_at")});
+      a.sections.push_back(
+          {f.id("id"), f.text("locale"), f.text("title"), f.integer("position"), f.integer("updated_at")});
     }
   }
   if (const rapidjson::Value *arts = top.array("articles")) {
@@ -168,7 +185,11 @@ class Writer {
 
   void insert_article(const Article &a) {
     std::string codes = count_terms(a.title, a.keywords, a.body, +1);
-    insert_.bind(1, a.id).bind(2, a.section_id).bind(3, a.locale).bind(4, language_of(a.locale)).bind(5, a.title);
+    insert_.bind(1, a.id)
+        .bind(2, a.section_id)
+        .bind(3, a.locale)
+        .bind(4, language_of(a.locale))
+        .bind(5, a.title);
     insert_.bind(6, a.body).bind(7, a.tags).bind(8, a.position).bind(9, a.helpful).bind(10, a.not_helpful);
     insert_.bind(11, a.updated_at).bind(12, a.keywords).bind(13, codes).run();
   }
@@ -178,7 +199,7 @@ class Writer {
                  "INSERT INTO faq_terms (term, df) VALUES (?1, ?2) "
                  "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df");
     for (const auto &[term, n] : df_)
-      if (n != 0) up.bind(1, term).bind(2, n).run();
+      if (n.df != 0) up.bind(1, term).bind(2, n.df).run();
     exec(db_, "DELETE FROM faq_terms WHERE df <= 0");
   }
 
@@ -189,15 +210,21 @@ class Writer {
     std::vector<Word> words = words_.split(title + "\n" + keywords + "\n" + body);
     std::vector<std::string> terms;
     add_vocabulary(words, terms);
-    std::sort(terms.begin(), terms.end());
-    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
-    for (auto &t : terms) df_[std::move(t)] += sign;
+    ++article_;
+    for (auto &t : terms) {
+      Count &c = df_[std::move(t)];
+      if (c.article != article_) c.df += sign, c.article = article_;  // once per article
+    }
     return sign > 0 ? code_terms(words) : std::string();
   }
 
+  struct Count {
+    int64_t df = 0, article = 0;
+  };
   sqlite3 *db_;
   const WordSplitter &words_;
-  std::unordered_map<std::string, int64_t> df_;
+  std::unordered_map<std::string, Count> df_;
+  int64_t article_ = 0;
   Statement find_{db_, "SELECT title, keywords, body FROM faq_articles WHERE id = ?1"};
   Statement remove_{db_, "DELETE FROM faq_articles WHERE id = ?1"};
   Statement insert_{db_,
@@ -247,8 +274,13 @@ FaqApplyResult FaqCatalog::apply(const std::string &server_json) {
                 "INSERT OR REPLACE INTO faq_sections (id, locale, lang, title, position, updated_at) "
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   for (const auto &s : answer.sections)
-    sec.bind(1, s.id).bind(2, s.locale).bind(3, language_of(s.locale)).bind(4, s.title).bind(5, s.position)
-        .bind(6, s.updated_at).run();
+    sec.bind(1, s.id)
+        .bind(2, s.locale)
+        .bind(3, language_of(s.locale))
+        .bind(4, s.title)
+        .bind(5, s.position)
+        .bind(6, s.updated_at)
+        .run();
   for (const auto &a : answer.articles) {
     w.remove_article(a.id);  // an update may change anything (locale included); ids may repeat
     w.insert_article(a);
@@ -272,9 +304,15 @@ void FaqCatalog::set_state(const char *key, const std::string &value) {
   st.bind(1, std::string(key)).bind(2, value).run();
 }
 
-std::string FaqCatalog::cursor() { return state("cursor"); }
-std::string FaqCatalog::etag() { return state("etag"); }
-void FaqCatalog::set_etag(const std::string &etag) { set_state("etag", etag); }
+std::string FaqCatalog::cursor() {
+  return state("cursor");
+}
+std::string FaqCatalog::etag() {
+  return state("etag");
+}
+void FaqCatalog::set_etag(const std::string &etag) {
+  set_state("etag", etag);
+}
 
 void FaqCatalog::record_vote(const std::string &article_id, bool helpful) {
   Statement find(db_, "SELECT 1 FROM faq_articles WHERE id = ?1");

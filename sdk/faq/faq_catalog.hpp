@@ -16,7 +16,7 @@ struct FaqApplyResult {
   int64_t upserted = 0;  // sections + articles in the answer
   int64_t deleted = 0;   // rows removed: tombstones that existed, or (full snapshot) rows it no longer has
   bool full = false;
-  std::string cursor;    // what to send as `since` next time
+  std::string cursor;  // what to send as `since` next time
 };
 
 class FaqCatalog {

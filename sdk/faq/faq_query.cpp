@@ -18,6 +18,12 @@ class Group {
   }
   bool empty() const { return alts_.empty(); }
   const std::string &key() const { return alts_.front().first; }
+  // Articles holding the likeliest alternative (as typed, corrected or completed).
+  int64_t frequency(Speller &speller) const {
+    int64_t df = 0;
+    for (const auto &alt : alts_) df = std::max(df, speller.frequency(alt.first));
+    return df;
+  }
 
   void emit(FtsQuery &q, int64_t df) const {
     std::string m;
@@ -41,18 +47,21 @@ void add_all(Group &g, const std::vector<std::string> &words) {
   for (const auto &w : words) g.add(w, false);
 }
 
-// One word on its own: the word, or (unknown to the catalog) its likely spellings; the word being
-// typed also matches as a prefix and through its likeliest completions.
+// One word on its own: the word, or (unknown to the catalog) its likely spellings. The word being
+// typed, unless it is already a word of the catalog, matches through its likeliest completions.
 Group single(const std::string &w, bool typing, Speller &speller) {
   Group g;
   bool noise = is_stop_word(w) || (w.size() == 1 && !has_digit(w));
   if (noise) return g;
-  g.add(w, typing && w.size() >= 2);
-  if (typing && w.size() >= 2) {
+  if (typing && w.size() >= 2 && speller.frequency(w) == 0) {
+    // The likeliest completions; FTS5's own prefix query (costly on short prefixes) only when the
+    // vocabulary has none, to catch forms it lacks.
     auto more = speller.completions(w, kCompletions);
+    g.add(w, more.empty());
     add_all(g, more);
     if (!more.empty()) return g;
   }
+  g.add(w, false);
   if (w.size() < 3 || has_digit(w) || speller.known(w)) return g;
   // Unknown: a truncated word ("thermo"), a typo ("thermostt"), or two words run together ("darkmode").
   auto guesses = w.size() >= 4 ? speller.completions(w, kCompletions) : std::vector<std::string>();
@@ -104,7 +113,7 @@ FtsQuery build_fts_query(const std::vector<Word> &words, bool typing, Speller &s
     if (!g.empty() && std::find(seen.begin(), seen.end(), g.key()) == seen.end()) {
       seen.push_back(g.key());
       phrases.push_back(g.size());
-      g.emit(q, speller.frequency(g.key()));
+      g.emit(q, g.frequency(speller));
     }
     i = j;
   }

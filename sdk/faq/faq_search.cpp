@@ -2,14 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <memory>
-
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include <utility>
 
 #include "core/error.hpp"
 #include "core/utf8.hpp"
 #include "faq/faq_query.hpp"
+#include "json/json_out.hpp"
 
 namespace helpline::detail {
 
@@ -21,72 +21,32 @@ struct FaqSearch::Hit {
 
 namespace {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 // A word in more than 1/kCommonShare of the articles does not pick candidates on its own (it still
 // ranks them); below 50 articles every word does.
 constexpr int64_t kCommonShare = 20;
 
-void put(JsonWriter &w, const char *key, std::string_view v) {
-  w.Key(key);
-  w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+// A number with a fixed number of decimals (JsonOut writes integers only).
+void number(JsonOut &out, std::string_view key, double v, int decimals) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  out.key(key).raw(buf);
 }
 
-// ---- helpline_faq_coverage(faq_fts, phrase_groups): the FTS5 auxiliary function behind coverage.
-
-struct GroupWeights {
-  std::vector<double> weight;  // IDF of the group; 0 when no article holds it (cannot count against)
-  double total = 0;
-};
-
-int count_row(const Fts5ExtensionApi *, Fts5Context *, void *n) {
-  ++*static_cast<int64_t *>(n);
-  return SQLITE_OK;
-}
-
-// Computed once per query (like bm25's own IDF) and kept as the query's auxiliary data.
-GroupWeights *group_weights(const Fts5ExtensionApi *api, Fts5Context *fts, const char *map, int phrases) {
-  if (auto *cached = static_cast<GroupWeights *>(api->xGetAuxdata(fts, 0))) return cached;
-  auto w = std::make_unique<GroupWeights>();
-  sqlite3_int64 rows = 0;
-  if (api->xRowCount(fts, &rows) != SQLITE_OK) return nullptr;
-  std::vector<int64_t> df(kMaxQueryGroups, 0);
-  for (int p = 0; p < phrases; ++p) {
-    int64_t n = 0;
-    if (api->xQueryPhrase(fts, p, &n, count_row) != SQLITE_OK) return nullptr;
-    df[map[p] - 'A'] = std::max(df[map[p] - 'A'], n);
-  }
-  for (int64_t d : df) {
-    w->weight.push_back(d == 0 ? 0.0 : std::log(1.0 + static_cast<double>(rows) / static_cast<double>(d)));
-    w->total += w->weight.back();
-  }
-  GroupWeights *raw = w.get();
-  // SQLite owns it from here (and frees it itself if this fails).
-  if (api->xSetAuxdata(fts, w.release(), [](void *p) { delete static_cast<GroupWeights *>(p); }) != SQLITE_OK)
-    return nullptr;
-  return raw;
-}
-
-void coverage(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
-              sqlite3_value **argv) {
+// helpline_faq_groups(faq_fts, phrase_groups): bit g set when the row matches a phrase of group g.
+void matched_groups(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
+                    sqlite3_value **argv) {
   int phrases = api->xPhraseCount(fts);
   const char *map = argc == 1 ? reinterpret_cast<const char *>(sqlite3_value_text(argv[0])) : nullptr;
-  bool valid = map != nullptr && phrases > 0 && sqlite3_value_bytes(argv[0]) == phrases;
-  for (int p = 0; valid && p < phrases; ++p) valid = map[p] >= 'A' && map[p] < 'A' + kMaxQueryGroups;
-  if (!valid) return sqlite3_result_double(ctx, 1.0);  // not our query shape: do not re-rank
-  GroupWeights *w = group_weights(api, fts, map, phrases);
-  if (w == nullptr) return sqlite3_result_error_code(ctx, SQLITE_ERROR);
-  if (w->total <= 0) return sqlite3_result_double(ctx, 0.0);
-  std::vector<bool> matched(kMaxQueryGroups, false);
-  double got = 0;
+  if (map == nullptr || sqlite3_value_bytes(argv[0]) != phrases) return sqlite3_result_int64(ctx, 0);
+  int64_t mask = 0;
   for (int p = 0; p < phrases; ++p) {
     Fts5PhraseIter it;
     int col = -1, off = -1;
     int g = map[p] - 'A';
-    if (matched[g] || api->xPhraseFirst(fts, p, &it, &col, &off) != SQLITE_OK || col < 0) continue;
-    matched[g] = true;
-    got += w->weight[g];
+    if (g < 0 || g >= kMaxQueryGroups || (mask >> g & 1)) continue;
+    if (api->xPhraseFirst(fts, p, &it, &col, &off) == SQLITE_OK && col >= 0) mask |= int64_t{1} << g;
   }
-  sqlite3_result_double(ctx, got / w->total);
+  sqlite3_result_int64(ctx, mask);
 }
 
 struct LocaleFilter {
@@ -103,7 +63,8 @@ std::string lower(std::string_view s) {
 LocaleFilter locale_filter(std::string_view locale, const std::string &default_lang) {
   bool ok = locale.size() <= 35;
   for (char c : locale)
-    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
+    ok = ok &&
+         ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
   if (!ok) throw Error(HELPLINE_E_INVALID_ARGUMENT, "faq: locale must match [A-Za-z0-9_-]{0,35}");
   if (locale.empty()) return {};
   std::string l = lower(locale);
@@ -114,8 +75,8 @@ LocaleFilter locale_filter(std::string_view locale, const std::string &default_l
 // Prefers the asked locale; the default language is a fallback, not a peer.
 double locale_factor(const LocaleFilter &f, const std::string &locale, const std::string &lang) {
   if (f.lang.empty() || lower(locale) == f.locale) return 1.0;
-  if (lang == f.lang) return (f.locale == f.lang || lower(locale) == lang) ? 1.0 : 0.95;
-  return 0.8;
+  if (lang == f.lang) return (f.locale == f.lang || lower(locale) == lang) ? 1.0 : 0.9;
+  return 0.5;
 }
 
 void check_text(std::string_view s) {
@@ -131,12 +92,25 @@ std::string_view head(std::string_view s, size_t max) {
   return s.substr(0, max);
 }
 
-// Registers helpline_faq_coverage on the connection (before a statement using it is prepared).
-sqlite3 *with_coverage(sqlite3 *db) {
+// Registers helpline_faq_groups on the connection (before a statement using it is prepared).
+sqlite3 *with_groups(sqlite3 *db) {
   fts5_api *api = fts5_api_of(db);
-  if (api->xCreateFunction(api, "helpline_faq_coverage", nullptr, coverage, nullptr) != SQLITE_OK)
-    throw Error(HELPLINE_E_STORE, "faq: cannot register the coverage function");
+  if (api->xCreateFunction(api, "helpline_faq_groups", nullptr, matched_groups, nullptr) != SQLITE_OK)
+    throw Error(HELPLINE_E_STORE, "faq: cannot register helpline_faq_groups");
   return db;
+}
+
+// IDF of each group. A group no candidate matches weighs nothing: words the catalog does not have
+// ("yesterday" in a ticket) must not lower everyone's coverage.
+std::vector<double> group_weights(const FtsQuery &q, int64_t articles, int64_t matched_any) {
+  std::vector<double> w;
+  for (int g = 0; g < q.groups; ++g) {
+    double df = static_cast<double>(std::max<int64_t>(q.group_df[g], 1));
+    w.push_back((matched_any >> g & 1)
+                    ? std::log(1.0 + static_cast<double>(std::max<int64_t>(articles, 1)) / df)
+                    : 0);
+  }
+  return w;
 }
 
 // The user is still typing the last word when nothing follows it.
@@ -156,9 +130,9 @@ FaqSearch::FaqSearch(sqlite3 *read_db, std::string default_locale)
       articles_(read_db, "SELECT CAST(value AS INTEGER) FROM faq_state WHERE key = 'articles'"),
       begin_(read_db, "BEGIN"),
       commit_(read_db, "COMMIT"),
-      match_(with_coverage(read_db),
+      match_(with_groups(read_db),
              "SELECT a.rid, a.id, a.section_id, a.title, a.locale, a.lang, -rank, "
-             "helpline_faq_coverage(faq_fts, ?2) "
+             "helpline_faq_groups(faq_fts, ?2) "
              "FROM faq_fts JOIN faq_articles a ON a.rid = faq_fts.rowid "
              "WHERE faq_fts MATCH ?1 AND rank MATCH 'bm25(10.0, 6.0, 8.0, 1.0)' "
              "AND (?3 = '' OR a.lang = ?3 OR a.lang = ?4) ORDER BY rank LIMIT 50"),
@@ -195,6 +169,8 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
   FtsQuery q = build_fts_query(words, is_typing, speller_, std::max<int64_t>(articles / kCommonShare, 50));
   std::vector<Hit> hits;
   if (q.groups == 0) return hits;
+  std::vector<std::pair<int64_t, double>> rows;  // (group mask, bm25 x locale) per candidate
+  int64_t matched_any = 0;
   {
     ResetOnExit r(match_);
     match_.bind(1, q.match).bind(2, q.phrase_group).bind(3, lf.lang).bind(4, lf.fallback);
@@ -205,13 +181,28 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
       h.section_id = match_.column_text(2);
       h.title = match_.column_text(3);
       h.locale = match_.column_text(4);
-      h.confidence = sqlite3_column_double(match_.get(), 7);
-      h.score = sqlite3_column_double(match_.get(), 6) * h.confidence * h.confidence *
-                locale_factor(lf, h.locale, match_.column_text(5));
-      if (h.confidence >= min_confidence && h.score > 0) hits.push_back(std::move(h));
+      int64_t mask = match_.column_int64(7);
+      matched_any |= mask;
+      rows.emplace_back(
+          mask, sqlite3_column_double(match_.get(), 6) * locale_factor(lf, h.locale, match_.column_text(5)));
+      hits.push_back(std::move(h));
     }
   }
-  std::stable_sort(hits.begin(), hits.end(), [](const Hit &a, const Hit &b) { return a.score > b.score; });
+  std::vector<double> weight = group_weights(q, articles, matched_any);
+  double total = 0;
+  for (double w : weight) total += w;
+  for (size_t i = 0; i < hits.size(); ++i) {
+    double got = 0;
+    for (int g = 0; g < q.groups; ++g) got += (rows[i].first >> g & 1) ? weight[g] : 0;
+    hits[i].confidence = total > 0 ? got / total : 0;
+    hits[i].score = rows[i].second * hits[i].confidence * hits[i].confidence;
+  }
+  hits.erase(std::remove_if(hits.begin(), hits.end(),
+                            [&](const Hit &h) { return h.score <= 0 || h.confidence < min_confidence; }),
+             hits.end());
+  // At most 50 rows: an insertion sort (stable: equal scores keep BM25 order) is enough, and small.
+  for (size_t i = 1; i < hits.size(); ++i)
+    for (size_t j = i; j > 0 && hits[j].score > hits[j - 1].score; --j) std::swap(hits[j], hits[j - 1]);
   if (hits.size() > static_cast<size_t>(limit)) hits.resize(static_cast<size_t>(limit));
   for (Hit &h : hits) {
     ResetOnExit r(snippet_);
@@ -223,23 +214,16 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
 namespace {
 
 template <class Hits>
-void write_hits(JsonWriter &w, const Hits &hits) {
-  w.Key("hits");
-  w.StartArray();
+void write_hits(JsonOut &out, const Hits &hits) {
+  out.key("hits").begin_array();
   for (const auto &h : hits) {
-    w.StartObject();
-    put(w, "id", h.id);
-    put(w, "section_id", h.section_id);
-    put(w, "title", h.title);
-    put(w, "snippet", h.snippet);
-    w.Key("score");
-    w.Double(std::round(h.score * 1e4) / 1e4);
-    w.Key("confidence");
-    w.Double(std::round(h.confidence * 1e3) / 1e3);
-    put(w, "locale", h.locale);
-    w.EndObject();
+    out.begin_object().field("id", h.id).field("section_id", h.section_id).field("title", h.title);
+    out.field("snippet", h.snippet);
+    number(out, "score", h.score, 4);
+    number(out, "confidence", h.confidence, 3);
+    out.field("locale", h.locale).end_object();
   }
-  w.EndArray();
+  out.end_array();
 }
 
 }  // namespace
@@ -247,14 +231,10 @@ void write_hits(JsonWriter &w, const Hits &hits) {
 std::string FaqSearch::search_json(std::string_view query, std::string_view locale, int limit) {
   check_text(query);
   auto hits = rank(query, typing(query), locale, limit, 0.0);
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  put(w, "query", query);
-  put(w, "locale", locale);
-  write_hits(w, hits);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  JsonOut out;
+  out.begin_object().field("query", query).field("locale", locale);
+  write_hits(out, hits);
+  return out.end_object().take();
 }
 
 std::string FaqSearch::suggest_for_ticket_json(std::string_view subject, std::string_view body, int limit) {
@@ -263,14 +243,11 @@ std::string FaqSearch::suggest_for_ticket_json(std::string_view subject, std::st
   std::string text(head(subject, kMaxFaqQueryBytes));
   text.append("\n").append(head(body, kMaxFaqQueryBytes));
   auto hits = rank(text, false, "", limit, kSuggestMinConfidence);
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  w.Key("min_confidence");
-  w.Double(kSuggestMinConfidence);
-  write_hits(w, hits);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  JsonOut out;
+  out.begin_object();
+  number(out, "min_confidence", kSuggestMinConfidence, 2);
+  write_hits(out, hits);
+  return out.end_object().take();
 }
 
 std::string FaqSearch::sections_json(std::string_view locale) {
@@ -281,41 +258,25 @@ std::string FaqSearch::sections_json(std::string_view locale) {
                "WHERE ?1 = '' OR s.lang = ?1 OR s.lang = ?2 "
                "ORDER BY s.lang <> ?1, s.position, s.id, a.position, a.id");
   st.bind(1, lf.lang).bind(2, lf.fallback);
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  put(w, "locale", locale);
-  w.Key("sections");
-  w.StartArray();
+  JsonOut out;
+  out.begin_object().field("locale", locale).key("sections").begin_array();
   std::string current;
   bool open = false;
   while (st.step()) {
     std::string id = st.column_text(0);
     if (!open || id != current) {
-      if (open) w.EndArray(), w.EndObject();
+      if (open) out.end_array().end_object();
       open = true;
       current = id;
-      w.StartObject();
-      put(w, "id", id);
-      put(w, "locale", st.column_text(1));
-      put(w, "title", st.column_text(2));
-      w.Key("position");
-      w.Int64(st.column_int64(3));
-      w.Key("articles");
-      w.StartArray();
+      out.begin_object().field("id", id).field("locale", st.column_text(1)).field("title", st.column_text(2));
+      out.field("position", st.column_int64(3)).key("articles").begin_array();
     }
     if (sqlite3_column_type(st.get(), 4) == SQLITE_NULL) continue;  // a section without articles
-    w.StartObject();
-    put(w, "id", st.column_text(4));
-    put(w, "title", st.column_text(5));
-    w.Key("position");
-    w.Int64(st.column_int64(6));
-    w.EndObject();
+    out.begin_object().field("id", st.column_text(4)).field("title", st.column_text(5));
+    out.field("position", st.column_int64(6)).end_object();
   }
-  if (open) w.EndArray(), w.EndObject();
-  w.EndArray();
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  if (open) out.end_array().end_object();
+  return out.end_array().end_object().take();
 }
 
 std::string FaqSearch::article_json(std::string_view id) {
@@ -325,27 +286,19 @@ std::string FaqSearch::article_json(std::string_view id) {
                "LEFT JOIN faq_votes v ON v.article_id = a.id WHERE a.id = ?1");
   st.bind(1, std::string(id));
   if (!st.step()) throw Error(HELPLINE_E_NOT_FOUND, "faq: no article " + std::string(id));
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
+  JsonOut out;
+  out.begin_object();
   const char *text_keys[] = {"id", "section_id", "locale", "title", "body"};
-  for (int i = 0; i < 5; ++i) put(w, text_keys[i], st.column_text(i));
-  std::string tags = st.column_text(5);
-  w.Key("tags");
-  w.RawValue(tags.data(), tags.size(), rapidjson::kArrayType);  // normalised by FaqCatalog
+  for (int i = 0; i < 5; ++i) out.field(text_keys[i], st.column_text(i));
+  out.raw_field("tags", st.column_text(5));  // normalised JSON array, written by FaqCatalog
   const char *int_keys[] = {"position", "helpful_count", "not_helpful_count", "updated_at"};
-  for (int i = 0; i < 4; ++i) {
-    w.Key(int_keys[i]);
-    w.Int64(st.column_int64(6 + i));
-  }
-  w.Key("vote");
+  for (int i = 0; i < 4; ++i) out.field(int_keys[i], st.column_int64(6 + i));
   if (sqlite3_column_type(st.get(), 10) == SQLITE_NULL) {
-    w.Null();
+    out.null_field("vote");
   } else {
-    w.Bool(st.column_int64(10) != 0);
+    out.field("vote", st.column_int64(10) != 0);
   }
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  return out.end_object().take();
 }
 
 }  // namespace helpline::detail

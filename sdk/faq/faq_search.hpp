@@ -3,7 +3,8 @@
 // (the owner serialises calls); each call reads one consistent snapshot of the catalog.
 //
 // Ranking: FTS5 BM25 over title (x10), tags (x6: the author's synonyms), codes (x8) and body (x1),
-// times coverage^2, times a locale factor. Coverage is the IDF-weighted share of the query's groups
+// times coverage^2, times a locale factor, over the best 50 BM25 rows. Coverage ("confidence") is the
+// IDF-weighted share of the query's groups
 // (a word with its corrections/completions, or a code) that the article matches, so an article
 // answering the whole question beats one that repeats one word. Words the catalog does not hold are
 // corrected against its vocabulary (edit distance 1-2, same first letter); the last word, when
@@ -11,10 +12,10 @@
 // "E-42", "err sync 409", "ERR-SYNC-409") meet their folded forms. Stop words (en/de/fr) are ignored.
 //
 // Locales: a locale "de-AT" searches its language ("de", any region) and the default locale's
-// language ("en"); the default-language hits of another-language query rank at 0.8x, a different
-// region of the same language at 0.95x. An unknown but well-formed locale therefore gets the default
-// language. Empty locale: all locales, unweighted. Not a locale ([A-Za-z0-9_-]{1,35}):
-// HELPLINE_E_INVALID_ARGUMENT.
+// language ("en"); default-language hits of another-language query rank at 0.5x (shown when the
+// asked language has nothing as good), a different region of the same language at 0.9x. An unknown but
+// well-formed locale therefore gets the default language. Empty locale: all locales, unweighted. Not a locale
+// ([A-Za-z0-9_-]{1,35}): HELPLINE_E_INVALID_ARGUMENT.
 //
 // Snippets: the best fragment of the body (up to 16 words), matched words wrapped in <b>...</b>,
 // "…" where text was cut. The body is returned as stored: a host rendering HTML escapes it first.

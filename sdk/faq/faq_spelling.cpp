@@ -11,10 +11,16 @@ namespace {
 
 using Scored = std::pair<int64_t, std::string>;  // (rank key, word): smaller key first
 
+// The `max` smallest, in order (max is 2 or 3: repeated selection beats pulling in a sort).
 std::vector<std::string> best(std::vector<Scored> &v, size_t max) {
-  std::sort(v.begin(), v.end());
   std::vector<std::string> out;
-  for (size_t i = 0; i < v.size() && out.size() < max; ++i) out.push_back(std::move(v[i].second));
+  for (size_t n = 0; n < max && n < v.size(); ++n) {
+    size_t min = n;
+    for (size_t i = n + 1; i < v.size(); ++i)
+      if (v[i] < v[min]) min = i;
+    std::swap(v[n], v[min]);
+    out.push_back(std::move(v[n].second));
+  }
   return out;
 }
 

@@ -10,26 +10,19 @@
 namespace helpline::detail {
 namespace {
 
-// Sorted (binary search). Stop words only leave the query, never the index: phrases still match.
-const char *const kStopWords[] = {
-    "a", "aber", "about", "after", "again", "all", "als", "also", "am", "an", "and", "any", "are", "as",
-    "at", "au", "auch", "auf", "aus", "aux", "avec", "be", "been", "before", "bei", "being", "bin", "bis",
-    "but", "by", "can", "cant", "ce", "ces", "cette", "comment", "could", "d", "da", "dans", "das", "dass",
-    "de", "dem", "den", "der", "des", "did", "didn", "die", "do", "doch", "does", "doesn", "don", "dont",
-    "du", "ein", "eine", "einem", "einen", "einer", "eines", "elle", "en", "er", "es", "est", "et", "for",
-    "from", "fur", "get", "gets", "getting", "got", "habe", "haben", "had", "has", "hat", "have", "having",
-    "hello", "hi", "how", "i", "ich", "if", "ihr", "il", "im", "in", "into", "is", "isn", "ist", "it",
-    "its", "ja", "je", "just", "kann", "la", "le", "les", "ll", "m", "ma", "mais", "me", "mein", "meine",
-    "meinem", "meinen", "mes", "mich", "mir", "mit", "moi", "mon", "my", "nach", "ne", "nicht", "no",
-    "noch", "not", "nous", "now", "nur", "ob", "oder", "of", "on", "once", "only", "or", "ou", "our", "par",
-    "pas", "please", "plus", "pour", "pourquoi", "qu", "que", "qui", "quoi", "re", "s", "sa", "se", "sein",
-    "ses", "should", "sich", "sie", "sind", "so", "some", "son", "still", "sur", "t", "ta", "te", "than",
-    "thanks", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to",
-    "too", "tu", "uber", "um", "un", "und", "une", "uns", "ve", "very", "vom", "von", "vous", "warum",
-    "was", "wasn", "we", "weil", "wenn", "were", "what", "when", "where", "which", "while", "who", "why",
-    "wie", "wieso", "will", "wir", "wird", "with", "wo", "won", "wont", "would", "y", "you", "your", "zu",
-    "zum", "zur",
-};
+// Stop words only leave the query, never the index: phrases still match. One string, each word
+// followed by a space: a table of pointers would cost a relocation per word in the library.
+const char kStopWords[] =
+    "a aber about after again all als also am an and any are as at au auch auf aus aux avec be been "
+    "before bei being bin bis but by can cant ce ces cette comment could d da dans das dass de dem den "
+    "der des did didn die do doch does doesn don dont du ein eine einem einen einer eines elle en er es "
+    "est et for from fur get gets getting got habe haben had has hat have having hello hi how i ich if "
+    "ihr il im in into is isn ist it its ja je just kann la le les ll m ma mais me mein meine meinem "
+    "meinen mes mich mir mit moi mon my nach ne nicht no noch not nous now nur ob oder of on once only "
+    "or ou our par pas please plus pour pourquoi qu que qui quoi re s sa se sein ses should sich sie "
+    "sind so some son still sur t ta te than thanks that the their them then there these they this those "
+    "to too tu uber um un und une uns ve very vom von vous warum was wasn we weil wenn were what when "
+    "where which while who why wie wieso will wir wird with wo won wont would y you your zu zum zur";
 
 constexpr size_t kMaxTermBytes = 40;  // longer "words" are noise (URLs, hashes), not vocabulary
 
@@ -43,7 +36,8 @@ int on_token(void *ctx, int /*flags*/, const char *token, int n, int start, int 
   auto *s = static_cast<SplitState *>(ctx);
   Word w;
   w.text.assign(token, static_cast<size_t>(n));
-  w.joined = s->last_end >= 0 && start == s->last_end + 1 && (s->text[start - 1] == '-' || s->text[start - 1] == '_');
+  w.joined = s->last_end >= 0 && start == s->last_end + 1 &&
+             (s->text[start - 1] == '-' || s->text[start - 1] == '_');
   s->last_end = end;
   s->out->push_back(std::move(w));
   return SQLITE_OK;
@@ -99,9 +93,10 @@ WordSplitter::~WordSplitter() {
 std::vector<Word> WordSplitter::split(std::string_view text) const {
   std::vector<Word> out;
   SplitState state{text, &out};
-  int rc = api_.xTokenize(tokenizer_, &state, FTS5_TOKENIZE_DOCUMENT, text.data(), static_cast<int>(text.size()),
-                          on_token);
-  if (rc != SQLITE_OK) throw Error(rc == SQLITE_NOMEM ? HELPLINE_E_NO_MEMORY : HELPLINE_E_STORE, "FTS5 tokenizer failed");
+  int rc = api_.xTokenize(tokenizer_, &state, FTS5_TOKENIZE_DOCUMENT, text.data(),
+                          static_cast<int>(text.size()), on_token);
+  if (rc != SQLITE_OK)
+    throw Error(rc == SQLITE_NOMEM ? HELPLINE_E_NO_MEMORY : HELPLINE_E_STORE, "FTS5 tokenizer failed");
   return out;
 }
 
@@ -115,8 +110,13 @@ bool has_alpha(std::string_view w) {
 }
 
 bool is_stop_word(std::string_view w) {
-  return std::binary_search(std::begin(kStopWords), std::end(kStopWords), w,
-                            [](std::string_view a, std::string_view b) { return a < b; });
+  std::string_view all(kStopWords, sizeof kStopWords - 1);
+  for (size_t at = 0; !w.empty() && (at = all.find(w, at)) != std::string_view::npos; at += w.size()) {
+    bool starts = at == 0 || all[at - 1] == ' ';
+    bool ends = at + w.size() == all.size() || all[at + w.size()] == ' ';
+    if (starts && ends) return true;
+  }
+  return false;
 }
 
 std::string code_terms(const std::vector<Word> &words) {
@@ -145,7 +145,8 @@ void add_vocabulary(const std::vector<Word> &words, std::vector<std::string> &ou
     std::string folded;
     for (size_t k = i; k < j; ++k) {
       const std::string &w = words[k].text;
-      if (w.size() >= 3 && w.size() <= kMaxTermBytes && has_alpha(w)) out.push_back(w);
+      // Numbers of 2+ digits too: their frequency tells a code's number ("409") from a common word.
+      if (w.size() >= (has_alpha(w) ? 3u : 2u) && w.size() <= kMaxTermBytes) out.push_back(w);
       if (j - i > 1) folded += w;
     }
     if (folded.size() >= 3 && folded.size() <= kMaxTermBytes) out.push_back(std::move(folded));

@@ -41,7 +41,7 @@ bool is_stop_word(std::string_view w);
 // What the codes column holds for a text: each multi-word chunk folded ("wifi", "errsync409") and
 // each code word ("e42") with its number ("42"), so codes typed loosely still meet.
 std::string code_terms(const std::vector<Word> &words);
-// Adds the vocabulary of a text (words of 3+ bytes that are not plain numbers, folded chunks).
+// Adds the vocabulary of a text (words of 3+ bytes, numbers of 2+ digits, folded chunks).
 void add_vocabulary(const std::vector<Word> &words, std::vector<std::string> &out);
 // "de-AT" -> "de"; "" stays "".
 std::string language_of(std::string_view locale);

@@ -42,10 +42,10 @@ void Poller::set_online(bool online) {
 }
 
 void Poller::restart() {
+  // The cursor stays: the device's history is not replayed. What the new principal had before
+  // (a user's tickets from other devices) comes from History's ticket listing instead.
   ++generation_;
   in_flight_ = false;  // the old request completes unnoticed
-  cursor_.clear();
-  meta_.set(kCursorKey, "");
   backoff_.reset();
   paused_until_ = 0;
   poll_now();

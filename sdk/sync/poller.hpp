@@ -32,8 +32,8 @@ class Poller {
   Poller(sqlite3 *db, Meta &meta, Transport &transport, const RequestBuilder &requests, SyncStats &stats,
          const Logger &logger, SyncHooks hooks, InboundHooks inbound, uint32_t wait_s, uint64_t seed);
 
-  // The principal changed (identify, logout): its history starts from the beginning, and the
-  // answer of a poll still in flight for the previous principal is ignored.
+  // The principal changed (identify, logout): the answer of a poll still in flight for the
+  // previous principal is ignored and a new poll starts at once with the new credentials.
   void restart();
   // Starts a poll unless one is in flight or waiting out a backoff (then it is remembered).
   void poll_now();

@@ -49,6 +49,10 @@ std::string validate_fields(std::string_view fields_json) {
       throw Error(HELPLINE_E_INVALID_JSON, std::string("fields_json: field \"") + m.name.GetString() +
                                                "\" must be a string, number, boolean or null");
     }
+    if (m.value.IsString() && m.value.GetStringLength() > kMaxFieldValueBytes) {
+      throw Error(HELPLINE_E_TOO_LARGE, std::string("fields_json: field \"") + m.name.GetString() +
+                                            "\" is over " + std::to_string(kMaxFieldValueBytes) + " bytes");
+    }
   }
   return to_json(d);
 }

@@ -14,6 +14,7 @@ constexpr std::size_t kMaxSubjectBytes = 200;
 constexpr std::size_t kMaxBodyBytes = 20000;
 constexpr std::size_t kMaxFieldsBytes = 16 * 1024;
 constexpr int kMaxFields = 50;
+constexpr std::size_t kMaxFieldValueBytes = 4000;
 
 // Validates and compacts a ticket's custom fields: a JSON object of at most 50 keys whose values
 // are strings, numbers, booleans or null. Throws Error(HELPLINE_E_INVALID_JSON / _TOO_LARGE).

@@ -204,7 +204,7 @@ bool TicketStore::handle_sync_item(const rapidjson::Value &item) {
     const std::string ticket_id = str(data, "ticket_id");
     const std::string status = str(data, "status");
     auto previous = set_status(ticket_id, status);
-    if (previous) {
+    if (previous && *previous != status) {
       emit_(HELPLINE_EVENT_TICKET_STATUS, JsonObjectWriter()
                                               .field("ticket_id", ticket_id)
                                               .field("status", status)
@@ -294,6 +294,21 @@ std::optional<std::string> TicketStore::next_needing_history() {
 
 void TicketStore::history_done(const std::string &ticket_id) {
   Statement(db_, "UPDATE tickets SET needs_history = 0 WHERE id = ?1").bind(1, ticket_id).run();
+}
+
+void TicketStore::history_refused(const std::string &ticket_id) {
+  Statement placeholder(db_, "SELECT 1 FROM tickets WHERE id = ?1 AND subject = ''");
+  placeholder.bind(1, ticket_id);
+  if (placeholder.step()) {
+    Transaction tx(db_);
+    for (const char *sql : {"DELETE FROM attachments WHERE ticket_id = ?1", "DELETE FROM messages WHERE ticket_id = ?1",
+                            "DELETE FROM tickets WHERE id = ?1"}) {
+      Statement(db_, sql).bind(1, ticket_id).run();
+    }
+    tx.commit();
+    return;
+  }
+  history_done(ticket_id);
 }
 
 void TicketStore::clear() {

@@ -42,6 +42,9 @@ class TicketStore {
   // Tickets whose conversation must be fetched (new from another device or a merge).
   std::optional<std::string> next_needing_history();
   void history_done(const std::string &ticket_id);
+  // The server says the ticket is not this principal's: a placeholder row (known only from a
+  // message) is removed with what it holds; a real ticket just stops asking for history.
+  void history_refused(const std::string &ticket_id);
 
   void clear();
 

@@ -11,6 +11,13 @@
 //       print "S <status>", then close and print "CLOSE <status>".
 //   sdk_child open     <data_dir> <uid or -1>
 //       drop to uid (and gid) when given, helpline_open, print "OPEN <status> <last_error>".
+//   sdk_child script   <data_dir> <endpoint or -> <command>...
+//       (issue 6) open (long-poll off), print "OPEN", print every event as "E <type> <json>", then run the commands
+//       in order: offline | online | ticket:<subject> (body "<subject> body", prints "T <id>") | use:<ticket id> |
+//       msg:<body> ("M <id>") | attach:<path> ("A <id>") | commit (waits until nothing waits for the group
+//       commit, "C") | flush (until delivered, "F"; "FT" after 30 s) | uploading (waits for an attachment
+//       "uploading" event, "U") | hold ("H", then sleeps until killed; 30 s at most). A failed call prints
+//       "X <command> <status> <last_error>". At the end: close and "END".
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -195,11 +202,106 @@ int open_only(char **argv) {
 
 }  // namespace
 
+static std::atomic<bool> g_uploading{false};
+
+static void on_script_event(void *, helpline_event_type_t type, const char *json) {
+    if (type == HELPLINE_EVENT_ATTACHMENT && std::strstr(json, "\"uploading\"") != nullptr) g_uploading = true;
+    out("E " + std::to_string(type) + " " + json);
+}
+
+static int script(int argc, char **argv) {
+    const std::string data_dir = argv[2], endpoint = argv[3];
+    helpline_options_t *o = helpline_options_new();
+    if (endpoint != "-") helpline_options_set_endpoint(o, endpoint.c_str());
+    helpline_options_set_app_key(o, "test-app-key");
+    helpline_options_set_data_dir(o, data_dir.c_str());
+    helpline_options_set_long_poll(o, 0);
+    helpline_options_set_event_callback(o, &on_script_event, nullptr);
+    helpline_t *h = nullptr;
+    helpline_status_t s = helpline_open(o, &h);
+    if (s != HELPLINE_OK) {
+        out(std::string("OPENFAIL ") + helpline_status_str(s) + " " + helpline_last_error(nullptr));
+        return 3;
+    }
+    out("OPEN");
+    std::string ticket;
+    auto failed = [&](const std::string &cmd, helpline_status_t st) {
+        out("X " + cmd + " " + helpline_status_str(st) + " " + helpline_last_error(h));
+    };
+    for (int i = 4; i < argc; ++i) {
+        const std::string cmd = argv[i];
+        const auto colon = cmd.find(':');
+        const std::string verb = cmd.substr(0, colon);
+        const std::string arg = colon == std::string::npos ? std::string() : cmd.substr(colon + 1);
+        if (verb == "offline" || verb == "online") {
+            helpline_set_network_available(h, verb == "online" ? 1 : 0);
+        } else if (verb == "ticket") {
+            char *id = nullptr;
+            const std::string body = arg + " body";
+            s = helpline_ticket_create(h, arg.c_str(), body.c_str(), nullptr, &id);
+            if (s != HELPLINE_OK) {
+                failed(cmd, s);
+                continue;
+            }
+            ticket = id;
+            helpline_free(id);
+            out("T " + ticket);
+        } else if (verb == "use") {
+            ticket = arg;
+        } else if (verb == "msg") {
+            char *id = nullptr;
+            s = helpline_message_send(h, ticket.c_str(), arg.c_str(), &id);
+            if (s != HELPLINE_OK) {
+                failed(cmd, s);
+                continue;
+            }
+            out(std::string("M ") + id);
+            helpline_free(id);
+        } else if (verb == "attach") {
+            char *id = nullptr;
+            s = helpline_attachment_add(h, ticket.c_str(), arg.c_str(), "application/octet-stream", &id);
+            if (s != HELPLINE_OK) {
+                failed(cmd, s);
+                continue;
+            }
+            out(std::string("A ") + id);
+            helpline_free(id);
+        } else if (verb == "commit") {
+            const long long start = mono_ns();
+            while (stat_of(h, "pending_commit") != 0 && mono_ns() - start < 10LL * 1000000000LL) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            out(stat_of(h, "pending_commit") == 0 ? "C" : "CT");
+        } else if (verb == "flush") {
+            const long long start = mono_ns();
+            while ((s = helpline_flush(h, 500)) == HELPLINE_E_TIMEOUT && mono_ns() - start < 30LL * 1000000000LL) {
+                helpline_sync_now(h);
+            }
+            out(s == HELPLINE_OK ? "F" : "FT");
+        } else if (verb == "uploading") {
+            const long long start = mono_ns();
+            while (!g_uploading && mono_ns() - start < 10LL * 1000000000LL) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            out(g_uploading ? "U" : "UT");
+        } else if (verb == "hold") {
+            out("H");
+            std::this_thread::sleep_for(std::chrono::seconds(30));
+        } else {
+            out("X " + cmd + " unknown command");
+        }
+    }
+    s = helpline_close(h, 0);
+    out(std::string("END ") + helpline_status_str(s));
+    return 0;
+}
+
 int main(int argc, char **argv) {
     const std::string mode = argc > 1 ? argv[1] : "";
     if (mode == "trial" && argc == 8) return trial(argv);
     if (mode == "diskfull" && argc == 5) return diskfull(argv);
     if (mode == "open" && argc == 4) return open_only(argv);
+    if (mode == "script" && argc >= 4) return script(argc, argv);
     std::fprintf(stderr, "usage: see the comment at the top of sdk_child.cpp\n");
     return 2;
 }
