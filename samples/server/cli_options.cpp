@@ -20,7 +20,10 @@ const char *const kUsage =
     "  --config FILE             server.json with the apps (app_key, app_secret, name, limits, settings)\n"
     "  --threads N               I/O threads (default 2)\n"
     "  --access-log -|off|FILE   one JSON line per request (default - = stderr)\n"
-    "  --test-mode               enable /v1/_test/* controls (fault injection, pause, limits, tokens)\n"
+    "  --console-dir DIR         static files of the agent web console served at /console/ (default:\n"
+    "                            <prefix>/share/helpline/console if installed, else the source tree's)\n"
+    "  --test-mode               enable /v1/_test/* controls (fault injection, pause, limits, tokens,\n"
+    "                            clock)\n"
     "  --fault-5xx-percent N     answer N% of requests with 500/503 before handling them\n"
     "  --fault-429-percent N     answer N% of requests with 429 + Retry-After: 1\n"
     "  --fault-drop-percent N    execute N% of requests, then cut the connection mid-response\n"
@@ -81,6 +84,8 @@ ServeOptions parse_serve_options(const std::vector<std::string> &args) {
       o.threads = to_int(a, value(), 1, 64);
     else if (a == "--access-log")
       o.access_log = value();
+    else if (a == "--console-dir")
+      o.console_dir = value();
     else if (a == "--test-mode")
       o.test_mode = true;
     else if (a == "--fault-5xx-percent")

@@ -16,6 +16,7 @@ struct ServeOptions {
   std::string config;
   int threads = 2;
   std::string access_log = "-";
+  std::string console_dir;  // empty: the default (installed share dir, else the source tree)
   bool test_mode = false;
   bool faults_enabled = false;
   FaultSettings faults;

@@ -341,7 +341,12 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(http::field::server, "helpline-server");
     res->set("X-Request-Id", req_.request_id);
     if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
-    for (auto &h : r.headers) res->set(h.first, h.second);
+    for (auto &h : r.headers) {
+      if (beast::iequals(h.first, "Set-Cookie"))
+        res->insert(h.first, h.second);  // one header per cookie
+      else
+        res->set(h.first, h.second);
+    }
     bool close_after = r.close || !keep_alive_ || server_.stopping;
     res->keep_alive(!close_after);
     if (req_.method != "HEAD") res->body() = std::move(r.body);

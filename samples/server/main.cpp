@@ -14,9 +14,26 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 using namespace helpline::server;
+
+namespace {
+
+// --console-dir, else <prefix>/share/helpline/console next to an installed binary, else the source tree.
+std::string console_dir(const ServeOptions &opts) {
+  if (!opts.console_dir.empty()) return opts.console_dir;
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto installed = exe.parent_path().parent_path() / "share" / "helpline" / "console";
+    if (std::filesystem::exists(installed / "index.html", ec)) return installed.string();
+  }
+  return HELPLINE_CONSOLE_SOURCE_DIR;
+}
+
+}  // namespace
 
 int main(int argc, char **argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -53,6 +70,7 @@ int main(int argc, char **argv) {
     FaultInjector faults(opts.faults);
     AccessLog log(opts.access_log);
     Api api(config, store, notifier, limiter, faults, opts.test_mode);
+    api.set_console_dir(console_dir(opts));
     api.init();
     ListenOptions lo;
     lo.host = opts.host;

@@ -38,6 +38,9 @@ void require_admin(const Call &c) {
 Reply Api::agent_login(Call &c) {
   std::string email = req_string(*c.body, "email", 1, 254);
   std::string password = req_string(*c.body, "password", 1, 1024);
+  auto session = opt_string(*c.body, "session", 16);
+  if (session && *session != "cookie" && *session != "token") throw bad_request("session: token or cookie");
+  bool cookie_session = session && *session == "cookie";
   std::optional<AgentRecord> agent;
   {
     auto rtx = store_.read();
@@ -54,10 +57,18 @@ Reply Api::agent_login(Call &c) {
     wtx->commit();
   }
   JsonOut j;
-  j.obj().kv("token", token).kv("expires_at", expires).key("agent");
+  j.obj();
+  // A console session never shows the token to script: it lives in the HttpOnly cookie only.
+  if (cookie_session)
+    j.kv("csrf_token", csrf_token_for(token));
+  else
+    j.kv("token", token);
+  j.kv("expires_at", expires).key("agent");
   render_agent(j, *agent);
   j.end_obj();
-  return json(200, j.take());
+  Reply r = json(200, j.take());
+  if (cookie_session) set_session_cookies(*c.http, r, token, c.app->settings.agent_token_ttl_hours * 3600);
+  return r;
 }
 
 Reply Api::agent_logout(Call &c) {
@@ -65,6 +76,7 @@ Reply Api::agent_logout(Call &c) {
   Reply r;
   r.status = 204;
   r.content_type.clear();
+  if (c.agent->via_cookie) set_session_cookies(*c.http, r, std::string(), 0);
   return r;
 }
 
@@ -119,6 +131,18 @@ Reply Api::agent_tickets_list(Call &c) {
     if (!a->empty()) f.assignee = *a;
   if (const std::string *q = c.query_param("q"))
     if (!q->empty()) f.subject_contains = *q;
+  if (const std::string *m = c.query_param("model"))
+    if (!m->empty()) f.model = *m;
+  if (const std::string *v = c.query_param("app_version"))
+    if (!v->empty()) f.app_version = *v;
+  if (const std::string *d = c.query_param("has_diagnostics")) {
+    if (*d == "true")
+      f.has_diagnostics = true;
+    else if (*d == "false")
+      f.has_diagnostics = false;
+    else if (!d->empty())
+      throw bad_request("has_diagnostics: true or false");
+  }
   f.before_seq = cursor;
   f.limit = limit + 1;
   auto rows = c.tx->list_tickets(c.app->app_key, f);

@@ -94,6 +94,7 @@ Api::Api(ServerConfig &config, Store &store, ChangeNotifier &notifier, RateLimit
       {"POST", "/v1/faq/articles/{}/vote", &Api::faq_vote, K::device, B::json, true, true, true},
       {"POST", "/v1/diagnostics/batch", &Api::diagnostics_batch, K::device, B::json, false, false, false},
       {"POST", "/v1/surveys", &Api::surveys_create, K::device, B::json, true, true, true},
+      {"POST", "/v1/deflections", &Api::deflections_create, K::device, B::json, true, true, true},
       {"GET", "/v1/notices", &Api::notices_list, K::device, B::none, false, false, false},
       {"POST", "/v1/notices/{}/ack", &Api::notice_ack, K::device, B::optional_json, true, true, true},
       {"GET", "/v1/sync", &Api::sync, K::device, B::none, false, false, false},
@@ -132,6 +133,10 @@ Api::Api(ServerConfig &config, Store &store, ChangeNotifier &notifier, RateLimit
       {"POST", "/v1/agent/notices", &Api::notice_create, K::agent, B::json, true, true, false},
       {"PATCH", "/v1/agent/notices/{}", &Api::notice_patch, K::agent, B::json, true, true, false},
       {"DELETE", "/v1/agent/notices/{}", &Api::notice_delete, K::agent, B::none, true, true, false},
+      {"GET", "/v1/agent/metrics", &Api::agent_metrics, K::agent, B::none, false, false, false},
+      {"GET", "/v1/agent/metrics.csv", &Api::agent_metrics_csv, K::agent, B::none, false, false, false},
+      {"GET", "/v1/agent/survey-prompts", &Api::survey_prompts_list, K::agent, B::none, false, false, false},
+      {"POST", "/v1/agent/survey-prompts", &Api::survey_prompt_create, K::agent, B::json, true, true, false},
   };
   if (test_mode_) {
     routes_.push_back(
@@ -141,6 +146,7 @@ Api::Api(ServerConfig &config, Store &store, ChangeNotifier &notifier, RateLimit
     routes_.push_back({"POST", "/v1/_test/pause", &Api::test_pause, K::test, B::json, false, false, false});
     routes_.push_back({"POST", "/v1/_test/limits", &Api::test_limits, K::test, B::json, false, false, false});
     routes_.push_back({"POST", "/v1/_test/token", &Api::test_token, K::test, B::json, false, false, false});
+    routes_.push_back({"POST", "/v1/_test/clock", &Api::test_clock, K::test, B::json, false, false, false});
   }
   split_routes();
 }
@@ -164,7 +170,7 @@ void Api::init() {
 }
 
 bool Api::faultable(const std::string &path) {
-  return path != "/v1/health" && path.rfind("/v1/_test/", 0) != 0;
+  return path != "/v1/health" && path.rfind("/v1/_test/", 0) != 0 && !is_console_path(path);
 }
 
 size_t Api::body_limit(const std::string &path, const std::string *app_key) const {
@@ -285,11 +291,20 @@ void Api::authenticate_device(const HttpRequest &req, const AppConfig *&app, Pri
   p.user = std::move(id);
 }
 
-void Api::authenticate_agent(const HttpRequest &req, const AppConfig *&app, AgentSession &s) {
+void Api::authenticate_agent(const HttpRequest &req, const AppConfig *&app, AgentSession &s, bool write) {
   const std::string *auth = req.header("authorization");
-  if (!auth || auth->compare(0, 7, "Bearer ") != 0 || auth->size() <= 7)
+  std::string token;
+  if (auth) {
+    if (auth->compare(0, 7, "Bearer ") != 0 || auth->size() <= 7)
+      throw ApiError(401, "invalid_agent_token", "missing agent token");
+    token = auth->substr(7);
+  } else if (auto c = cookie(req, kSessionCookie); c && !c->empty()) {
+    token = *c;
+    s.via_cookie = true;
+  } else {
     throw ApiError(401, "invalid_agent_token", "missing agent token");
-  s.token_hash = sha256_hex(auth->substr(7));
+  }
+  s.token_hash = sha256_hex(token);
   auto tx = store_.read();
   auto sess = tx->find_agent_session(s.token_hash, now_ms());
   if (!sess) throw ApiError(401, "invalid_agent_token", "unknown or expired agent token");
@@ -300,6 +315,13 @@ void Api::authenticate_agent(const HttpRequest &req, const AppConfig *&app, Agen
   auto agent = tx->find_agent(app->app_key, sess->second);
   if (!agent) throw ApiError(401, "invalid_agent_token", "agent no longer exists");
   s.agent = std::move(*agent);
+  // A cookie rides along with any request the browser makes; a write must also prove it comes from the
+  // console's own script, which alone can read the CSRF cookie (double submit, bound to the session).
+  if (s.via_cookie && write) {
+    const std::string *sent = req.header("x-csrf-token");
+    if (!sent || !constant_time_equal(*sent, csrf_token_for(token)))
+      throw ApiError(403, "csrf_failed", "missing or wrong X-CSRF-Token for this console session");
+  }
 }
 
 void Api::maybe_purge() {
@@ -335,6 +357,7 @@ Reply Api::execute_write(Call &call, const Route &route, const std::string &idem
 }
 
 Reply Api::dispatch(const HttpRequest &req, HandleResult &result) {
+  if (is_console_path(req.path)) return console_asset(req);
   std::vector<std::string> params;
   std::string allow;
   const Route *route = match(req.method, req.path, params, &allow);
@@ -401,7 +424,7 @@ Reply Api::dispatch(const HttpRequest &req, HandleResult &result) {
       break;
     }
     case RouteKind::agent:
-      authenticate_agent(req, app, agent);
+      authenticate_agent(req, app, agent, route->write);
       call.agent = &agent;
       break;
     case RouteKind::agent_login:

@@ -29,7 +29,12 @@ struct Principal {
 struct AgentSession {
   AgentRecord agent;
   std::string token_hash;
+  bool via_cookie = false;  // console session (cookie) rather than a bearer token
 };
+
+// Console session cookies (protocol section 14.1).
+inline constexpr const char *kSessionCookie = "hl_session";
+inline constexpr const char *kCsrfCookie = "hl_csrf";
 
 struct Reply {
   int status = 200;
@@ -86,6 +91,8 @@ class Api {
   // Cap for the transport to enforce before reading a body.
   size_t body_limit(const std::string &path, const std::string *app_key) const;
   static bool faultable(const std::string &path);
+  // Directory of the web console's static files ("" = console not served).
+  void set_console_dir(std::string dir) { console_dir_ = std::move(dir); }
 
   // ---- handlers (one per endpoint; defined in the api/*.cpp file named for the resource)
   Reply health(Call &);
@@ -110,6 +117,7 @@ class Api {
   Reply faq_vote(Call &);
   Reply diagnostics_batch(Call &);
   Reply surveys_create(Call &);
+  Reply deflections_create(Call &);
   Reply notices_list(Call &);
   Reply notice_ack(Call &);
   Reply sync(Call &);
@@ -142,12 +150,17 @@ class Api {
   Reply notice_create(Call &);
   Reply notice_patch(Call &);
   Reply notice_delete(Call &);
+  Reply agent_metrics(Call &);
+  Reply agent_metrics_csv(Call &);
+  Reply survey_prompt_create(Call &);
+  Reply survey_prompts_list(Call &);
 
   Reply test_faults_get(Call &);
   Reply test_faults_post(Call &);
   Reply test_pause(Call &);
   Reply test_limits(Call &);
   Reply test_token(Call &);
+  Reply test_clock(Call &);
 
   // Runs a batch item / single call through idempotency + handler inside the caller's transaction.
   Reply execute_write(Call &call, const Route &route, const std::string &idem_key,
@@ -158,7 +171,8 @@ class Api {
  private:
   Reply dispatch(const HttpRequest &req, HandleResult &result);
   void authenticate_device(const HttpRequest &req, const AppConfig *&app, Principal &p);
-  void authenticate_agent(const HttpRequest &req, const AppConfig *&app, AgentSession &s);
+  void authenticate_agent(const HttpRequest &req, const AppConfig *&app, AgentSession &s, bool write);
+  Reply console_asset(const HttpRequest &req);
   void maybe_purge();
   HandleResult sync_round(const AppConfig *app, Principal p, int64_t cursor, int limit,
                           std::chrono::steady_clock::time_point deadline, bool final);
@@ -171,6 +185,7 @@ class Api {
   MessageRecord add_message(Call &c, TicketRecord &t, const std::string &body,
                             const std::vector<std::string> &att, const std::optional<std::string> &id);
   void change_status(Call &c, TicketRecord &t, const std::string &status, const char *by);
+  void emit_csat_prompt(Call &c, const TicketRecord &t);
   // identify: moves `from`'s attributes to `to` (keys `to` has win; at most 64 kept) and deletes `from`'s.
   void merge_attributes(Call &c, const std::string &from, const std::string &to);
   std::string agent_ticket_json(Call &c, const TicketRecord &t);  // with requester.attributes
@@ -179,6 +194,14 @@ class Api {
   static Reply json(int status, std::string body);
   static std::string error_body(const std::string &code, const std::string &message);
   std::pair<int64_t, int> page_params(Call &c, int max_limit, int default_limit);
+  // console sessions (api/console.cpp)
+  static bool is_console_path(const std::string &path);
+  static std::string csrf_token_for(const std::string &session_token);
+  static std::optional<std::string> cookie(const HttpRequest &req, const std::string &name);
+  static bool cookie_secure(const HttpRequest &req);
+  // Sets (token non-empty) or clears (token empty, max_age 0) the session and CSRF cookies.
+  static void set_session_cookies(const HttpRequest &req, Reply &r, const std::string &token,
+                                  int64_t max_age_s);
 
   ServerConfig &config_;
   Store &store_;
@@ -192,6 +215,7 @@ class Api {
   std::vector<Route> routes_;
   std::vector<std::vector<std::string>> route_segments_;
   std::atomic<int64_t> last_purge_{0};
+  std::string console_dir_;
   DiagnosticsIngest ingest_{store_};
 };
 

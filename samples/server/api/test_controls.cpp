@@ -105,4 +105,21 @@ Reply Api::test_token(Call &c) {
   return json(200, j.take());
 }
 
+Reply Api::test_clock(Call &c) {
+  const JsonValue &b = *c.body;
+  if (has_key(b, "now_ms")) {
+    auto ms = opt_int(b, "now_ms");  // null: back to the real clock
+    if (ms && *ms <= 0) throw bad_request("now_ms: a positive integer or null");
+    set_frozen_clock(ms.value_or(0));
+  }
+  if (auto adv = opt_int(b, "advance_ms")) {
+    if (*adv < 0) throw bad_request("advance_ms: must be >= 0");
+    if (!frozen_clock()) throw bad_request("advance_ms: the clock is not frozen (set now_ms first)");
+    set_frozen_clock(frozen_clock() + *adv);
+  }
+  JsonOut j;
+  j.obj().kv("now_ms", now_ms()).kv("frozen", frozen_clock() != 0).end_obj();
+  return json(200, j.take());
+}
+
 }  // namespace helpline::server

@@ -74,6 +74,10 @@ void Api::change_status(Call &c, TicketRecord &t, const std::string &status, con
   e.type = "ticket_status";
   e.data_json = j.take();
   emit(c, std::move(e));
+  c.tx->insert_status_change(c.app->app_key, t.id, status, prev, by, t.updated_at);
+  // An agent solving the ticket asks its owner for a CSAT answer (protocol section 11.1).
+  if (status == "solved" && std::string(by) == "agent" && (prev == "open" || prev == "pending"))
+    emit_csat_prompt(c, t);
 }
 
 MessageRecord Api::add_message(Call &c, TicketRecord &t, const std::string &body,

@@ -83,7 +83,30 @@ CREATE TABLE principal_attributes(app TEXT NOT NULL, principal TEXT NOT NULL, ke
   value TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY(app, principal, key)) WITHOUT ROWID;
 )SQL";
 
-const char *const kMigrations[] = {kMigration1, kMigration2};
+// Metrics (docs/metrics.md): ticket status history (resolutions, reopens, backlog at any instant), FAQ
+// deflections, survey prompts, and time indexes for windowed queries. Tickets that were already solved or
+// closed get one history row at their last update, so they count as resolved then.
+const char *kMigration3 = R"SQL(
+CREATE TABLE ticket_status_log(seq INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT NULL, ticket_id TEXT NOT NULL,
+  status TEXT NOT NULL, previous TEXT NOT NULL, changed_by TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX ticket_status_log_ticket ON ticket_status_log(app, ticket_id, at);
+CREATE INDEX ticket_status_log_at ON ticket_status_log(app, at);
+INSERT INTO ticket_status_log(app, ticket_id, status, previous, changed_by, at)
+  SELECT app, id, status, 'open', 'system', updated_at FROM tickets WHERE status IN ('solved', 'closed');
+CREATE INDEX tickets_created ON tickets(app, created_at);
+CREATE INDEX surveys_created ON surveys(app, created_at);
+CREATE INDEX messages_agent ON messages(app, ticket_id, created_at) WHERE author_type = 'agent';
+
+CREATE TABLE deflections(app TEXT NOT NULL, id TEXT NOT NULL, owner TEXT NOT NULL, device_id TEXT NOT NULL,
+  article_ids TEXT NOT NULL, query TEXT, ticket_id TEXT, created_at INTEGER NOT NULL, PRIMARY KEY(app, id));
+CREATE INDEX deflections_created ON deflections(app, created_at);
+
+CREATE TABLE survey_prompts(app TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL,
+  ticket_id TEXT, target TEXT, agent_id TEXT, devices INTEGER NOT NULL, created_at INTEGER NOT NULL,
+  PRIMARY KEY(app, id));
+)SQL";
+
+const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");
 

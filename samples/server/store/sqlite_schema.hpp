@@ -6,7 +6,7 @@
 
 namespace helpline::server {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 class SchemaTooNew : public std::runtime_error {
  public:

@@ -84,6 +84,15 @@ class SqliteTx : public StoreTx {
     return DeviceRecord{device_id, q.opt_text(0), q.text(1), q.i64(2)};
   }
 
+  std::vector<DeviceRecord> list_devices(const std::string &app) override {
+    Query q(*db_,
+            "SELECT device_id, user_sub, attrs, updated_at FROM devices WHERE app=?1 ORDER BY device_id");
+    q.bind(1, app);
+    std::vector<DeviceRecord> out;
+    while (q.step()) out.push_back(DeviceRecord{q.text(0), q.opt_text(1), q.text(2), q.i64(3)});
+    return out;
+  }
+
   void upsert_push_token(const std::string &app, const std::string &device_id,
                          const PushTokenRecord &p) override {
     Query q(*db_,
@@ -196,18 +205,32 @@ class SqliteTx : public StoreTx {
         .run();
   }
   std::vector<TicketRecord> list_tickets(const std::string &app, const TicketFilter &f) override {
-    Query q(*db_, "SELECT " TICKET_COLS
-                  " FROM tickets WHERE app=?1 AND (?2 IS NULL OR owner=?2) "
-                  "AND (?3 IS NULL OR status=?3) AND (?4 IS NULL OR (?4='none' AND assignee_id IS NULL) OR "
-                  "assignee_id=?4) AND (?5 IS NULL OR instr(lower(subject), lower(?5)) > 0) "
-                  "AND (?6 = 0 OR seq < ?6) ORDER BY seq DESC LIMIT ?7");
+    Query q(*db_,
+            "SELECT " TICKET_COLS
+            " FROM tickets WHERE app=?1 AND (?2 IS NULL OR owner=?2) "
+            "AND (?3 IS NULL OR status=?3) AND (?4 IS NULL OR (?4='none' AND assignee_id IS NULL) OR "
+            "assignee_id=?4) AND (?5 IS NULL OR instr(lower(subject), lower(?5)) > 0) "
+            "AND (?6 = 0 OR seq < ?6) "
+            "AND (?8 IS NULL OR CASE WHEN json_valid(device) THEN json_extract(device, '$.model') END=?8) "
+            "AND (?9 IS NULL OR CASE WHEN json_valid(device) THEN json_extract(device, '$.app_version') "
+            "END=?9) "
+            "AND (?10 IS NULL OR ?10 = (EXISTS(SELECT 1 FROM diag_devices dd JOIN diagnostics d ON "
+            "d.dev=dd.id WHERE dd.app=?1 AND dd.device_id=tickets.device_id) OR "
+            "EXISTS(SELECT 1 FROM diagnostics x JOIN diag_devices xd ON xd.id=x.dev WHERE "
+            "x.ticket_id=tickets.id AND xd.app=?1))) "
+            "ORDER BY seq DESC LIMIT ?7");
+    std::optional<int64_t> has_diag;
+    if (f.has_diagnostics) has_diag = *f.has_diagnostics ? 1 : 0;
     q.bind(1, app)
         .bind(2, f.owner)
         .bind(3, f.status)
         .bind(4, f.assignee)
         .bind(5, f.subject_contains)
         .bind(6, f.before_seq)
-        .bind(7, f.limit);
+        .bind(7, f.limit)
+        .bind(8, f.model)
+        .bind(9, f.app_version)
+        .bind(10, has_diag);
     std::vector<TicketRecord> out;
     while (q.step()) out.push_back(ticket_row(q));
     return out;
@@ -348,6 +371,130 @@ class SqliteTx : public StoreTx {
         .bind(8, s.comment)
         .bind(9, s.created_at)
         .run();
+  }
+
+  bool deflection_exists(const std::string &app, const std::string &id) override {
+    Query q(*db_, "SELECT 1 FROM deflections WHERE app=?1 AND id=?2");
+    q.bind(1, app).bind(2, id);
+    return q.step();
+  }
+  void insert_deflection(const std::string &app, const DeflectionRecord &d) override {
+    Query q(*db_,
+            "INSERT INTO deflections(app, id, owner, device_id, article_ids, query, ticket_id, created_at) "
+            "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
+    q.bind(1, app)
+        .bind(2, d.id)
+        .bind(3, d.owner)
+        .bind(4, d.device_id)
+        .bind(5, d.article_ids_json)
+        .bind(6, d.query)
+        .bind(7, d.ticket_id)
+        .bind(8, d.created_at)
+        .run();
+  }
+  bool survey_prompt_exists(const std::string &app, const std::string &id) override {
+    Query q(*db_, "SELECT 1 FROM survey_prompts WHERE app=?1 AND id=?2");
+    q.bind(1, app).bind(2, id);
+    return q.step();
+  }
+  void insert_survey_prompt(const std::string &app, const SurveyPromptRecord &p) override {
+    Query q(*db_,
+            "INSERT INTO survey_prompts(app, id, kind, reason, ticket_id, target, agent_id, devices, "
+            "created_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+    q.bind(1, app)
+        .bind(2, p.id)
+        .bind(3, p.kind)
+        .bind(4, p.reason)
+        .bind(5, p.ticket_id)
+        .bind(6, p.target_json)
+        .bind(7, p.agent_id)
+        .bind(8, p.devices)
+        .bind(9, p.created_at)
+        .run();
+  }
+  std::vector<SurveyPromptRecord> list_survey_prompts(const std::string &app, int limit) override {
+    Query q(*db_,
+            "SELECT id, kind, reason, ticket_id, target, agent_id, devices, created_at FROM survey_prompts "
+            "WHERE app=?1 ORDER BY created_at DESC, id DESC LIMIT ?2");
+    q.bind(1, app).bind(2, limit);
+    std::vector<SurveyPromptRecord> out;
+    while (q.step())
+      out.push_back(SurveyPromptRecord{q.text(0), q.text(1), q.text(2), q.opt_text(3), q.opt_text(4),
+                                       q.opt_text(5), q.i64(6), q.i64(7)});
+    return out;
+  }
+
+  // ---- ticket status history and metrics facts
+  void insert_status_change(const std::string &app, const std::string &ticket_id, const std::string &status,
+                            const std::string &previous, const std::string &changed_by, int64_t at) override {
+    Query q(*db_,
+            "INSERT INTO ticket_status_log(app, ticket_id, status, previous, changed_by, at) "
+            "VALUES(?1,?2,?3,?4,?5,?6)");
+    q.bind(1, app).bind(2, ticket_id).bind(3, status).bind(4, previous).bind(5, changed_by).bind(6, at).run();
+  }
+  std::vector<TicketFact> metric_tickets(const std::string &app, int64_t from, int64_t to) override {
+    Query q(*db_,
+            "SELECT t.created_at, t.fields, t.device, d.attrs FROM tickets t LEFT JOIN devices d "
+            "ON d.app=t.app AND d.device_id=t.device_id WHERE t.app=?1 AND t.created_at>=?2 AND "
+            "t.created_at<?3");
+    q.bind(1, app).bind(2, from).bind(3, to);
+    std::vector<TicketFact> out;
+    while (q.step()) out.push_back(TicketFact{q.i64(0), q.text(1), q.text(2), q.text(3)});
+    return out;
+  }
+  std::vector<FirstReplyFact> metric_first_replies(const std::string &app, int64_t from,
+                                                   int64_t to) override {
+    Query q(*db_,
+            "SELECT t.created_at, f.first FROM (SELECT ticket_id, min(created_at) AS first FROM messages "
+            "WHERE app=?1 AND author_type='agent' GROUP BY ticket_id) f JOIN tickets t ON t.app=?1 AND "
+            "t.id=f.ticket_id WHERE f.first>=?2 AND f.first<?3");
+    q.bind(1, app).bind(2, from).bind(3, to);
+    std::vector<FirstReplyFact> out;
+    while (q.step()) out.push_back(FirstReplyFact{q.i64(0), q.i64(1)});
+    return out;
+  }
+  std::vector<ResolutionFact> metric_resolutions(const std::string &app, int64_t from, int64_t to) override {
+    // A resolution is a change from open/pending to solved/closed; a ticket counts once, at its latest one,
+    // and only while it is still solved or closed.
+    Query q(*db_,
+            "SELECT t.created_at, r.resolved_at, "
+            "(SELECT count(*) FROM messages m WHERE m.app=?1 AND m.ticket_id=t.id AND m.author_type='agent' "
+            "AND m.created_at<=r.resolved_at), "
+            "(SELECT count(*) FROM ticket_status_log l WHERE l.app=?1 AND l.ticket_id=t.id AND "
+            "l.previous IN ('solved','closed') AND l.status IN ('open','pending')) "
+            "FROM (SELECT ticket_id, max(at) AS resolved_at FROM ticket_status_log WHERE app=?1 AND "
+            "status IN ('solved','closed') AND previous IN ('open','pending') GROUP BY ticket_id) r "
+            "JOIN tickets t ON t.app=?1 AND t.id=r.ticket_id "
+            "WHERE t.status IN ('solved','closed') AND r.resolved_at>=?2 AND r.resolved_at<?3");
+    q.bind(1, app).bind(2, from).bind(3, to);
+    std::vector<ResolutionFact> out;
+    while (q.step()) out.push_back(ResolutionFact{q.i64(0), q.i64(1), q.i64(2), q.i64(3)});
+    return out;
+  }
+  std::vector<SurveyFact> metric_surveys(const std::string &app, int64_t from, int64_t to) override {
+    Query q(*db_,
+            "SELECT kind, score, created_at FROM surveys WHERE app=?1 AND created_at>=?2 AND created_at<?3");
+    q.bind(1, app).bind(2, from).bind(3, to);
+    std::vector<SurveyFact> out;
+    while (q.step()) out.push_back(SurveyFact{q.text(0), q.i64(1), q.i64(2)});
+    return out;
+  }
+  std::vector<DeflectionFact> metric_deflections(const std::string &app, int64_t from, int64_t to) override {
+    Query q(*db_,
+            "SELECT created_at, ticket_id IS NOT NULL FROM deflections WHERE app=?1 AND created_at>=?2 AND "
+            "created_at<?3");
+    q.bind(1, app).bind(2, from).bind(3, to);
+    std::vector<DeflectionFact> out;
+    while (q.step()) out.push_back(DeflectionFact{q.i64(0), q.i64(1) != 0});
+    return out;
+  }
+  int64_t metric_backlog(const std::string &app, int64_t at) override {
+    Query q(*db_,
+            "SELECT count(*) FROM tickets t WHERE t.app=?1 AND t.created_at<?2 AND COALESCE((SELECT l.status "
+            "FROM ticket_status_log l WHERE l.app=?1 AND l.ticket_id=t.id AND l.at<?2 ORDER BY l.at DESC, "
+            "l.seq DESC LIMIT 1), 'open') IN ('open','pending')");
+    q.bind(1, app).bind(2, at);
+    return q.step() ? q.i64(0) : 0;
   }
 
   // ---- faq

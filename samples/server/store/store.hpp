@@ -56,7 +56,10 @@ struct TicketFilter {
   std::optional<std::string> status;
   std::optional<std::string> assignee;  // "none" = unassigned
   std::optional<std::string> subject_contains;
-  int64_t before_seq = 0;  // 0 = from newest
+  std::optional<std::string> model;        // ticket device context "model"
+  std::optional<std::string> app_version;  // ticket device context "app_version"
+  std::optional<bool> has_diagnostics;     // any diagnostics from the ticket's devices or for the ticket
+  int64_t before_seq = 0;                  // 0 = from newest
   int limit = 50;
 };
 
@@ -95,6 +98,56 @@ struct SurveyRecord {
   std::optional<std::string> ticket_id;
   std::optional<std::string> comment;
   int64_t created_at = 0;
+};
+
+// One "FAQ suggestions were shown" report (POST /v1/deflections).
+struct DeflectionRecord {
+  std::string id;
+  std::string owner;
+  std::string device_id;
+  std::string article_ids_json;  // array
+  std::optional<std::string> query;
+  std::optional<std::string> ticket_id;  // the ticket the user created anyway
+  int64_t created_at = 0;
+};
+
+// A survey prompt sent to devices: per solved ticket (csat) or scheduled for a segment (nps).
+struct SurveyPromptRecord {
+  std::string id;
+  std::string kind;
+  std::string reason;  // ticket_solved | scheduled
+  std::optional<std::string> ticket_id;
+  std::optional<std::string> target_json;
+  std::optional<std::string> agent_id;
+  int64_t devices = 0;  // devices it was sent to (scheduled prompts)
+  int64_t created_at = 0;
+};
+
+// ---- facts the metrics are computed from (docs/metrics.md); windows are [from, to) in ms.
+struct TicketFact {  // a ticket created in the window
+  int64_t created_at = 0;
+  std::string fields_json;
+  std::string device_json;        // device context sent with the ticket
+  std::string device_attrs_json;  // PUT /v1/device document of the creating device ("" if none)
+};
+struct FirstReplyFact {  // a ticket whose first agent message was sent in the window
+  int64_t created_at = 0;
+  int64_t first_reply_at = 0;
+};
+struct ResolutionFact {  // a ticket (now solved or closed) whose latest resolution lies in the window
+  int64_t created_at = 0;
+  int64_t resolved_at = 0;
+  int64_t agent_replies = 0;  // agent messages up to the resolution
+  int64_t reopens = 0;        // solved/closed -> open/pending transitions, ever
+};
+struct SurveyFact {
+  std::string kind;
+  int64_t score = 0;
+  int64_t created_at = 0;
+};
+struct DeflectionFact {
+  int64_t created_at = 0;
+  bool ticket_created = false;
 };
 
 struct FaqSectionRecord {
@@ -208,6 +261,8 @@ class StoreTx {
   // devices
   virtual void upsert_device(const std::string &app, const DeviceRecord &d) = 0;
   virtual std::optional<DeviceRecord> find_device(const std::string &app, const std::string &device_id) = 0;
+  // Every device that has sent PUT /v1/device (segment targeting of scheduled survey prompts).
+  virtual std::vector<DeviceRecord> list_devices(const std::string &app) = 0;
   // Replaces the device's push token.
   virtual void upsert_push_token(const std::string &app, const std::string &device_id,
                                  const PushTokenRecord &p) = 0;
@@ -250,6 +305,28 @@ class StoreTx {
   // surveys
   virtual bool survey_exists(const std::string &app, const std::string &id) = 0;
   virtual void insert_survey(const std::string &app, const SurveyRecord &s) = 0;
+  virtual bool deflection_exists(const std::string &app, const std::string &id) = 0;
+  virtual void insert_deflection(const std::string &app, const DeflectionRecord &d) = 0;
+  virtual bool survey_prompt_exists(const std::string &app, const std::string &id) = 0;
+  virtual void insert_survey_prompt(const std::string &app, const SurveyPromptRecord &p) = 0;
+  virtual std::vector<SurveyPromptRecord> list_survey_prompts(const std::string &app, int limit) = 0;
+
+  // ticket status history (every change_status)
+  virtual void insert_status_change(const std::string &app, const std::string &ticket_id,
+                                    const std::string &status, const std::string &previous,
+                                    const std::string &changed_by, int64_t at) = 0;
+
+  // metrics facts, [from, to)
+  virtual std::vector<TicketFact> metric_tickets(const std::string &app, int64_t from, int64_t to) = 0;
+  virtual std::vector<FirstReplyFact> metric_first_replies(const std::string &app, int64_t from,
+                                                           int64_t to) = 0;
+  virtual std::vector<ResolutionFact> metric_resolutions(const std::string &app, int64_t from,
+                                                         int64_t to) = 0;
+  virtual std::vector<SurveyFact> metric_surveys(const std::string &app, int64_t from, int64_t to) = 0;
+  virtual std::vector<DeflectionFact> metric_deflections(const std::string &app, int64_t from,
+                                                         int64_t to) = 0;
+  // Tickets created before `at` whose status just before `at` was open or pending.
+  virtual int64_t metric_backlog(const std::string &app, int64_t at) = 0;
 
   // faq
   virtual int64_t next_faq_seq(const std::string &app) = 0;

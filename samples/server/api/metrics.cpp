@@ -1,0 +1,105 @@
+// GET /v1/agent/metrics (JSON) and /v1/agent/metrics.csv: the support metrics of docs/metrics.md for the
+// agent's app over [from, to), optionally as a series of buckets.
+#include "api/api.hpp"
+#include "api_error.hpp"
+#include "ids.hpp"
+#include "json_out.hpp"
+#include "metrics_report.hpp"
+
+namespace helpline::server {
+
+namespace {
+
+constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+constexpr int64_t kMaxBuckets = 500;
+
+struct MetricsQuery {
+  int64_t from = 0;
+  int64_t to = 0;
+  int64_t bucket = 0;  // 0 = no series
+};
+
+std::optional<int64_t> int_param(const Call &c, const char *name) {
+  const std::string *v = c.query_param(name);
+  if (!v || v->empty()) return std::nullopt;
+  char *end = nullptr;
+  long long n = std::strtoll(v->c_str(), &end, 10);
+  if (*end || n < 0) throw bad_request(std::string(name) + ": must be a non-negative integer (ms)");
+  return n;
+}
+
+MetricsQuery read_query(const Call &c) {
+  MetricsQuery q;
+  q.to = int_param(c, "to").value_or(now_ms());
+  q.from = int_param(c, "from").value_or(q.to - 30 * kDayMs);
+  if (q.from >= q.to) throw bad_request("from: must be before to");
+  if (auto b = int_param(c, "bucket")) {
+    if (*b < 60000) throw bad_request("bucket: at least 60000 ms");
+    if ((q.to - q.from + *b - 1) / *b > kMaxBuckets)
+      throw bad_request("bucket: at most " + std::to_string(kMaxBuckets) + " buckets per request");
+    q.bucket = *b;
+  }
+  return q;
+}
+
+MetricFacts load_facts(StoreTx &tx, const std::string &app, const MetricsQuery &q) {
+  MetricFacts f;
+  f.tickets = tx.metric_tickets(app, q.from, q.to);
+  f.first_replies = tx.metric_first_replies(app, q.from, q.to);
+  f.resolutions = tx.metric_resolutions(app, q.from, q.to);
+  f.surveys = tx.metric_surveys(app, q.from, q.to);
+  f.deflections = tx.metric_deflections(app, q.from, q.to);
+  return f;
+}
+
+// Buckets [from + k*bucket, min(to, from + (k+1)*bucket)).
+std::vector<Metrics> series(StoreTx &tx, const std::string &app, const MetricFacts &f,
+                            const MetricsQuery &q) {
+  std::vector<Metrics> out;
+  if (q.bucket == 0) return out;
+  for (int64_t b = q.from; b < q.to; b += q.bucket) {
+    int64_t e = std::min(q.to, b + q.bucket);
+    out.push_back(compute_metrics(f, b, e, tx.metric_backlog(app, e)));
+  }
+  return out;
+}
+
+}  // namespace
+
+Reply Api::agent_metrics(Call &c) {
+  MetricsQuery q = read_query(c);
+  const std::string &app = c.app->app_key;
+  MetricFacts facts = load_facts(*c.tx, app, q);
+  JsonOut j;
+  j.obj().kv("from", q.from).kv("to", q.to).key("bucket");
+  if (q.bucket)
+    j.i64(q.bucket);
+  else
+    j.null();
+  j.key("totals");
+  render_metrics(j, compute_metrics(facts, q.from, q.to, c.tx->metric_backlog(app, q.to)));
+  j.key("series").arr();
+  for (const auto &m : series(*c.tx, app, facts, q)) render_metrics(j, m);
+  j.end_arr().end_obj();
+  return json(200, j.take());
+}
+
+Reply Api::agent_metrics_csv(Call &c) {
+  MetricsQuery q = read_query(c);
+  const std::string &app = c.app->app_key;
+  MetricFacts facts = load_facts(*c.tx, app, q);
+  std::string body = metrics_csv_header();
+  if (q.bucket) {
+    for (const auto &m : series(*c.tx, app, facts, q)) body += metrics_csv_row(m);
+  } else {
+    body += metrics_csv_row(compute_metrics(facts, q.from, q.to, c.tx->metric_backlog(app, q.to)));
+  }
+  Reply r;
+  r.status = 200;
+  r.body = std::move(body);
+  r.content_type = "text/csv; charset=utf-8";
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"helpline-metrics.csv\"");
+  return r;
+}
+
+}  // namespace helpline::server
