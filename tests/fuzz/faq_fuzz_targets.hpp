@@ -100,7 +100,8 @@ inline int query_one(const uint8_t *data, size_t size) {
   }
   try {
     size_t nl = text.find('\n');
-    c.search->suggest_for_ticket_json(text.substr(0, nl), nl == std::string::npos ? "" : text.substr(nl + 1), 5);
+    c.search->suggest_for_ticket_json(text.substr(0, nl), nl == std::string::npos ? "" : text.substr(nl + 1),
+                                      5);
   } catch (const Error &e) {
     expect_input_error(e);
   }

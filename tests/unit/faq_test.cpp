@@ -34,10 +34,14 @@ rapidjson::Document parse(const std::string &json) {
 void seed(FaqDb &db) {
   db.catalog->apply(faq_answer(
       true, "[" + section("s1", "en", "Thermostat") + "," + section("s2", "de", "Thermostat DE") + "]",
-      "[" + article("a1", "s1", "en", "Thermostat keeps disconnecting from Wi-Fi",
-                    "Move the router closer. Error E42 means the cloud is unreachable.", "[\"wlan\",\"offline\"]") +
-          "," + article("a2", "s1", "en", "Reset your password", "Tap Forgot password on the sign-in screen.") + "," +
-          article("a3", "s2", "de", "Passwort zurücksetzen", "Tippen Sie auf Passwort vergessen.") + "]",
+      "[" +
+          article("a1", "s1", "en", "Thermostat keeps disconnecting from Wi-Fi",
+                  "Move the router closer. Error E42 means the cloud is unreachable.",
+                  "[\"wlan\",\"offline\"]") +
+          "," +
+          article("a2", "s1", "en", "Reset your password", "Tap Forgot password on the sign-in screen.") +
+          "," + article("a3", "s2", "de", "Passwort zurücksetzen", "Tippen Sie auf Passwort vergessen.") +
+          "]",
       "[]", "[]", "10"));
 }
 
@@ -55,11 +59,11 @@ BOOST_AUTO_TEST_CASE(full_snapshot_stores_sections_articles_index_and_cursor) {
 BOOST_AUTO_TEST_CASE(delta_upserts_deletes_and_moves_locale_in_one_apply) {
   FaqDb db;
   seed(db);
-  auto r = db.catalog->apply(faq_answer(
-      false, "[]",
-      "[" + article("a2", "s2", "de", "Kennwort ändern", "Neues Kennwort festlegen.") + "," +
-          article("a4", "s1", "en", "Printer offline", "Restart the printer.") + "]",
-      "[]", "[\"a1\",\"missing\"]", "11"));
+  auto r = db.catalog->apply(
+      faq_answer(false, "[]",
+                 "[" + article("a2", "s2", "de", "Kennwort ändern", "Neues Kennwort festlegen.") + "," +
+                     article("a4", "s1", "en", "Printer offline", "Restart the printer.") + "]",
+                 "[]", "[\"a1\",\"missing\"]", "11"));
   BOOST_TEST(r.upserted == 2);
   BOOST_TEST(r.deleted == 1);  // "missing" was never there
   BOOST_TEST(r.cursor == "11");
@@ -98,13 +102,15 @@ BOOST_AUTO_TEST_CASE(malformed_answers_are_invalid_json_and_change_nothing) {
       "",
       "not json",
       "[]",
-      "{\"full\":true,\"sections\":[],\"articles\":[]}",                                   // no cursor
-      "{\"full\":\"yes\",\"cursor\":\"1\"}",                                              // full not a bool
-      "{\"full\":true,\"cursor\":\"1\",\"articles\":{}}",                                 // not an array
-      "{\"full\":true,\"cursor\":\"1\",\"articles\":[{\"id\":\"x\"}]}",                   // fields missing
-      "{\"full\":true,\"cursor\":\"1\",\"articles\":[{\"id\":7,\"section_id\":\"s\",\"locale\":\"en\",\"title\":\"t\"}]}",
+      "{\"full\":true,\"sections\":[],\"articles\":[]}",                 // no cursor
+      "{\"full\":\"yes\",\"cursor\":\"1\"}",                             // full not a bool
+      "{\"full\":true,\"cursor\":\"1\",\"articles\":{}}",                // not an array
+      "{\"full\":true,\"cursor\":\"1\",\"articles\":[{\"id\":\"x\"}]}",  // fields missing
+      "{\"full\":true,\"cursor\":\"1\",\"articles\":[{\"id\":7,\"section_id\":\"s\",\"locale\":\"en\","
+      "\"title\":\"t\"}]}",
       "{\"full\":false,\"cursor\":\"1\",\"deleted\":{\"articles\":[1]}}",
-      "{\"full\":true,\"cursor\":\"1\",\"sections\":[{\"id\":\"s\",\"locale\":\"en\",\"title\":\"t\",\"position\":1.5}]}",
+      "{\"full\":true,\"cursor\":\"1\",\"sections\":[{\"id\":\"s\",\"locale\":\"en\",\"title\":\"t\","
+      "\"position\":1.5}]}",
       "{\"full\":true,\"cursor\":\"\xff\"}",
   };
   for (const auto &json : bad) {
@@ -142,10 +148,37 @@ BOOST_AUTO_TEST_CASE(etag_and_cursor_round_trip) {
 BOOST_AUTO_TEST_CASE(bad_queries_give_zero_hits_or_a_clear_status_never_an_sql_error) {
   FaqDb db;
   seed(db);
-  const char *odd[] = {"", "   ", "?!.,;", "\"", "\"\"\"", "*", "pass*", "NEAR(", "NEAR(a b", "AND", "OR", "NOT",
-                       "a AND", "AND OR NOT", "^password", "title:password", "{title}: x", "(((", ")", "\"unbalanced",
-                       "password\"", "-", "--", "+", "e42)", "col:e42", "NEAR(\"wifi\" \"e42\", 2)", "\x01\x02",
-                       "😀", "ü", "\xe2\x80\x94"};
+  const char *odd[] = {"",
+                       "   ",
+                       "?!.,;",
+                       "\"",
+                       "\"\"\"",
+                       "*",
+                       "pass*",
+                       "NEAR(",
+                       "NEAR(a b",
+                       "AND",
+                       "OR",
+                       "NOT",
+                       "a AND",
+                       "AND OR NOT",
+                       "^password",
+                       "title:password",
+                       "{title}: x",
+                       "(((",
+                       ")",
+                       "\"unbalanced",
+                       "password\"",
+                       "-",
+                       "--",
+                       "+",
+                       "e42)",
+                       "col:e42",
+                       "NEAR(\"wifi\" \"e42\", 2)",
+                       "\x01\x02",
+                       "😀",
+                       "ü",
+                       "\xe2\x80\x94"};
   for (const char *q : odd) {
     BOOST_TEST_CONTEXT(q) {
       std::string json;
@@ -157,14 +190,17 @@ BOOST_AUTO_TEST_CASE(bad_queries_give_zero_hits_or_a_clear_status_never_an_sql_e
   BOOST_TEST(hit_ids(db.search->search_json("?!", "en", 10)).empty());
   BOOST_TEST(hit_ids(db.search->search_json("how do I", "en", 10)).empty());  // stop words only
   BOOST_TEST(hit_ids(db.search->search_json("NEAR(password", "en", 10)).front() == "a2");
-  BOOST_TEST(status_of([&] { db.search->search_json(std::string(10 * 1024, 'a'), "en", 10); }) == HELPLINE_E_TOO_LARGE);
+  BOOST_TEST(status_of([&] { db.search->search_json(std::string(10 * 1024, 'a'), "en", 10); }) ==
+             HELPLINE_E_TOO_LARGE);
   BOOST_TEST(status_of([&] { db.search->search_json(std::string(1024, 'a'), "en", 10); }) == HELPLINE_OK);
   BOOST_TEST(status_of([&] { db.search->search_json("pass\xc3(", "en", 10); }) == HELPLINE_E_INVALID_UTF8);
   BOOST_TEST(status_of([&] { db.search->search_json("password", "en", 0); }) == HELPLINE_E_INVALID_ARGUMENT);
-  BOOST_TEST(status_of([&] { db.search->search_json("password", "en'; DROP", 5); }) == HELPLINE_E_INVALID_ARGUMENT);
+  BOOST_TEST(status_of([&] { db.search->search_json("password", "en'; DROP", 5); }) ==
+             HELPLINE_E_INVALID_ARGUMENT);
   BOOST_TEST(status_of([&] { db.search->search_json("password", "xx-YY", 1000); }) == HELPLINE_OK);
   BOOST_TEST(status_of([&] { db.search->article_json("nope"); }) == HELPLINE_E_NOT_FOUND);
-  BOOST_TEST(status_of([&] { db.search->suggest_for_ticket_json("\xff", "", 5); }) == HELPLINE_E_INVALID_UTF8);
+  BOOST_TEST(status_of([&] { db.search->suggest_for_ticket_json("\xff", "", 5); }) ==
+             HELPLINE_E_INVALID_UTF8);
 }
 
 BOOST_AUTO_TEST_CASE(locale_falls_back_from_region_to_language_to_default) {
@@ -214,13 +250,16 @@ BOOST_AUTO_TEST_CASE(codes_typed_loosely_and_tags_find_their_article) {
 BOOST_AUTO_TEST_CASE(ticket_deflection_shows_only_confident_hits) {
   FaqDb db;
   seed(db);
-  auto d = parse(db.search->suggest_for_ticket_json("Thermostat shows E42", "It keeps disconnecting since yesterday", 5));
+  auto d = parse(db.search->suggest_for_ticket_json("Thermostat shows E42",
+                                                    "It keeps disconnecting since yesterday", 5));
   BOOST_REQUIRE(d["hits"].Size() >= 1u);
   BOOST_TEST(std::string(d["hits"][0]["id"].GetString()) == "a1");
   for (const auto &h : d["hits"].GetArray()) BOOST_TEST(h["confidence"].GetDouble() >= 0.5);
-  BOOST_TEST(parse(db.search->suggest_for_ticket_json("Billing", "The invoice total looks wrong", 5))["hits"].Size() == 0u);
+  BOOST_TEST(parse(db.search->suggest_for_ticket_json("Billing", "The invoice total looks wrong", 5))["hits"]
+                 .Size() == 0u);
   // Long bodies are cut, not refused.
-  BOOST_TEST(status_of([&] { db.search->suggest_for_ticket_json("x", std::string(100000, 'b'), 5); }) == HELPLINE_OK);
+  BOOST_TEST(status_of([&] { db.search->suggest_for_ticket_json("x", std::string(100000, 'b'), 5); }) ==
+             HELPLINE_OK);
 }
 
 BOOST_AUTO_TEST_CASE(search_never_writes_and_works_on_a_read_only_connection) {

@@ -49,15 +49,16 @@ struct FaqDb {
 
 // A GET /v1/faq answer around the given "sections"/"articles" arrays (JSON text).
 inline std::string faq_answer(bool full, const std::string &sections, const std::string &articles,
-                              const std::string &deleted_sections = "[]", const std::string &deleted_articles = "[]",
-                              const std::string &cursor = "1") {
+                              const std::string &deleted_sections = "[]",
+                              const std::string &deleted_articles = "[]", const std::string &cursor = "1") {
   return std::string("{\"full\":") + (full ? "true" : "false") + ",\"sections\":" + sections +
          ",\"articles\":" + articles + ",\"deleted\":{\"sections\":" + deleted_sections +
          ",\"articles\":" + deleted_articles + "},\"cursor\":\"" + cursor + "\"}";
 }
 
 inline std::string article(const std::string &id, const std::string &section, const std::string &locale,
-                           const std::string &title, const std::string &body, const std::string &tags = "[]") {
+                           const std::string &title, const std::string &body,
+                           const std::string &tags = "[]") {
   rapidjson::StringBuffer b;
   rapidjson::Writer<rapidjson::StringBuffer> w(b);
   w.StartObject();
@@ -84,7 +85,8 @@ inline std::string section(const std::string &id, const std::string &locale, con
 inline std::vector<std::string> hit_ids(const std::string &json) {
   rapidjson::Document d;
   d.Parse(json.c_str());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("hits")) throw std::runtime_error("bad hits: " + json);
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("hits"))
+    throw std::runtime_error("bad hits: " + json);
   std::vector<std::string> out;
   for (const auto &h : d["hits"].GetArray()) out.emplace_back(h["id"].GetString());
   return out;
