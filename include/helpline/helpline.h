@@ -151,7 +151,21 @@ enum {
    *  this device). JSON: {"id", "kind": "csat" | "nps" | "ces", "ticket_id" | null, "reason":
    *  "ticket_solved" | "scheduled", "created_at"}. At most one per user (or anonymous device)
    *  within helpline_options_set_survey_prompt_interval; the others are not delivered. */
-  HELPLINE_EVENT_SURVEY_PROMPT = 15
+  HELPLINE_EVENT_SURVEY_PROMPT = 15,
+  /** An agent asked this device for diagnostics. JSON: {"id", "ticket_id", "kinds", "message",
+   *  "answered": bool}. answered is true when a fresh snapshot (with the host's logs, see
+   *  helpline_options_set_log_provider) was queued; false without diagnostics consent (the request
+   *  is answered if consent is granted while this instance is open). */
+  HELPLINE_EVENT_DIAGNOSTICS_REQUEST = 16,
+  /** A proactive notice for this device (new or updated). JSON: the notice {"id", "title", "body",
+   *  "severity", "url", "faq_article_id", "starts_at", "ends_at", "updated_at", "state": "new" |
+   *  "seen" | "dismissed"}. */
+  HELPLINE_EVENT_NOTICE = 17,
+  /** A notice was withdrawn by the support team. JSON: {"notice_id"}. */
+  HELPLINE_EVENT_NOTICE_WITHDRAWN = 18,
+  /** An on-device rule fired and a proactive diagnostic was queued. JSON: {"rule_id", "kind",
+   *  "metric", "op", "threshold", "value"}. */
+  HELPLINE_EVENT_RULE_FIRED = 19
 };
 
 /**
@@ -448,6 +462,105 @@ HELPLINE_API helpline_status_t helpline_set_consent(helpline_t *h, helpline_cons
  */
 HELPLINE_API helpline_status_t helpline_diagnostics_send(helpline_t *h, const char *kind,
                                                         const char *attributes_json);
+
+/**
+ * Records a breadcrumb (level info) in the in-memory ring of the last 100: written to disk only
+ * as part of the next diagnostic or ticket. category: 1..64 bytes; message: at most 1024 bytes
+ * (longer is cut). Redacted as recorded. Requires diagnostics consent (discarded otherwise).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE,
+ * HELPLINE_E_NO_CONSENT, HELPLINE_E_CLOSED.
+ */
+HELPLINE_API helpline_status_t helpline_breadcrumb(helpline_t *h, const char *category, const char *message);
+/** helpline_breadcrumb with a level (HELPLINE_LOG_DEBUG .. HELPLINE_LOG_ERROR). */
+HELPLINE_API helpline_status_t helpline_breadcrumb_level(helpline_t *h, helpline_log_level_t level,
+                                                        const char *category, const char *message);
+
+/**
+ * Adds `delta` to a counter (e.g. "wifi_disconnects"), or sets a gauge (e.g. "disk_free_pct").
+ * Samples are aggregated on the device and sent as one heartbeat per interval
+ * (helpline_options_set_heartbeat_interval), never one message per sample; on-device rules see
+ * every sample. name: 1..64 bytes; at most 256 distinct metrics; a name is a counter or a gauge,
+ * not both. Requires diagnostics consent. Never blocks (a lock and a map update).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL, not finite, counter/gauge mix),
+ * HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE, HELPLINE_E_NO_CONSENT, HELPLINE_E_CLOSED.
+ */
+HELPLINE_API helpline_status_t helpline_metric_add(helpline_t *h, const char *name, double delta);
+HELPLINE_API helpline_status_t helpline_metric_set(helpline_t *h, const char *name, double value);
+
+/**
+ * Replaces the host's on-device rules (rules the server pushes are kept separately). Format and
+ * semantics: docs/diagnostics.md, e.g. {"rules": [{"id": "low_disk", "metric": "disk_free_pct",
+ * "op": "<", "value": 5, "for_s": 600, "cooldown_s": 3600}]}. At most 64 rules, 256 KiB. On any
+ * error the previous rules stay in force.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_JSON (malformed, wrong types), HELPLINE_E_INVALID_ARGUMENT
+ * (unknown operator, bad durations), HELPLINE_E_TOO_LARGE, HELPLINE_E_INVALID_UTF8, HELPLINE_E_CLOSED.
+ */
+HELPLINE_API helpline_status_t helpline_rules_load_json(helpline_t *h, const char *rules_json);
+
+/** Scratch text a callback fills in (before_send replacement, log provider). */
+typedef struct helpline_buffer_s helpline_buffer_t;
+/** Replaces the buffer's text (copied). Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT,
+ *  HELPLINE_E_TOO_LARGE (over 1 MiB). */
+HELPLINE_API helpline_status_t helpline_buffer_set(helpline_buffer_t *b, const char *text);
+/** Appends to the buffer's text (copied); same statuses. */
+HELPLINE_API helpline_status_t helpline_buffer_append(helpline_buffer_t *b, const char *text);
+
+enum { HELPLINE_SEND_KEEP = 0, HELPLINE_SEND_DROP = 1 };
+/**
+ * Sees every diagnostic before it is stored (after redaction): `payload_json` is the protocol item
+ * (docs/protocol.md section 10). Return HELPLINE_SEND_DROP to discard it, or HELPLINE_SEND_KEEP;
+ * to change it, put the complete new item (a JSON object) in `replacement` with helpline_buffer_set.
+ * Runs on the thread producing the item: the caller of helpline_diagnostics_send, or the SDK worker
+ * for heartbeats, rule firings and diagnostics requests. Must not call helpline_close.
+ */
+typedef int (*helpline_before_send_fn)(void *user, const char *payload_json, helpline_buffer_t *replacement);
+HELPLINE_API helpline_status_t helpline_options_set_before_send(helpline_options_t *o, helpline_before_send_fn fn,
+                                                               void *user);
+
+/** Supplies recent logs for a diagnostics request (SDK worker thread; append at most 64 KiB). */
+typedef void (*helpline_log_provider_fn)(void *user, helpline_buffer_t *logs);
+HELPLINE_API helpline_status_t helpline_options_set_log_provider(helpline_options_t *o, helpline_log_provider_fn fn,
+                                                                void *user);
+
+/**
+ * Adds a redaction pattern (POSIX extended regular expression): matches in breadcrumbs, diagnostic
+ * attributes and logs become "[redacted]". Built-in patterns (e-mail, IP addresses, runs of 9+
+ * digits) are on unless turned off with helpline_options_set_builtin_redaction(o, 0).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL, does not compile, more than 32 patterns).
+ */
+HELPLINE_API helpline_status_t helpline_options_add_redaction_pattern(helpline_options_t *o, const char *posix_ere);
+HELPLINE_API helpline_status_t helpline_options_set_builtin_redaction(helpline_options_t *o, int enabled);
+
+/** Heartbeat interval for aggregated metrics: 10..86400 seconds, default 3600. No metrics, no
+ *  heartbeat (and no wake-up). Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT. */
+HELPLINE_API helpline_status_t helpline_options_set_heartbeat_interval(helpline_options_t *o, uint32_t seconds);
+
+/** Declares that a consent is not required by this app (e.g. a managed device fleet): diagnostics
+ *  are then recorded and sent without helpline_set_consent. Default: required.
+ *  Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT. */
+HELPLINE_API helpline_status_t helpline_options_set_consent_required(helpline_options_t *o, helpline_consent_t what,
+                                                                    int required);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Proactive notices                                                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * The notices that apply to this device now (within their time window, not dismissed), newest
+ * first: {"notices": [notice as in HELPLINE_EVENT_NOTICE]}. Same threading as helpline_tickets_json.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_CLOSED, HELPLINE_E_STORE, HELPLINE_E_NO_MEMORY.
+ */
+HELPLINE_API helpline_status_t helpline_notices_json(helpline_t *h, char **out_json);
+
+typedef int32_t helpline_notice_state_t;
+enum { HELPLINE_NOTICE_SEEN = 1, HELPLINE_NOTICE_DISMISSED = 2 };
+/**
+ * Marks a notice seen (local) or dismissed (local, and acknowledged to the server).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_NOT_FOUND,
+ * HELPLINE_E_CLOSED, HELPLINE_E_BUSY.
+ */
+HELPLINE_API helpline_status_t helpline_notice_mark(helpline_t *h, const char *notice_id,
+                                                   helpline_notice_state_t state);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Identity and device context                                                                 */

@@ -1,5 +1,6 @@
 // extern "C" shims for helpline_options_*.
 #include "capi/guard.hpp"
+#include "diagnostics/redaction.hpp"
 #include "core/options.hpp"
 
 using namespace helpline::detail;
@@ -116,6 +117,67 @@ helpline_status_t helpline_options_set_tls(helpline_options_t *o, const char *ca
     o->options.pinned_public_key =
         pinned_public_key ? std::string(require_text(pinned_public_key, __func__, "pinned_public_key", 4096))
                           : std::string();
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_set_before_send(helpline_options_t *o, helpline_before_send_fn fn, void *user) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    o->options.before_send = fn;
+    o->options.before_send_user = user;
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_set_log_provider(helpline_options_t *o, helpline_log_provider_fn fn, void *user) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    o->options.log_provider = fn;
+    o->options.log_provider_user = user;
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_add_redaction_pattern(helpline_options_t *o, const char *posix_ere) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    std::string pattern(require_text(posix_ere, __func__, "posix_ere", 1024));
+    if (o->options.redaction_patterns.size() >= 32) {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_add_redaction_pattern: at most 32 patterns");
+    }
+    Redactor().add_pattern(pattern);  // compiles it now, so a bad pattern is refused here
+    o->options.redaction_patterns.push_back(pattern);
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_set_builtin_redaction(helpline_options_t *o, int enabled) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    o->options.builtin_redaction = enabled != 0;
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_set_heartbeat_interval(helpline_options_t *o, uint32_t seconds) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    if (seconds < 10 || seconds > 86400) {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_heartbeat_interval: 10..86400 seconds");
+    }
+    o->options.heartbeat_s = seconds;
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_options_set_consent_required(helpline_options_t *o, helpline_consent_t what, int required) {
+  return guard(__func__, [&] {
+    require(o, __func__, "o");
+    if (what != HELPLINE_CONSENT_DIAGNOSTICS) {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_consent_required: unknown consent");
+    }
+    o->options.diagnostics_consent_required = required != 0;
     return HELPLINE_OK;
   });
 }

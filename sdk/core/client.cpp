@@ -4,6 +4,7 @@
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "json/batch_item.hpp"
 #include "tickets/ticket_items.hpp"
 #include "http_curl/curl_transport.hpp"
 #include "json/json_writer.hpp"
@@ -81,6 +82,20 @@ std::shared_ptr<Client> Client::open(Options options) {
     self->emit(t, std::move(j));
   });
   c->commit_->set_local_writer([self](const LocalChange &change) { self->apply_local(change); });
+  c->diagnostics_ = std::make_unique<Diagnostics>(c->options_);
+  c->diagnostics_->rules().set_attributes(c->device_.flat());
+  for (const char *source : {"host", "server"}) {
+    std::string saved = c->meta_->get(std::string("rules_") + source).value_or("");
+    if (saved.empty()) continue;
+    try {
+      c->diagnostics_->rules().load(source, saved);
+    } catch (const Error &e) {
+      c->logger_.warn(std::string("saved rules not loaded: ") + e.what());
+    }
+  }
+  c->notices_ = std::make_unique<NoticeStore>(db, [self](helpline_event_type_t t, std::string j) {
+    self->emit(t, std::move(j));
+  });
 
   uint32_t long_poll = c->options_.long_poll_s;
   if (c->options_.transport_fn != nullptr) {
@@ -95,10 +110,7 @@ std::shared_ptr<Client> Client::open(Options options) {
                                         c->sync_hooks(), seed, dir);
   auto current_token = [self] { return self->identity_.token_for(self->identity_.committed_user()); };
   InboundHooks inbound{[self] { return self->identity_.committed_user(); }, current_token,
-                       [self](const rapidjson::Value &item) {
-                         return self->tickets_->handle_sync_item(item) ||
-                                self->prompts_->handle_sync_item(item, self->identity_.committed_user());
-                       },
+                       [self](const rapidjson::Value &item) { return self->handle_inbound(item); },
                        [self] {
                          self->history_->kick();
                          self->register_device();
@@ -132,6 +144,7 @@ std::shared_ptr<Client> Client::open(Options options) {
   c->post_or_throw(
       [self] {
         self->commit_now();
+        self->diagnostics_->refresh_facts(self->options_.data_dir);
         self->sender_->kick();
         self->poller_->poll_now();
         self->history_->kick();
@@ -243,6 +256,9 @@ void Client::apply_local(const LocalChange &c) {
       principal_changed_ = true;
       identity_events_.push_back(JsonObjectWriter().field("state", "logged_out").field("user_id", c.user_id).finish());
       break;
+    case LocalChange::Kind::kNoticeState:
+      notices_->apply(c);
+      break;
     default:
       tickets_->apply(c);
   }
@@ -275,6 +291,7 @@ auto Client::with_view(Fn &&fn) {
     sqlite3_busy_timeout(db, 1000);
     read_db_ = std::move(owned);
     view_ = std::make_unique<TicketView>(read_db_.get());
+    notice_view_ = std::make_unique<NoticeView>(read_db_.get());
   }
   return fn(*view_, commit_->pending_local());
 }
@@ -288,8 +305,193 @@ void Client::require_ticket(const std::string &ticket_id, const char *function) 
 
 std::string Client::ticket_create(std::string_view subject, std::string_view body, const std::string &fields_json) {
   std::string ticket_id = new_uuid_v7();
-  enqueue(make_ticket_item(ticket_id, new_uuid_v7(), subject, body, fields_json, device_.json()));
+  std::string device = device_.json();
+  // The latest diagnostics and breadcrumbs go with the ticket (with consent): same object, more keys.
+  std::string recent = diagnostics_consent() ? diagnostics_->take_for_ticket() : std::string();
+  if (recent.size() > 2) device = device.substr(0, device.size() - 1) + "," + recent.substr(1);
+  enqueue(make_ticket_item(ticket_id, new_uuid_v7(), subject, body, fields_json, device));
   return ticket_id;
+}
+
+void Client::require_consent(const char *function) const {
+  if (!diagnostics_consent()) {
+    throw Error(HELPLINE_E_NO_CONSENT, std::string(function) +
+                                           ": no diagnostics consent (helpline_set_consent); the data was discarded");
+  }
+}
+
+void Client::diagnostics_send(const std::string &name, std::string_view attributes_json) {
+  require_consent("helpline_diagnostics_send");
+  DiagnosticSpec spec;
+  spec.name = name;
+  if (!attributes_json.empty()) spec.attributes_json = diagnostics_->redact_attributes(attributes_json);
+  auto item = diagnostics_->make_item(spec, device_.json());
+  if (item) enqueue(std::move(*item));
+}
+
+void Client::breadcrumb(int level, std::string_view category, std::string_view message) {
+  require_consent("helpline_breadcrumb");
+  std::string_view cut = message.substr(0, Breadcrumbs::kMaxMessageBytes);
+  while (!cut.empty() && cut.size() < message.size() && (static_cast<unsigned char>(message[cut.size()]) & 0xC0) == 0x80) {
+    cut.remove_suffix(1);  // never cut inside a UTF-8 sequence
+  }
+  diagnostics_->breadcrumbs().add(level, diagnostics_->redact(category), diagnostics_->redact(cut), now_ms());
+}
+
+void Client::metric(const std::string &name, double value, bool counter) {
+  require_consent(counter ? "helpline_metric_add" : "helpline_metric_set");
+  Metrics &m = diagnostics_->metrics();
+  bool first = counter ? m.add(name, value) : m.set(name, value);
+  if (first) {
+    post_or_throw(
+        [this] {
+          worker_.post_at(Worker::Clock::now() + std::chrono::seconds(options_.heartbeat_s), [this] { on_heartbeat(); });
+        },
+        "helpline_metric");
+  }
+  Rules &rules = diagnostics_->rules();
+  std::vector<Firing> firings = rules.sample(name, value, counter, now_ms());
+  if (!firings.empty()) post_or_throw([this, firings] { fire(firings); }, "helpline_metric");
+  const int64_t due = rules.next_deadline();
+  if (due > 0 && rules_due_at_.exchange(due) != due) {
+    post_or_throw(
+        [this, due] {
+          worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(std::max<int64_t>(0, due - now_ms())),
+                          [this] { on_rules_due(); });
+        },
+        "helpline_metric");
+  }
+}
+
+void Client::rules_load(const std::string &json) {
+  diagnostics_->rules().load("host", json);
+  post_or_throw([this, json] { meta_->set("rules_host", json); }, "helpline_rules_load_json");
+}
+
+void Client::enqueue_diagnostic(const DiagnosticSpec &spec) {
+  if (!diagnostics_consent()) return;
+  auto item = diagnostics_->make_item(spec, device_.json());
+  if (item) enqueue(std::move(*item));
+}
+
+void Client::on_heartbeat() {
+  std::string metrics = diagnostics_->metrics().take_heartbeat(now_ms());
+  if (metrics.empty()) return;
+  DiagnosticSpec spec;
+  spec.kind = "metric";
+  spec.name = "heartbeat";
+  spec.extra_key = "metrics";
+  spec.extra_json = metrics;
+  diagnostics_->refresh_facts(options_.data_dir);
+  enqueue_diagnostic(spec);
+}
+
+void Client::on_rules_due() {
+  rules_due_at_.store(-1);
+  Rules &rules = diagnostics_->rules();
+  fire(rules.tick(now_ms()));
+  const int64_t due = rules.next_deadline();
+  if (due > 0 && rules_due_at_.exchange(due) != due) {
+    worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(std::max<int64_t>(0, due - now_ms())),
+                    [this] { on_rules_due(); });
+  }
+}
+
+void Client::fire(const std::vector<Firing> &firings) {
+  if (firings.empty()) return;
+  diagnostics_->refresh_facts(options_.data_dir);
+  for (const auto &f : firings) {
+    JsonOut rule;
+    rule.begin_object().field("rule_id", f.rule_id).field("kind", f.kind).field("metric", f.metric);
+    rule.field("op", f.op).key("threshold").raw(std::to_string(f.threshold)).key("value").raw(std::to_string(f.value));
+    rule.end_object();
+    std::string rule_json = rule.take();
+    DiagnosticSpec spec;
+    spec.name = f.kind;
+    spec.level = "warning";
+    spec.message = "rule " + f.rule_id + ": " + f.metric + " " + f.op + " " + std::to_string(f.threshold);
+    spec.extra_key = "rule";
+    spec.extra_json = rule_json;
+    enqueue_diagnostic(spec);
+    emit(HELPLINE_EVENT_RULE_FIRED, rule_json);
+  }
+}
+
+bool Client::handle_inbound(const rapidjson::Value &item) {
+  if (tickets_->handle_sync_item(item)) return true;
+  if (prompts_->handle_sync_item(item, identity_.committed_user())) return true;
+  if (notices_->handle_sync_item(item, device_.flat())) return true;
+  if (handle_diagnostics_request(item)) return true;
+  const char *type = item["type"].GetString();
+  if (std::string(type) == "rules" && item.HasMember("data") && item["data"].IsObject()) {
+    std::string json = to_json(item["data"]);
+    try {
+      diagnostics_->rules().load("server", json);
+      meta_->set("rules_server", json);
+    } catch (const Error &e) {
+      logger_.warn(std::string("rules from the server refused, previous rules kept: ") + e.what());
+    }
+    return true;
+  }
+  return false;
+}
+
+bool Client::handle_diagnostics_request(const rapidjson::Value &item) {
+  if (std::string(item["type"].GetString()) != "diagnostics_request") return false;
+  if (!item.HasMember("data") || !item["data"].IsObject()) return true;
+  const rapidjson::Value &data = item["data"];
+  std::string id = data.HasMember("id") && data["id"].IsString() ? data["id"].GetString() : "";
+  std::string ticket = data.HasMember("ticket_id") && data["ticket_id"].IsString() ? data["ticket_id"].GetString() : "";
+  if (id.empty()) return true;
+  std::string request = to_json(data);
+  if (diagnostics_consent()) {
+    answer_request(id, ticket, request);
+  } else {
+    if (pending_requests_.size() < 16) pending_requests_.push_back(request);
+    emit(HELPLINE_EVENT_DIAGNOSTICS_REQUEST, request.substr(0, request.size() - 1) + ",\"answered\":false}");
+  }
+  return true;
+}
+
+void Client::answer_request(const std::string &id, const std::string &ticket_id, const std::string &request_json) {
+  diagnostics_->refresh_facts(options_.data_dir);
+  DiagnosticSpec spec;
+  spec.kind = "snapshot";
+  spec.name = "diagnostics_request";
+  spec.request_id = id;
+  (void)ticket_id;  // the request already names its ticket on the server
+  std::string logs = diagnostics_->host_logs();
+  if (!logs.empty()) {
+    JsonOut l;
+    l.str(logs);
+    spec.extra_key = "logs";
+    spec.extra_json = l.take();
+  }
+  enqueue_diagnostic(spec);
+  emit(HELPLINE_EVENT_DIAGNOSTICS_REQUEST, request_json.substr(0, request_json.size() - 1) + ",\"answered\":true}");
+}
+
+std::string Client::notices_json() {
+  return with_view([this](TicketView &, const Overlay &o) { return notice_view_->notices_json(o, now_ms()); });
+}
+
+void Client::notice_mark(const std::string &id, helpline_notice_state_t state) {
+  if (state != HELPLINE_NOTICE_SEEN && state != HELPLINE_NOTICE_DISMISSED) {
+    throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_notice_mark: state must be HELPLINE_NOTICE_SEEN or _DISMISSED");
+  }
+  bool known = with_view([&](TicketView &, const Overlay &) { return notice_view_->exists(id); });
+  if (!known) throw Error(HELPLINE_E_NOT_FOUND, "helpline_notice_mark: no notice " + id);
+  auto change = std::make_shared<LocalChange>();
+  change->kind = LocalChange::Kind::kNoticeState;
+  change->notice_id = id;
+  change->notice_state = state == HELPLINE_NOTICE_SEEN ? "seen" : "dismissed";
+  change->at = now_ms();
+  NewItem item{Channel::kBatch, "notice_ack", kPriorityControl, {}, {}, now_ms(), {}, change};
+  if (state == HELPLINE_NOTICE_DISMISSED) {
+    item.idempotency_key = new_uuid_v7();
+    item.payload = batch_item_json(item.idempotency_key, "POST", "/v1/notices/" + percent_encode(id) + "/ack", "{}");
+  }
+  enqueue(std::move(item));
 }
 
 std::string Client::message_send(const std::string &ticket_id, std::string_view body) {
@@ -376,6 +578,7 @@ void Client::logout() {
 
 void Client::set_device_attribute(const std::string &key, const std::optional<std::string> &value) {
   device_.set(key, value);
+  diagnostics_->rules().set_attributes(device_.flat());
   post_or_throw(
       [this] {
         if (device_save_pending_) return;
@@ -501,6 +704,18 @@ void Client::set_diagnostics_consent(bool granted) {
         meta_->set(kConsentKey, granted ? "1" : "0");
         int64_t dropped = granted ? 0 : outbox_->remove_kind("diagnostic");
         tx.commit();
+        if (!granted) {
+          diagnostics_->clear();
+          pending_requests_.clear();
+        } else {
+          std::vector<std::string> waiting;
+          waiting.swap(pending_requests_);
+          for (const auto &request : waiting) {
+            rapidjson::Document d;
+            d.Parse(request.data(), request.size());
+            answer_request(d["id"].GetString(), "", request);
+          }
+        }
         if (dropped > 0) {
           stats_.dropped.fetch_add(dropped);
           emit(HELPLINE_EVENT_DROPPED,
@@ -583,11 +798,13 @@ helpline_status_t Client::close(uint32_t timeout_ms) {
   {
     std::lock_guard<std::mutex> read_lock(read_mu_);
     view_.reset();
+    notice_view_.reset();
     read_db_.reset();
   }
   history_.reset();
   poller_.reset();
   prompts_.reset();
+  notices_.reset();
   sender_.reset();
   commit_.reset();
   outbox_.reset();

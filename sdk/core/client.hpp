@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "core/device_context.hpp"
+#include "diagnostics/diagnostics.hpp"
+#include "notices/notices.hpp"
 #include "core/event_queue.hpp"
 #include "core/identity.hpp"
 #include "core/logger.hpp"
@@ -70,7 +72,17 @@ class Client {
   void set_network_available(bool available);
   void sync_now();
   void set_diagnostics_consent(bool granted);
-  bool diagnostics_consent() const noexcept { return diagnostics_consent_.load(); }
+  bool diagnostics_consent() const noexcept {
+    return diagnostics_consent_.load() || !options_.diagnostics_consent_required;
+  }
+
+  // Diagnostics (host threads). Throw Error (HELPLINE_E_NO_CONSENT without consent).
+  void diagnostics_send(const std::string &name, std::string_view attributes_json);
+  void breadcrumb(int level, std::string_view category, std::string_view message);
+  void metric(const std::string &name, double value, bool counter);
+  void rules_load(const std::string &json);
+  std::string notices_json();
+  void notice_mark(const std::string &id, helpline_notice_state_t state);
 
   bool is_worker_thread() const noexcept { return worker_.is_current_thread(); }
   // True on the worker, and on a host thread inside this instance's helpline_dispatch().
@@ -95,6 +107,15 @@ class Client {
   void after_principal_change();
   void save_device_context();
   void register_device();
+  // Worker: diagnostics produced by the SDK itself.
+  void require_consent(const char *function) const;
+  void enqueue_diagnostic(const DiagnosticSpec &spec);
+  void on_heartbeat();
+  void on_rules_due();
+  void fire(const std::vector<Firing> &firings);
+  bool handle_diagnostics_request(const rapidjson::Value &item);
+  void answer_request(const std::string &id, const std::string &ticket_id, const std::string &request_json);
+  bool handle_inbound(const rapidjson::Value &item);
   SyncHooks sync_hooks();
   // Runs fn with the ticket view on the read-only connection (opened on first use).
   template <class Fn>
@@ -121,6 +142,11 @@ class Client {
   std::unique_ptr<TicketStore> tickets_;
   std::unique_ptr<History> history_;
   std::unique_ptr<SurveyPrompts> prompts_;
+  std::unique_ptr<Diagnostics> diagnostics_;
+  std::unique_ptr<NoticeStore> notices_;
+  std::unique_ptr<NoticeView> notice_view_;  // under read_mu_
+  std::atomic<int64_t> rules_due_at_{-1};     // the "for" deadline a timer is armed for
+  std::vector<std::string> pending_requests_; // worker: diagnostics requests waiting for consent
   Identity identity_;
   DeviceContext device_;
   std::mutex stamp_mu_;  // principal stamping + hand-off are one step (identify cannot interleave)

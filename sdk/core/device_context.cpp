@@ -68,6 +68,17 @@ std::string DeviceContext::attributes_json() const {
   return w.take();
 }
 
+std::map<std::string, std::string> DeviceContext::flat() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, std::string> out = attributes_;
+  out["os"] = os_;
+  out["os_version"] = os_version_;
+  out["arch"] = arch_;
+  out["sdk_version"] = HELPLINE_VERSION_STRING;
+  if (out.count("locale") == 0 && !locale_.empty()) out["locale"] = locale_;
+  return out;
+}
+
 std::string DeviceContext::json() const {
   std::lock_guard<std::mutex> lock(mu_);
   if (!json_.empty()) return json_;

@@ -25,6 +25,9 @@ class DeviceContext {
   // {"model", "os", "os_version", "firmware_version", "app_version", "sdk_version", "locale",
   //  "attributes": {...}} as PUT /v1/device and tickets' "device" field take it.
   std::string json() const;
+  // Every attribute the server's notice targeting knows (model, os, os_version, app_version,
+  // sdk_version, firmware_version, locale, and the free attributes), flat.
+  std::map<std::string, std::string> flat() const;
 
  private:
   mutable std::mutex mu_;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "helpline/helpline.h"
 
@@ -29,6 +30,14 @@ struct Options {
   uint32_t survey_prompt_interval_s = 86400;
   helpline_transport_fn transport_fn = nullptr;
   void *transport_user = nullptr;
+  std::vector<std::string> redaction_patterns;
+  bool builtin_redaction = true;
+  helpline_before_send_fn before_send = nullptr;
+  void *before_send_user = nullptr;
+  helpline_log_provider_fn log_provider = nullptr;
+  void *log_provider_user = nullptr;
+  uint32_t heartbeat_s = 3600;
+  bool diagnostics_consent_required = true;
 };
 
 }  // namespace helpline::detail
@@ -36,4 +45,9 @@ struct Options {
 // The opaque options handle of the C interface.
 struct helpline_options_s {
   helpline::detail::Options options;
+};
+
+// The scratch text of the C interface's callbacks.
+struct helpline_buffer_s {
+  std::string text;
 };

@@ -92,6 +92,15 @@ CREATE TABLE attachments (
 );
 CREATE INDEX attachments_message ON attachments (message_id);
 )sql",
+    // 2 -> 3: proactive notices the server targeted at this device, with the user's state.
+    R"sql(
+CREATE TABLE notices (
+  id         TEXT PRIMARY KEY,
+  json       TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

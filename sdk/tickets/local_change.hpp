@@ -16,6 +16,7 @@ struct LocalChange {
     kReopen,    // status back to open
     kIdentify,  // user_id signed in with token
     kLogout,    // user_id signed out: local view cleared
+    kNoticeState,  // notice_id is now notice_state ("seen" / "dismissed")
   };
   Kind kind;
   std::string ticket_id;
@@ -32,6 +33,9 @@ struct LocalChange {
   // kIdentify / kLogout:
   std::string user_id;
   std::string token;
+  // kNoticeState:
+  std::string notice_id;
+  std::string notice_state;
 };
 
 }  // namespace helpline::detail

@@ -92,7 +92,8 @@ void TicketStore::apply(const LocalChange &c) {
       break;
     case LocalChange::Kind::kIdentify:
     case LocalChange::Kind::kLogout:
-      break;  // identity: client.cpp
+    case LocalChange::Kind::kNoticeState:
+      break;  // identity: client.cpp; notices: notices.cpp
   }
 }
 

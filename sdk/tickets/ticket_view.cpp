@@ -187,6 +187,7 @@ void TicketView::apply(std::vector<TicketRow> &tickets, std::vector<MessageRow> 
         if (t != tickets.end()) t->status = "open";
         break;
       case LocalChange::Kind::kIdentify:
+      case LocalChange::Kind::kNoticeState:
         break;
     }
   }

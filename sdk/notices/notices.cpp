@@ -1,0 +1,158 @@
+#include "notices/notices.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "json/json_out.hpp"
+#include "json/json_writer.hpp"
+
+namespace helpline::detail {
+namespace {
+
+// Dotted-numeric compare ("2.10" > "2.9"); non-numeric parts compare as text.
+int version_compare(const std::string &a, const std::string &b) {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    std::size_t ei = a.find('.', i), ej = b.find('.', j);
+    std::string pa = a.substr(i, ei == std::string::npos ? std::string::npos : ei - i);
+    std::string pb = b.substr(j, ej == std::string::npos ? std::string::npos : ej - j);
+    char *end_a = nullptr, *end_b = nullptr;
+    long na = std::strtol(pa.c_str(), &end_a, 10), nb = std::strtol(pb.c_str(), &end_b, 10);
+    if (*end_a == '\0' && *end_b == '\0' && !pa.empty() && !pb.empty()) {
+      if (na != nb) return na < nb ? -1 : 1;
+    } else if (pa != pb) {
+      return pa < pb ? -1 : 1;
+    }
+    i = ei == std::string::npos ? a.size() : ei + 1;
+    j = ej == std::string::npos ? b.size() : ej + 1;
+  }
+  return 0;
+}
+
+bool condition_matches(const rapidjson::Value &c, const std::string &value) {
+  if (c.IsString()) return value == c.GetString();
+  if (c.IsArray()) {
+    for (const auto &e : c.GetArray()) {
+      if (e.IsString() && value == e.GetString()) return true;
+    }
+    return false;
+  }
+  if (!c.IsObject()) return false;
+  if (c.HasMember("min") && c["min"].IsString() && version_compare(value, c["min"].GetString()) < 0) return false;
+  if (c.HasMember("max") && c["max"].IsString() && version_compare(value, c["max"].GetString()) > 0) return false;
+  if (c.HasMember("prefix") && c["prefix"].IsString() && value.rfind(c["prefix"].GetString(), 0) != 0) return false;
+  return true;
+}
+
+std::string str(const rapidjson::Value &o, const char *key) {
+  return o.HasMember(key) && o[key].IsString() ? o[key].GetString() : std::string();
+}
+
+// The notice as the host sees it: the server's fields plus the local state.
+std::string with_state(const std::string &json, const std::string &state) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError() || !d.IsObject()) return "{}";
+  d.RemoveMember("state");
+  d.RemoveMember("target");
+  d.AddMember("state", rapidjson::Value(state.c_str(), d.GetAllocator()), d.GetAllocator());
+  return to_json(d);
+}
+
+}  // namespace
+
+bool target_matches(const rapidjson::Value &target, const std::map<std::string, std::string> &attributes) {
+  if (!target.IsObject()) return true;
+  for (const auto &m : target.GetObject()) {
+    auto it = attributes.find(m.name.GetString());
+    if (it == attributes.end() || !condition_matches(m.value, it->second)) return false;
+  }
+  return true;
+}
+
+bool NoticeStore::handle_sync_item(const rapidjson::Value &item, const std::map<std::string, std::string> &attributes) {
+  const std::string type = str(item, "type");
+  if (type != "notice" && type != "notice_withdrawn") return false;
+  if (!item.HasMember("data") || !item["data"].IsObject()) return true;
+  const rapidjson::Value &data = item["data"];
+  if (type == "notice_withdrawn") {
+    const std::string id = str(data, "notice_id");
+    Statement(db_, "DELETE FROM notices WHERE id = ?1").bind(1, id).run();
+    if (sqlite3_changes(db_) > 0) emit_(HELPLINE_EVENT_NOTICE_WITHDRAWN, JsonObjectWriter().field("notice_id", id).finish());
+    return true;
+  }
+  const std::string id = str(data, "id");
+  if (id.empty()) return true;
+  if (data.HasMember("target") && !target_matches(data["target"], attributes)) {
+    // Targeted at devices like this one when the server looked, not any more: not shown.
+    Statement(db_, "DELETE FROM notices WHERE id = ?1").bind(1, id).run();
+    return true;
+  }
+  std::string state = "new";
+  Statement existing(db_, "SELECT state FROM notices WHERE id = ?1");
+  existing.bind(1, id);
+  if (existing.step()) state = existing.column_text(0);
+  const std::string json = to_json(data);
+  Statement(db_,
+            "INSERT INTO notices (id, json, state, updated_at) VALUES (?1, ?2, ?3, ?4) "
+            "ON CONFLICT (id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at")
+      .bind(1, id)
+      .bind(2, json)
+      .bind(3, state)
+      .bind(4, now_ms())
+      .run();
+  if (state != "dismissed") emit_(HELPLINE_EVENT_NOTICE, with_state(json, state));
+  return true;
+}
+
+void NoticeStore::apply(const LocalChange &c) {
+  if (c.kind != LocalChange::Kind::kNoticeState) return;
+  // "seen" never undoes "dismissed".
+  Statement(db_, "UPDATE notices SET state = ?2 WHERE id = ?1 AND NOT (state = 'dismissed' AND ?2 = 'seen')")
+      .bind(1, c.notice_id)
+      .bind(2, c.notice_state)
+      .run();
+}
+
+void NoticeStore::clear() { exec(db_, "DELETE FROM notices"); }
+
+std::string NoticeView::notices_json(const Overlay &overlay, int64_t now) {
+  struct Row {
+    std::string id, json, state;
+    int64_t updated_at;
+  };
+  std::vector<Row> rows;
+  {
+    Statement s(db_, "SELECT id, json, state, updated_at FROM notices ORDER BY updated_at DESC LIMIT 100");
+    while (s.step()) rows.push_back(Row{s.column_text(0), s.column_text(1), s.column_text(2), s.column_int64(3)});
+  }
+  for (const auto &c : overlay) {
+    if (c->kind != LocalChange::Kind::kNoticeState) continue;
+    for (auto &r : rows) {
+      if (r.id == c->notice_id && !(r.state == "dismissed" && c->notice_state == "seen")) r.state = c->notice_state;
+    }
+  }
+  JsonOut w;
+  w.begin_object().key("notices").begin_array();
+  for (const auto &r : rows) {
+    if (r.state == "dismissed") continue;
+    rapidjson::Document d;
+    d.Parse(r.json.data(), r.json.size());
+    if (d.HasParseError() || !d.IsObject()) continue;
+    if (d.HasMember("starts_at") && d["starts_at"].IsInt64() && d["starts_at"].GetInt64() > now) continue;
+    if (d.HasMember("ends_at") && d["ends_at"].IsInt64() && d["ends_at"].GetInt64() < now) continue;
+    w.raw(with_state(r.json, r.state));
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+bool NoticeView::exists(const std::string &id) {
+  Statement s(db_, "SELECT 1 FROM notices WHERE id = ?1");
+  s.bind(1, id);
+  return s.step();
+}
+
+}  // namespace helpline::detail
