@@ -165,7 +165,9 @@ enum {
   HELPLINE_EVENT_NOTICE_WITHDRAWN = 18,
   /** An on-device rule fired and a proactive diagnostic was queued. JSON: {"rule_id", "kind",
    *  "metric", "op", "threshold", "value"}. */
-  HELPLINE_EVENT_RULE_FIRED = 19
+  HELPLINE_EVENT_RULE_FIRED = 19,
+  /** The offline FAQ changed (synced from the server). JSON: {"full": bool, "upserted", "deleted"}. */
+  HELPLINE_EVENT_FAQ_UPDATED = 20
 };
 
 /**
@@ -540,6 +542,48 @@ HELPLINE_API helpline_status_t helpline_options_set_heartbeat_interval(helpline_
  *  Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT. */
 HELPLINE_API helpline_status_t helpline_options_set_consent_required(helpline_options_t *o, helpline_consent_t what,
                                                                     int required);
+
+/* ------------------------------------------------------------------------------------------ */
+/* FAQ / help center (synced to the device, searched offline)                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Searches the offline FAQ (no network): ranked hits for plain keywords, questions, misspellings,
+ * prefixes typed so far, loosely typed error codes ("e42", "ERR-SYNC-409") and author tags.
+ * `locale` (e.g. "de-AT"; NULL or "" for every locale) prefers that language and falls back to the
+ * default language ("en"). limit: 1..50. *out_json: {"query", "locale", "hits": [{"id",
+ * "section_id", "title", "snippet" (matches in <b></b>), "score", "confidence", "locale"}]}; an
+ * empty, punctuation-only or stop-word-only query gives no hits. Reads the local store on the
+ * calling thread through the read-only connection (docs/THREADING.md).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL, limit, malformed locale),
+ * HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE (query over 1024 bytes), HELPLINE_E_CLOSED,
+ * HELPLINE_E_STORE, HELPLINE_E_NO_MEMORY.
+ */
+HELPLINE_API helpline_status_t helpline_faq_search(helpline_t *h, const char *query, const char *locale, int limit,
+                                                  char **out_json);
+
+/** Sections with their articles' ids and titles: {"locale", "sections": [{"id", "locale", "title",
+ *  "position", "articles": [{"id", "title", "position"}]}]}. Statuses as helpline_faq_search. */
+HELPLINE_API helpline_status_t helpline_faq_sections_json(helpline_t *h, const char *locale, char **out_json);
+
+/** One article as synced plus "vote" (this device's: true, false or null). HELPLINE_E_NOT_FOUND
+ *  when the catalog does not hold it; otherwise statuses as helpline_faq_search. */
+HELPLINE_API helpline_status_t helpline_faq_article_json(helpline_t *h, const char *article_id, char **out_json);
+
+/** Records the user's vote on an article (one per article; again replaces it) and sends it.
+ *  Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_NOT_FOUND,
+ *  HELPLINE_E_CLOSED, HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL. */
+HELPLINE_API helpline_status_t helpline_faq_vote(helpline_t *h, const char *article_id, int helpful);
+
+/**
+ * Deflection: the articles to show while the user writes a ticket ({"hits": [...]} as
+ * helpline_faq_search, confident hits only). The SDK reports what it suggested to the server
+ * (deflection rate, docs/metrics.md): with the ticket's id when helpline_ticket_create follows
+ * within 30 minutes, else as a ticket the FAQ answered. subject/body may be NULL (not both).
+ * Statuses as helpline_faq_search.
+ */
+HELPLINE_API helpline_status_t helpline_faq_suggest_for_ticket(helpline_t *h, const char *subject, const char *body,
+                                                              char **out_json);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Proactive notices                                                                           */

@@ -14,22 +14,16 @@
 
 namespace helpline::detail {
 
+// Turns the exception being handled into a status and a per-thread message. Out of line, so the
+// catch clauses exist once instead of once per C function (that alone was ~30 KB of library).
+helpline_status_t status_of_current_exception(const char *function) noexcept;
+
 template <class Body>
 helpline_status_t guard(const char *function, Body &&body) noexcept {
   try {
     return body();
-  } catch (const Error &e) {
-    set_last_error(e.what());
-    return e.status();
-  } catch (const std::bad_alloc &) {
-    set_last_error(std::string(function) + ": out of memory");
-    return HELPLINE_E_NO_MEMORY;
-  } catch (const std::exception &e) {
-    set_last_error(std::string(function) + ": internal error: " + e.what());
-    return HELPLINE_E_INTERNAL;
   } catch (...) {
-    set_last_error(std::string(function) + ": internal error");
-    return HELPLINE_E_INTERNAL;
+    return status_of_current_exception(function);
   }
 }
 

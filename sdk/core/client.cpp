@@ -21,6 +21,8 @@ constexpr const char *kDeviceSentKey = "device_context_sent";
 constexpr const char *kAttachmentsDir = "attachments";
 // Attribute changes within this window go to the server as one PUT /v1/device.
 constexpr int64_t kDeviceDebounceMs = 200;
+// Suggestions followed by a ticket within this window are reported with the ticket.
+constexpr int64_t kDeflectionWindowMs = 30 * 60 * 1000;
 constexpr int64_t kCommitRetryMs = 1000;
 
 // The instance whose events this thread is delivering in helpline_dispatch(), if any: closing
@@ -93,6 +95,7 @@ std::shared_ptr<Client> Client::open(Options options) {
       c->logger_.warn(std::string("saved rules not loaded: ") + e.what());
     }
   }
+  c->faq_ = std::make_unique<FaqCatalog>(db);
   c->notices_ = std::make_unique<NoticeStore>(db, [self](helpline_event_type_t t, std::string j) {
     self->emit(t, std::move(j));
   });
@@ -120,6 +123,10 @@ std::shared_ptr<Client> Client::open(Options options) {
   c->prompts_ = std::make_unique<SurveyPrompts>(
       *c->meta_, [self](helpline_event_type_t t, std::string j) { self->emit(t, std::move(j)); },
       c->options_.survey_prompt_interval_s);
+  c->faq_sync_ = std::make_unique<FaqSync>(
+      *c->faq_, *c->transport_, *c->requests_, c->stats_, c->logger_, current_token,
+      [self](int64_t at) { self->wake_at(at); },
+      [self](std::string json) { self->emit(HELPLINE_EVENT_FAQ_UPDATED, std::move(json)); }, seed ^ 0x27d4eb2du);
   c->history_ = std::make_unique<History>(db, *c->meta_, *c->tickets_, *c->transport_, *c->requests_, c->stats_, c->logger_,
                                           current_token);
 
@@ -149,6 +156,7 @@ std::shared_ptr<Client> Client::open(Options options) {
         self->poller_->poll_now();
         self->history_->kick();
         self->register_device();
+        self->faq_sync_->sync_now();
       },
       "helpline_open");
   return c;
@@ -259,6 +267,13 @@ void Client::apply_local(const LocalChange &c) {
     case LocalChange::Kind::kNoticeState:
       notices_->apply(c);
       break;
+    case LocalChange::Kind::kFaqVote:
+      try {
+        faq_->record_vote(c.article_id, c.helpful);
+      } catch (const Error &e) {
+        logger_.info(std::string("vote kept for the server only: ") + e.what());  // article gone meanwhile
+      }
+      break;
     default:
       tickets_->apply(c);
   }
@@ -292,6 +307,7 @@ auto Client::with_view(Fn &&fn) {
     read_db_ = std::move(owned);
     view_ = std::make_unique<TicketView>(read_db_.get());
     notice_view_ = std::make_unique<NoticeView>(read_db_.get());
+    faq_search_ = std::make_unique<FaqSearch>(read_db_.get());
   }
   return fn(*view_, commit_->pending_local());
 }
@@ -309,8 +325,72 @@ std::string Client::ticket_create(std::string_view subject, std::string_view bod
   // The latest diagnostics and breadcrumbs go with the ticket (with consent): same object, more keys.
   std::string recent = diagnostics_consent() ? diagnostics_->take_for_ticket() : std::string();
   if (recent.size() > 2) device = device.substr(0, device.size() - 1) + "," + recent.substr(1);
-  enqueue(make_ticket_item(ticket_id, new_uuid_v7(), subject, body, fields_json, device));
+  std::vector<NewItem> items;
+  items.push_back(make_ticket_item(ticket_id, new_uuid_v7(), subject, body, fields_json, device));
+  {
+    // What the FAQ suggested while the user wrote this ticket goes right after it.
+    std::lock_guard<std::mutex> lock(deflection_mu_);
+    if (!deflection_.article_ids.empty()) {
+      items.push_back(make_deflection_item(deflection_.article_ids, deflection_.query, ticket_id));
+      deflection_ = Deflection{};
+    }
+  }
+  enqueue_all(std::move(items));
   return ticket_id;
+}
+
+std::string Client::faq_search(std::string_view query, std::string_view locale, int limit) {
+  return with_view([&](TicketView &, const Overlay &) { return faq_search_->search_json(query, locale, limit); });
+}
+
+std::string Client::faq_sections(std::string_view locale) {
+  return with_view([&](TicketView &, const Overlay &) { return faq_search_->sections_json(locale); });
+}
+
+std::string Client::faq_article(std::string_view id) {
+  return with_view([&](TicketView &, const Overlay &) { return faq_search_->article_json(id); });
+}
+
+void Client::faq_vote(const std::string &id, bool helpful) {
+  faq_article(id);  // throws HELPLINE_E_NOT_FOUND for an article the catalog does not hold
+  enqueue(make_faq_vote_item(id, helpful));
+}
+
+std::string Client::faq_suggest(std::string_view subject, std::string_view body) {
+  std::string json = with_view(
+      [&](TicketView &, const Overlay &) { return faq_search_->suggest_for_ticket_json(subject, body, 5); });
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.IsObject() && d.HasMember("hits") && d["hits"].IsArray() && !d["hits"].Empty()) {
+    std::lock_guard<std::mutex> lock(deflection_mu_);
+    for (const auto &hit : d["hits"].GetArray()) {
+      if (!hit.HasMember("id") || !hit["id"].IsString()) continue;
+      std::string id = hit["id"].GetString();
+      auto &ids = deflection_.article_ids;
+      if (ids.size() < 20 && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+    deflection_.query = std::string(subject.empty() ? body.substr(0, 500) : subject.substr(0, 500));
+    deflection_.at = now_ms();
+    post_or_throw(
+        [this] {
+          worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(kDeflectionWindowMs),
+                          [this] { flush_deflection(kDeflectionWindowMs); });
+        },
+        "helpline_faq_suggest_for_ticket");
+  }
+  return json;
+}
+
+void Client::flush_deflection(int64_t older_than_ms) {
+  NewItem item;
+  {
+    std::lock_guard<std::mutex> lock(deflection_mu_);
+    if (deflection_.article_ids.empty() || now_ms() - deflection_.at < older_than_ms) return;
+    item = make_deflection_item(deflection_.article_ids, deflection_.query, std::string());
+    deflection_ = Deflection{};
+  }
+  // No ticket followed the suggestions: the FAQ answered the user.
+  enqueue(std::move(item));
 }
 
 void Client::require_consent(const char *function) const {
@@ -423,6 +503,10 @@ bool Client::handle_inbound(const rapidjson::Value &item) {
   if (notices_->handle_sync_item(item, device_.flat())) return true;
   if (handle_diagnostics_request(item)) return true;
   const char *type = item["type"].GetString();
+  if (std::string(type) == "faq_changed") {
+    faq_sync_->sync_now();
+    return true;
+  }
   if (std::string(type) == "rules" && item.HasMember("data") && item["data"].IsObject()) {
     std::string json = to_json(item["data"]);
     try {
@@ -663,6 +747,7 @@ void Client::on_timer() {
   if (next_wake_ms_ <= now_ms()) next_wake_ms_ = INT64_MAX;
   sender_->kick();
   poller_->on_timer();
+  faq_sync_->on_timer();
 }
 
 void Client::outbox_changed() {
@@ -775,6 +860,11 @@ helpline_status_t Client::close(uint32_t timeout_ms) {
   if (closed_) throw Error(HELPLINE_E_CLOSED, "helpline_close: already closed");
   helpline_status_t result = HELPLINE_OK;
   try {
+    flush_deflection(0);  // suggestions shown and no ticket followed: the FAQ answered
+  } catch (const Error &) {
+    // busy or disk full: a deflection report is not worth failing close for
+  }
+  try {
     flush(timeout_ms);
   } catch (const Error &e) {
     if (e.status() != HELPLINE_E_TIMEOUT) throw;
@@ -799,12 +889,15 @@ helpline_status_t Client::close(uint32_t timeout_ms) {
     std::lock_guard<std::mutex> read_lock(read_mu_);
     view_.reset();
     notice_view_.reset();
+    faq_search_.reset();
     read_db_.reset();
   }
   history_.reset();
   poller_.reset();
   prompts_.reset();
   notices_.reset();
+  faq_sync_.reset();
+  faq_.reset();
   sender_.reset();
   commit_.reset();
   outbox_.reset();

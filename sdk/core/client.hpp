@@ -15,6 +15,9 @@
 
 #include "core/device_context.hpp"
 #include "diagnostics/diagnostics.hpp"
+#include "faq/faq_catalog.hpp"
+#include "faq/faq_search.hpp"
+#include "faq/faq_sync.hpp"
 #include "notices/notices.hpp"
 #include "core/event_queue.hpp"
 #include "core/identity.hpp"
@@ -82,6 +85,13 @@ class Client {
   void metric(const std::string &name, double value, bool counter);
   void rules_load(const std::string &json);
   std::string notices_json();
+
+  // FAQ (host threads): reads of the offline catalog; votes and deflections are queued.
+  std::string faq_search(std::string_view query, std::string_view locale, int limit);
+  std::string faq_sections(std::string_view locale);
+  std::string faq_article(std::string_view id);
+  void faq_vote(const std::string &id, bool helpful);
+  std::string faq_suggest(std::string_view subject, std::string_view body);
   void notice_mark(const std::string &id, helpline_notice_state_t state);
 
   bool is_worker_thread() const noexcept { return worker_.is_current_thread(); }
@@ -145,6 +155,18 @@ class Client {
   std::unique_ptr<Diagnostics> diagnostics_;
   std::unique_ptr<NoticeStore> notices_;
   std::unique_ptr<NoticeView> notice_view_;  // under read_mu_
+  std::unique_ptr<FaqSearch> faq_search_;    // under read_mu_
+  std::unique_ptr<FaqCatalog> faq_;
+  std::unique_ptr<FaqSync> faq_sync_;
+  // FAQ articles suggested while the user writes a ticket, reported with the ticket (or alone).
+  struct Deflection {
+    std::vector<std::string> article_ids;
+    std::string query;
+    int64_t at = 0;
+  };
+  std::mutex deflection_mu_;
+  Deflection deflection_;
+  void flush_deflection(int64_t older_than_ms);
   std::atomic<int64_t> rules_due_at_{-1};     // the "for" deadline a timer is armed for
   std::vector<std::string> pending_requests_; // worker: diagnostics requests waiting for consent
   Identity identity_;

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "faq/faq_schema.hpp"
 #include "store/sqlite.hpp"
 
 namespace helpline::detail {
@@ -101,6 +102,8 @@ CREATE TABLE notices (
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 3 -> 4: the offline FAQ catalog, its search index and vocabulary, local votes (faq/faq_schema.cpp).
+    faq_schema_sql(),
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

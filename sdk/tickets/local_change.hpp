@@ -17,6 +17,7 @@ struct LocalChange {
     kIdentify,  // user_id signed in with token
     kLogout,    // user_id signed out: local view cleared
     kNoticeState,  // notice_id is now notice_state ("seen" / "dismissed")
+    kFaqVote,      // article_id voted helpful or not
   };
   Kind kind;
   std::string ticket_id;
@@ -36,6 +37,9 @@ struct LocalChange {
   // kNoticeState:
   std::string notice_id;
   std::string notice_state;
+  // kFaqVote:
+  std::string article_id;
+  bool helpful = false;
 };
 
 }  // namespace helpline::detail

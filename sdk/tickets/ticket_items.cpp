@@ -135,6 +135,28 @@ NewItem make_push_token_item(std::string_view platform, std::string_view token) 
   return item("push_token", kPriorityControl, new_uuid_v7(), "PUT", "/v1/device/push-token", w.take());
 }
 
+NewItem make_deflection_item(const std::vector<std::string> &article_ids, const std::string &query,
+                             const std::string &ticket_id) {
+  const std::string id = new_uuid_v7();
+  JsonOut w;
+  w.begin_object().field("id", id).key("article_ids").begin_array();
+  for (const auto &a : article_ids) w.str(a);
+  w.end_array().field("query", query.substr(0, 500));
+  if (!ticket_id.empty()) w.field("ticket_id", ticket_id);
+  w.end_object();
+  return item("deflection", kPrioritySurvey, id, "POST", "/v1/deflections", w.take());
+}
+
+NewItem make_faq_vote_item(const std::string &article_id, bool helpful) {
+  JsonOut w;
+  w.begin_object().field("helpful", helpful).end_object();
+  auto c = change(LocalChange::Kind::kFaqVote, std::string());
+  c->article_id = article_id;
+  c->helpful = helpful;
+  return item("faq_vote", kPrioritySurvey, new_uuid_v7(), "POST", "/v1/faq/articles/" + percent_encode(article_id) + "/vote",
+              w.take(), c);
+}
+
 NewItem make_user_attribute_item(std::string_view key, const std::string &value_json) {
   JsonOut w;
   w.begin_object().raw_field(key, value_json).end_object();

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/outbox.hpp"
 
@@ -43,6 +44,10 @@ NewItem make_attachment_message_item(const AttachmentFile &f);
 NewItem make_identify_item(const std::string &user_id, const std::string &token);
 NewItem make_logout_item(const std::string &user_id);
 NewItem make_push_token_item(std::string_view platform, std::string_view token);
+// The FAQ articles shown while the user wrote a ticket (ticket_id empty: no ticket followed).
+NewItem make_deflection_item(const std::vector<std::string> &article_ids, const std::string &query,
+                             const std::string &ticket_id);
+NewItem make_faq_vote_item(const std::string &article_id, bool helpful);
 // `value_json` already validated.
 NewItem make_user_attribute_item(std::string_view key, const std::string &value_json);
 

@@ -93,6 +93,7 @@ void TicketStore::apply(const LocalChange &c) {
     case LocalChange::Kind::kIdentify:
     case LocalChange::Kind::kLogout:
     case LocalChange::Kind::kNoticeState:
+    case LocalChange::Kind::kFaqVote:
       break;  // identity: client.cpp; notices: notices.cpp
   }
 }

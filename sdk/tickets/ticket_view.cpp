@@ -188,6 +188,7 @@ void TicketView::apply(std::vector<TicketRow> &tickets, std::vector<MessageRow> 
         break;
       case LocalChange::Kind::kIdentify:
       case LocalChange::Kind::kNoticeState:
+      case LocalChange::Kind::kFaqVote:
         break;
     }
   }
