@@ -40,6 +40,19 @@ done
 ENDPOINT="http://${LINE#listening on }"
 echo "== server $LINE"
 
+TOKEN=$(curl -sf -H 'X-Helpline-App-Key: pk_demo' -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$AGENT_EMAIL\",\"password\":\"$AGENT_PASSWORD\"}" "$ENDPOINT/v1/agent/login" |
+  sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+agent() { # agent <method> <path> [json]
+  curl -sf -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' ${3:+-d "$3"} \
+    "$ENDPOINT$2"
+}
+echo "== seeding the help center (agent API): 1 section, 3 articles"
+agent POST /v1/agent/faq/sections '{"id":"sec-connect","locale":"en","title":"Connectivity"}' > /dev/null
+agent POST /v1/agent/faq/articles '{"id":"wifi-drops","section_id":"sec-connect","locale":"en","title":"Thermostat keeps disconnecting from Wi-Fi","body":"If your thermostat loses its Wi-Fi connection, move the router closer, switch to the 2.4 GHz band and update the firmware.","tags":["wifi","connection","offline"]}' > /dev/null
+agent POST /v1/agent/faq/articles '{"id":"reset-password","section_id":"sec-connect","locale":"en","title":"Reset your password","body":"Open the app, tap Account, then Forgot password, and follow the e-mail link.","tags":["login","account"]}' > /dev/null
+agent POST /v1/agent/faq/articles '{"id":"error-e42","section_id":"sec-connect","locale":"en","title":"Error E42: sensor not responding","body":"E42 means the temperature sensor did not answer. Power-cycle the unit; if it persists, contact support.","tags":["E42","sensor"]}' > /dev/null
+
 echo "== running the sample app (samples/demo/demo.c)"
 "$DEMO" "$ENDPOINT" pk_demo "$WORK/app-data"
 
@@ -51,15 +64,16 @@ OUT=$("$CLI" --wait 2000 ticket new "Printer jams on page 2" "Every second page 
 echo "$OUT" | sed 's/^/   /'
 TICKET=$(echo "$OUT" | sed -n 's/^ticket \([^ ]*\) created$/\1/p')
 [ -n "$TICKET" ] || { echo "run.sh: helpline-cli did not create a ticket" >&2; exit 1; }
-TOKEN=$(curl -sf -H 'X-Helpline-App-Key: pk_demo' -H 'Content-Type: application/json' \
-  -d "{\"email\":\"$AGENT_EMAIL\",\"password\":\"$AGENT_PASSWORD\"}" "$ENDPOINT/v1/agent/login" |
-  sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
-curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  -d '{"body":"Thanks! Please update to firmware 2.3.2, it fixes the jam."}' \
-  "$ENDPOINT/v1/agent/tickets/$TICKET/messages"
+agent POST "/v1/agent/tickets/$TICKET/messages" \
+  '{"body":"Thanks! Please update to firmware 2.3.2, it fixes the jam."}' > /dev/null
 echo "   (agent $AGENT_EMAIL replied through the agent API)"
 "$CLI" --wait 1500 ticket show "$TICKET" | sed 's/^/   /'
 "$CLI" --wait 500 ticket reply "$TICKET" "Updated, works now. Thank you!" | sed 's/^/   /'
 
 echo "== server access log: $(wc -l < "$WORK/access.log") request(s)"
+echo "== agent console: $ENDPOINT/console/  (log in as $AGENT_EMAIL / $AGENT_PASSWORD, app pk_demo)"
+if [ -t 0 ] && [ -z "${CI:-}" ]; then
+  echo "== the server keeps running so you can answer the demo tickets in the console; press Enter to stop"
+  read -r _
+fi
 echo "== demo finished"
