@@ -4,6 +4,7 @@
  *   helpline-cli [options] ticket list
  *   helpline-cli [options] ticket show <ticket id>
  *   helpline-cli [options] ticket reply <ticket id> <body>
+ *   helpline-cli [options] survey csat|nps|ces <score> [ticket id]
  *
  * Options (or environment): --endpoint URL (HELPLINE_ENDPOINT), --app-key KEY (HELPLINE_APP_KEY),
  * --data-dir DIR (HELPLINE_DATA_DIR, default ~/.helpline-cli), --user ID and --token JWT to sign in,
@@ -30,6 +31,7 @@ static void on_event(void *user, helpline_event_type_t type, const char *json) {
     case HELPLINE_EVENT_ATTACHMENT: printf("  -> attachment: %s\n", json); break;
     case HELPLINE_EVENT_DEAD_LETTER: printf("  !! refused by the server: %s\n", json); break;
     case HELPLINE_EVENT_IDENTITY: printf("  .. identity: %s\n", json); break;
+    case HELPLINE_EVENT_SURVEY_PROMPT: printf("  <- survey prompt: %s\n", json); g_news++; break;
     default: break;
   }
 }
@@ -38,7 +40,8 @@ static int usage(const char *argv0) {
   fprintf(stderr,
           "usage: %s [--endpoint URL] [--app-key KEY] [--data-dir DIR] [--user ID --token JWT] [--wait MS]\n"
           "          ticket new <subject> <body> [--attach FILE [--mime TYPE]]\n"
-          "          ticket list | ticket show <id> | ticket reply <id> <body>\n",
+          "          ticket list | ticket show <id> | ticket reply <id> <body>\n"
+          "          survey csat|nps|ces <score> [ticket id]\n",
           argv0);
   return 2;
 }
@@ -92,7 +95,7 @@ int main(int argc, char **argv) {
     else if (nargs < 4) args[nargs++] = a;
     else return usage(argv[0]);
   }
-  if (nargs < 2 || strcmp(args[0], "ticket") != 0) return usage(argv[0]);
+  if (nargs < 2 || (strcmp(args[0], "ticket") != 0 && strcmp(args[0], "survey") != 0)) return usage(argv[0]);
   if (data_dir == NULL) {
     const char *home = getenv("HOME");
     snprintf(default_dir, sizeof default_dir, "%s/.helpline-cli", home != NULL ? home : "/tmp");
@@ -117,7 +120,21 @@ int main(int argc, char **argv) {
   }
   helpline_set_device_attribute(h, "app_version", "helpline-cli " HELPLINE_VERSION_STRING);
 
-  if (strcmp(args[1], "new") == 0 && nargs == 4) {
+  if (strcmp(args[0], "survey") == 0) {
+    helpline_survey_t kind = strcmp(args[1], "csat") == 0  ? HELPLINE_SURVEY_CSAT
+                             : strcmp(args[1], "nps") == 0 ? HELPLINE_SURVEY_NPS
+                             : strcmp(args[1], "ces") == 0 ? HELPLINE_SURVEY_CES
+                                                           : 0;
+    if (nargs < 3 || kind == 0) {
+      helpline_close(h, 0);
+      return usage(argv[0]);
+    }
+    if ((s = helpline_survey_submit(h, kind, atoi(args[2]), nargs == 4 ? args[3] : NULL, NULL)) != HELPLINE_OK) {
+      rc = failed(h, "helpline_survey_submit", s);
+      goto done;
+    }
+    printf("%s answer %s queued\n", args[1], args[2]);
+  } else if (strcmp(args[1], "new") == 0 && nargs == 4) {
     char *id = NULL;
     if ((s = helpline_ticket_create(h, args[2], args[3], NULL, &id)) != HELPLINE_OK) {
       rc = failed(h, "helpline_ticket_create", s);

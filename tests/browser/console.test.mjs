@@ -186,7 +186,16 @@ describe('an agent answers a device ticket in the browser', () => {
     await page.selectOption('[data-testid="status-select"]', 'solved');
     await page.click('[data-testid="status-apply"]');
     await eventually(async () => (await page.textContent('[data-testid="ticket-status"]')) === 'solved');
-    if (cli) return; // the CLI does not print survey prompts yet
+    if (cli) {
+      // The SDK turns the server's prompt into HELPLINE_EVENT_SURVEY_PROMPT; the CLI prints it.
+      const out = await eventually(() => {
+        const o = cli.show(ticket);
+        return o.includes('survey prompt') ? o : null;
+      }, 20000, 300);
+      assert.match(out, /"kind":"csat"/);
+      assert.ok(out.includes(`"ticket_id":"${ticket}"`), out);
+      return;
+    }
     const status = await device.waitFor((i) => i.type === 'ticket_status' && i.data.status === 'solved');
     assert.equal(status.data.changed_by, 'agent');
     const prompt = await device.waitFor((i) => i.type === 'survey_prompt');
@@ -200,7 +209,11 @@ describe('an agent answers a device ticket in the browser', () => {
     await page.getByTestId('metric-cards').waitFor();
     assert.equal(await page.textContent('[data-testid="metric-csat"]'), '–');
     assert.equal(await page.textContent('[data-testid="metric-tickets"]'), '1');
-    await device.call('POST', '/v1/surveys', { kind: 'csat', score: 5, ticket_id: cli ? undefined : ticket, comment: 'quick fix' });
+    if (cli) {
+      assert.match(cli.survey('csat', 5, ticket), /csat answer 5 queued/);  // through the SDK's outbox
+    } else {
+      await device.call('POST', '/v1/surveys', { kind: 'csat', score: 5, ticket_id: ticket, comment: 'quick fix' });
+    }
     await page.reload();
     await eventually(async () => (await page.textContent('[data-testid="metric-csat"]')) === '100%');
     assert.equal(await page.textContent('[data-testid="metric-fcr"]'), '100%');

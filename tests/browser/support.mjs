@@ -167,6 +167,9 @@ export class CliDevice {
   show(ticket) {
     return this.run(['ticket', 'show', ticket], 1500);
   }
+  survey(kind, score, ticket) {
+    return this.run(['survey', kind, String(score), ticket], 1500);
+  }
   close() {
     rmSync(this.dir, { recursive: true, force: true });
   }
