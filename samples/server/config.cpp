@@ -58,6 +58,37 @@ bool valid_app_key(const std::string &k) {
   return true;
 }
 
+void load_otlp(const JsonValue &doc, ServerConfig &out) {
+  auto it = doc.FindMember("otlp");
+  if (it == doc.MemberEnd() || it->value.IsNull()) return;
+  if (!it->value.IsObject()) fail("otlp: must be an object");
+  const JsonValue &o = it->value;
+  const std::string ctx = "otlp.";
+  OtlpConfig c;
+  c.endpoint = get_str(o, "endpoint", ctx, true);
+  if (c.endpoint.rfind("http://", 0) != 0 && c.endpoint.rfind("https://", 0) != 0)
+    fail("otlp.endpoint: must be an http:// or https:// URL");
+  while (!c.endpoint.empty() && c.endpoint.back() == '/') c.endpoint.pop_back();
+  auto h = o.FindMember("headers");
+  if (h != o.MemberEnd()) {
+    if (!h->value.IsObject()) fail("otlp.headers: must be an object of strings");
+    for (const auto &m : h->value.GetObject()) {
+      if (!m.value.IsString()) fail(std::string("otlp.headers.") + m.name.GetString() + ": must be a string");
+      std::string k = m.name.GetString(), v = m.value.GetString();
+      if (k.empty() || k.find_first_of(":\r\n") != std::string::npos ||
+          v.find_first_of("\r\n") != std::string::npos)
+        fail("otlp.headers." + k + ": not a valid header");
+      c.headers.emplace_back(k, v);
+    }
+  }
+  c.batch_ms = get_int(o, "batch_ms", 1000, 10, 60000, ctx);
+  c.max_queue_items = static_cast<size_t>(get_int(o, "max_queue_items", 10000, 1, 1000000, ctx));
+  c.max_batch_items = static_cast<size_t>(get_int(o, "max_batch_items", 1000, 1, 10000, ctx));
+  c.timeout_ms = get_int(o, "timeout_ms", 5000, 100, 60000, ctx);
+  c.max_retries = get_int(o, "max_retries", 5, 0, 100, ctx);
+  out.otlp = std::move(c);
+}
+
 }  // namespace
 
 size_t ServerConfig::largest_body_limit() const {
@@ -82,6 +113,7 @@ void load_config(const std::string &path, ServerConfig &out) {
          rapidjson::GetParseError_En(doc.GetParseError()));
   if (!doc.IsObject()) fail("top level must be an object");
   out.long_poll_max_seconds = static_cast<int>(get_int(doc, "long_poll_max_seconds", 30, 0, 300, ""));
+  load_otlp(doc, out);
   auto apps = doc.FindMember("apps");
   if (apps == doc.MemberEnd()) return;
   if (!apps->value.IsArray()) fail("apps: must be an array");

@@ -4,7 +4,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace helpline::server {
 
@@ -32,8 +35,20 @@ struct AppConfig {
   AppSettings settings;
 };
 
+// OpenTelemetry export of ingested diagnostics (protocol.md 18.2); absent = off.
+struct OtlpConfig {
+  std::string endpoint;  // base URL: logs go to {endpoint}/v1/logs, metrics to {endpoint}/v1/metrics
+  std::vector<std::pair<std::string, std::string>> headers;
+  int64_t batch_ms = 1000;
+  size_t max_queue_items = 10000;
+  size_t max_batch_items = 1000;
+  int64_t timeout_ms = 5000;
+  int64_t max_retries = 5;
+};
+
 struct ServerConfig {
   int long_poll_max_seconds = 30;
+  std::optional<OtlpConfig> otlp;
   std::map<std::string, std::unique_ptr<AppConfig>> apps;  // by app_key
 
   const AppConfig *app(const std::string &key) const {

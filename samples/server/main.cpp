@@ -7,6 +7,7 @@
 #include "config.hpp"
 #include "fault_injector.hpp"
 #include "http_server.hpp"
+#include "otlp/otlp_exporter.hpp"
 #include "password.hpp"
 #include "rate_limiter.hpp"
 #include "store/sqlite_schema.hpp"
@@ -71,6 +72,11 @@ int main(int argc, char **argv) {
     AccessLog log(opts.access_log);
     Api api(config, store, notifier, limiter, faults, opts.test_mode);
     api.set_console_dir(console_dir(opts));
+    std::unique_ptr<OtlpExporter> otlp;
+    if (config.otlp) {
+      otlp = std::make_unique<OtlpExporter>(*config.otlp, store);
+      api.set_otlp(otlp.get());
+    }
     api.init();
     ListenOptions lo;
     lo.host = opts.host;
@@ -85,6 +91,7 @@ int main(int argc, char **argv) {
     std::fflush(stdout);
     server.run();
     api.stop();
+    if (otlp) otlp->stop(2000);
     std::cerr << "helpline-server: shut down cleanly\n";
     return 0;
   } catch (const SchemaTooNew &e) {

@@ -313,10 +313,22 @@ auto Client::with_view(Fn &&fn) {
 }
 
 void Client::require_ticket(const std::string &ticket_id, const char *function) {
+  {
+    // Tickets found once stay (until a logout): a conversation's messages skip the store read.
+    std::lock_guard<std::mutex> lock(known_mu_);
+    if (known_tickets_.count(ticket_id) != 0) return;
+  }
   bool found = with_view([&](TicketView &v, const Overlay &o) { return v.exists(ticket_id, o); });
   if (!found) {
     throw Error(HELPLINE_E_NOT_FOUND, std::string(function) + ": no ticket " + ticket_id + " in the local view");
   }
+  remember_ticket(ticket_id);
+}
+
+void Client::remember_ticket(const std::string &ticket_id) {
+  std::lock_guard<std::mutex> lock(known_mu_);
+  if (known_tickets_.size() >= kKnownTicketsMax) known_tickets_.clear();  // bounded; refilled on demand
+  known_tickets_.insert(ticket_id);
 }
 
 std::string Client::ticket_create(std::string_view subject, std::string_view body, const std::string &fields_json) {
@@ -336,6 +348,7 @@ std::string Client::ticket_create(std::string_view subject, std::string_view bod
     }
   }
   enqueue_all(std::move(items));
+  remember_ticket(ticket_id);
   return ticket_id;
 }
 
@@ -655,6 +668,8 @@ void Client::logout() {
     std::lock_guard<std::mutex> lock(stamp_mu_);
     if (identity_.current_user().empty()) return;  // nobody signed in: nothing to clear
     post = commit_->accept(make_logout_item(identity_.current_user()));
+    std::lock_guard<std::mutex> known(known_mu_);
+    known_tickets_.clear();
     identity_.set_current_user(std::string());
   }
   if (post) worker_.post_front([this] { commit_now(); });

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/device_context.hpp"
@@ -131,6 +132,10 @@ class Client {
   template <class Fn>
   auto with_view(Fn &&fn);
   void require_ticket(const std::string &ticket_id, const char *function);
+  void remember_ticket(const std::string &ticket_id);
+  static constexpr std::size_t kKnownTicketsMax = 4096;
+  std::mutex known_mu_;
+  std::unordered_set<std::string> known_tickets_;
 
   Options options_;
   Logger logger_;

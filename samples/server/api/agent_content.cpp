@@ -185,9 +185,21 @@ static void read_notice_fields(const JsonValue &b, NoticeRecord &n, bool create)
     n.target_json = t ? *t : "{}";
     validate_target(n.target_json);
   }
+  if (has_key(b, "faq_article_id")) {
+    n.faq_article_id = opt_string(b, "faq_article_id", 64);
+    if (n.faq_article_id && !is_valid_id(*n.faq_article_id))
+      throw bad_request("faq_article_id: must match [A-Za-z0-9_-]{1,64}");
+  }
   if (has_key(b, "starts_at")) n.starts_at = opt_int(b, "starts_at");
   if (has_key(b, "ends_at")) n.ends_at = opt_int(b, "ends_at");
   if (auto a = opt_bool(b, "active")) n.active = *a;
+}
+
+// A linked FAQ article must exist (published or not: agents may link before publishing).
+static void check_faq_link(Call &c, const NoticeRecord &n) {
+  if (!n.faq_article_id) return;
+  auto a = c.tx->find_faq_article(c.app->app_key, *n.faq_article_id);
+  if (!a || a->deleted) throw bad_request("faq_article_id: no such FAQ article");
 }
 
 Reply Api::agent_notices_list(Call &c) {
@@ -206,6 +218,7 @@ Reply Api::notice_create(Call &c) {
   n.severity = "info";
   n.target_json = "{}";
   read_notice_fields(b, n, true);
+  check_faq_link(c, n);
   if (id && c.tx->find_notice(c.app->app_key, *id)) throw ApiError(409, "conflict", "notice id exists");
   n.id = id ? *id : new_id("n_");
   n.created_at = n.updated_at = now_ms();
@@ -221,6 +234,7 @@ Reply Api::notice_patch(Call &c) {
   if (!n || n->deleted) throw not_found("notice");
   bool was_active = n->active;
   read_notice_fields(*c.body, *n, false);
+  if (has_key(*c.body, "faq_article_id")) check_faq_link(c, *n);
   n->updated_at = now_ms();
   c.tx->upsert_notice(c.app->app_key, *n);
   if (n->active || was_active) emit_notice_state(*this, c, *n);

@@ -7,6 +7,7 @@
 #include "ids.hpp"
 #include "json_fields.hpp"
 #include "json_out.hpp"
+#include "otlp/otlp_exporter.hpp"
 
 #include <cstdio>
 
@@ -137,7 +138,22 @@ Api::Api(ServerConfig &config, Store &store, ChangeNotifier &notifier, RateLimit
       {"GET", "/v1/agent/metrics.csv", &Api::agent_metrics_csv, K::agent, B::none, false, false, false},
       {"GET", "/v1/agent/survey-prompts", &Api::survey_prompts_list, K::agent, B::none, false, false, false},
       {"POST", "/v1/agent/survey-prompts", &Api::survey_prompt_create, K::agent, B::json, true, true, false},
+      {"GET", "/v1/agent/devices", &Api::agent_devices_list, K::agent, B::none, false, false, false},
+      {"GET", "/v1/agent/devices/{}", &Api::agent_device_get, K::agent, B::none, false, false, false},
+      {"GET", "/v1/agent/devices/{}/diagnostics", &Api::agent_device_diagnostics, K::agent, B::none, false,
+       false, false},
+      {"GET", "/v1/agent/devices/{}/timeline", &Api::agent_device_timeline, K::agent, B::none, false, false,
+       false},
+      {"GET", "/v1/agent/rules", &Api::rules_list, K::agent, B::none, false, false, false},
+      {"POST", "/v1/agent/rules", &Api::rule_create, K::agent, B::json, true, true, false},
+      {"GET", "/v1/agent/rules/{}", &Api::rule_get, K::agent, B::none, false, false, false},
+      {"PATCH", "/v1/agent/rules/{}", &Api::rule_patch, K::agent, B::json, true, true, false},
+      {"DELETE", "/v1/agent/rules/{}", &Api::rule_delete, K::agent, B::none, true, true, false},
+      {"GET", "/v1/agent/device-rules", &Api::device_rules_get, K::agent, B::none, false, false, false},
+      {"PUT", "/v1/agent/device-rules", &Api::device_rules_put, K::agent, B::json, true, true, false},
+      {"GET", "/v1/agent/otlp", &Api::otlp_stats, K::agent, B::none, false, false, false},
   };
+  ingest_.add_sink(&rules_);
   if (test_mode_) {
     routes_.push_back(
         {"GET", "/v1/_test/faults", &Api::test_faults_get, K::test, B::none, false, false, false});
@@ -162,6 +178,11 @@ void Api::split_routes() {
 
 void Api::stop() {
   ingest_.stop();
+}
+
+void Api::set_otlp(OtlpExporter *exporter) {
+  otlp_ = exporter;
+  if (exporter) ingest_.add_sink(exporter);
 }
 
 void Api::init() {

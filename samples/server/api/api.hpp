@@ -1,6 +1,7 @@
 // The protocol (docs/protocol.md) as transport-neutral request handlers. No Boost in here.
 #pragma once
 #include "api/diagnostics_ingest.hpp"
+#include "api/rule_engine.hpp"
 #include "change_notifier.hpp"
 #include "config.hpp"
 #include "fault_injector.hpp"
@@ -19,6 +20,7 @@
 namespace helpline::server {
 
 class JsonOut;
+class OtlpExporter;
 
 struct Principal {
   std::string device_id;
@@ -91,6 +93,8 @@ class Api {
   // Cap for the transport to enforce before reading a body.
   size_t body_limit(const std::string &path, const std::string *app_key) const;
   static bool faultable(const std::string &path);
+  // Exports committed diagnostics to an OTLP collector (null = export off). Call before serving.
+  void set_otlp(OtlpExporter *exporter);
   // Directory of the web console's static files ("" = console not served).
   void set_console_dir(std::string dir) { console_dir_ = std::move(dir); }
 
@@ -154,6 +158,18 @@ class Api {
   Reply agent_metrics_csv(Call &);
   Reply survey_prompt_create(Call &);
   Reply survey_prompts_list(Call &);
+  Reply agent_devices_list(Call &);
+  Reply agent_device_get(Call &);
+  Reply agent_device_diagnostics(Call &);
+  Reply agent_device_timeline(Call &);
+  Reply rules_list(Call &);
+  Reply rule_get(Call &);
+  Reply rule_create(Call &);
+  Reply rule_patch(Call &);
+  Reply rule_delete(Call &);
+  Reply device_rules_get(Call &);
+  Reply device_rules_put(Call &);
+  Reply otlp_stats(Call &);
 
   Reply test_faults_get(Call &);
   Reply test_faults_post(Call &);
@@ -216,6 +232,8 @@ class Api {
   std::vector<std::vector<std::string>> route_segments_;
   std::atomic<int64_t> last_purge_{0};
   std::string console_dir_;
+  OtlpExporter *otlp_ = nullptr;
+  RuleEngine rules_{store_, notifier_};  // before ingest_: the ingest thread calls it until ingest_ stops
   DiagnosticsIngest ingest_{store_};
 };
 

@@ -1,5 +1,8 @@
 #include "api/diagnostics_ingest.hpp"
 
+#include "rules/diagnostic_values.hpp"
+
+#include <algorithm>
 #include <cstdio>
 #include <unordered_map>
 
@@ -7,7 +10,37 @@ namespace helpline::server {
 
 namespace {
 constexpr size_t kMaxItemsPerCommit = 20000;
+
+// Moves the fresh records out of the jobs (their replies only need keys and outcomes).
+std::vector<CommittedDiagnostics> take_committed(std::vector<IngestJob> &jobs) {
+  std::vector<CommittedDiagnostics> out;
+  for (auto &job : jobs) {
+    if (job.failed) continue;
+    CommittedDiagnostics c;
+    for (auto &p : job.items)
+      if (!p.error && !p.duplicate) c.items.push_back(std::move(p.rec));
+    if (c.items.empty()) continue;
+    c.app = job.app;
+    c.device_id = job.device_id;
+    c.owner = job.owner;
+    out.push_back(std::move(c));
+  }
+  return out;
 }
+
+// When the device was heard from, and whether it reported a warning or an error (device health).
+DeviceSeen seen_of(const IngestJob &job) {
+  DeviceSeen s;
+  for (const auto &p : job.items) {
+    if (p.error || p.duplicate) continue;
+    s.at = std::max(s.at, p.rec.received_at);
+    int rank = level_rank(p.rec.level);
+    if (rank >= 4) s.error_at = p.rec.received_at;
+    if (rank == 3) s.warning_at = p.rec.received_at;
+  }
+  return s;
+}
+}  // namespace
 
 DiagnosticsIngest::DiagnosticsIngest(Store &store) : store_(store), thread_([this] { loop(); }) {}
 
@@ -52,7 +85,17 @@ void DiagnosticsIngest::loop() {
     }
     lock.unlock();
     write(jobs);
+    std::vector<CommittedDiagnostics> committed;
+    if (!sinks_.empty()) committed = take_committed(jobs);
     for (auto &j : jobs) j.done(std::move(j));
+    if (!committed.empty())
+      for (auto *sink : sinks_) {
+        try {
+          sink->committed(committed);
+        } catch (const std::exception &e) {
+          std::fprintf(stderr, "helpline-server: diagnostics consumer failed: %s\n", e.what());
+        }
+      }
     lock.lock();
   }
 }
@@ -88,6 +131,8 @@ void DiagnosticsIngest::write(std::vector<IngestJob> &jobs) {
           p.error = e;
         }
       }
+      DeviceSeen seen = seen_of(job);
+      if (seen.at > 0) tx->touch_device(job.app, job.device_id, seen);
     }
     tx->commit();
   } catch (const std::exception &e) {

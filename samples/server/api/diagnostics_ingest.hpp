@@ -32,12 +32,30 @@ struct IngestJob {
   std::function<void(IngestJob &&)> done;  // called on the ingest thread
 };
 
+// The fresh (non-duplicate) diagnostics of one request, after their transaction committed.
+struct CommittedDiagnostics {
+  std::string app;
+  std::string device_id;
+  std::string owner;
+  std::vector<DiagnosticRecord> items;  // with seq set
+};
+
+// Gets every committed group on the ingest thread, after the requests have been answered. A sink must be
+// quick or hand the work to its own thread: the next group commit waits for it.
+class DiagnosticsSink {
+ public:
+  virtual ~DiagnosticsSink() = default;
+  virtual void committed(const std::vector<CommittedDiagnostics> &groups) = 0;
+};
+
 class DiagnosticsIngest {
  public:
   explicit DiagnosticsIngest(Store &store);
   ~DiagnosticsIngest();
   void submit(IngestJob job);
   void stop();  // finishes queued jobs, then joins
+  // Adds a consumer of committed diagnostics (rules, OTLP export). Call before the first submit().
+  void add_sink(DiagnosticsSink *sink) { sinks_.push_back(sink); }
 
  private:
   void loop();
@@ -47,6 +65,7 @@ class DiagnosticsIngest {
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<IngestJob> queue_;
+  std::vector<DiagnosticsSink *> sinks_;
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -27,6 +27,8 @@ void ticket_common(JsonOut &j, const TicketRecord &t,
   }
   j.end_obj();
   j.kv_opt("assignee", t.assignee_id)
+      .kv("proactive", t.proactive_rule.has_value())
+      .kv_opt("rule_id", t.proactive_rule)
       .kv("message_count", t.message_count)
       .kv("created_at", t.created_at)
       .kv("updated_at", t.updated_at)
@@ -123,7 +125,8 @@ static void notice_common(JsonOut &j, const NoticeRecord &n) {
     j.i64(*n.ends_at);
   else
     j.null();
-  j.kv("updated_at", n.updated_at);
+  j.kv("updated_at", n.updated_at).kv_opt("faq_article_id", n.faq_article_id);
+  j.key("target").raw(n.target_json.empty() ? std::string("{}") : n.target_json);
 }
 
 void render_notice(JsonOut &j, const NoticeRecord &n, bool acknowledged) {
@@ -135,7 +138,6 @@ void render_notice(JsonOut &j, const NoticeRecord &n, bool acknowledged) {
 void render_notice_agent(JsonOut &j, const NoticeRecord &n, int64_t ack_count) {
   j.obj();
   notice_common(j, n);
-  j.key("target").raw(n.target_json.empty() ? std::string("{}") : n.target_json);
   j.kv("active", n.active).kv("created_at", n.created_at).kv("ack_count", ack_count).end_obj();
 }
 

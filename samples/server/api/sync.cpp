@@ -93,8 +93,8 @@ HandleResult Api::sync_round(const AppConfig *app, Principal p, int64_t cursor, 
   if (more) events.resize(static_cast<size_t>(limit));
   int64_t next = more ? events.back().seq : upto;
 
-  // Collapse hints: only the newest faq_changed, and the newest state per notice, in a page.
-  int64_t last_faq = 0;
+  // Collapse hints: only the newest faq_changed and rules, and the newest state per notice, in a page.
+  int64_t last_faq = 0, last_rules = 0;
   std::set<std::string> seen_notice;
   std::vector<bool> keep(events.size(), true);
   std::optional<std::string> attrs;
@@ -105,6 +105,11 @@ HandleResult Api::sync_round(const AppConfig *app, Principal p, int64_t cursor, 
         keep[i] = false;
       else
         last_faq = e.seq;
+    } else if (e.type == "rules") {
+      if (last_rules)
+        keep[i] = false;
+      else
+        last_rules = e.seq;
     } else if (e.type == "notice" || e.type == "notice_withdrawn") {
       // data_json starts with {"id":"..."} (notice) or {"notice_id":"..."}; extract the id cheaply.
       size_t q1 = e.data_json.find(':');

@@ -106,7 +106,34 @@ CREATE TABLE survey_prompts(app TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT N
   PRIMARY KEY(app, id));
 )SQL";
 
-const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// Device diagnostics views, server rules, device rule sets (issue 8). diag_devices becomes the registry of
+// every device an agent can look at (PUT /v1/device or diagnostics) with when it was last heard from; the
+// (dev, ts) index serves per-device lists and the health timeline.
+const char *kMigration4 = R"SQL(
+ALTER TABLE tickets ADD COLUMN proactive_rule TEXT;
+CREATE INDEX tickets_proactive ON tickets(app, proactive_rule, device_id) WHERE proactive_rule IS NOT NULL;
+CREATE INDEX tickets_device ON tickets(app, device_id, created_at);
+ALTER TABLE notices ADD COLUMN faq_article_id TEXT;
+
+ALTER TABLE diag_devices ADD COLUMN last_seen INTEGER;
+ALTER TABLE diag_devices ADD COLUMN last_error_at INTEGER;
+ALTER TABLE diag_devices ADD COLUMN last_warning_at INTEGER;
+INSERT OR IGNORE INTO diag_devices(app, device_id) SELECT app, device_id FROM devices;
+UPDATE diag_devices SET last_seen=(SELECT max(received_at) FROM diagnostics WHERE dev=diag_devices.id);
+CREATE INDEX diagnostics_dev_ts ON diagnostics(dev, ts);
+
+CREATE TABLE server_rules(app TEXT NOT NULL, id TEXT NOT NULL, definition TEXT NOT NULL, enabled INTEGER NOT NULL,
+  agent_id TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY(app, id));
+CREATE TABLE rule_firings(seq INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT NULL, rule_id TEXT NOT NULL,
+  device_id TEXT NOT NULL, action TEXT NOT NULL, ticket_id TEXT, notice_id TEXT, diagnostic_seq INTEGER NOT NULL,
+  value REAL, at INTEGER NOT NULL);
+CREATE INDEX rule_firings_device ON rule_firings(app, device_id, at);
+CREATE INDEX rule_firings_rule ON rule_firings(app, rule_id);
+CREATE TABLE device_rule_sets(app TEXT PRIMARY KEY, version INTEGER NOT NULL, rules TEXT NOT NULL, agent_id TEXT,
+  updated_at INTEGER NOT NULL);
+)SQL";
+
+const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");
 

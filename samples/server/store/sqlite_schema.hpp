@@ -6,7 +6,7 @@
 
 namespace helpline::server {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 class SchemaTooNew : public std::runtime_error {
  public:

@@ -1,5 +1,6 @@
 #include "store/sqlite_store.hpp"
 
+#include "store/sqlite_device_views.hpp"
 #include "store/sqlite_schema.hpp"
 
 #include <cstdio>
@@ -76,6 +77,7 @@ class SqliteTx : public StoreTx {
             "ON CONFLICT(app, device_id) DO UPDATE SET user_sub=COALESCE(excluded.user_sub, user_sub), "
             "attrs=excluded.attrs, updated_at=excluded.updated_at");
     q.bind(1, app).bind(2, d.device_id).bind(3, d.user_sub).bind(4, d.attrs_json).bind(5, d.updated_at).run();
+    device_views::register_device(*db_, app, d.device_id);
   }
   std::optional<DeviceRecord> find_device(const std::string &app, const std::string &device_id) override {
     Query q(*db_, "SELECT user_sub, attrs, updated_at FROM devices WHERE app=?1 AND device_id=?2");
@@ -157,18 +159,19 @@ class SqliteTx : public StoreTx {
     t.message_count = q.i64(11);
     t.created_at = q.i64(12);
     t.updated_at = q.i64(13);
+    t.proactive_rule = q.opt_text(14);
     return t;
   }
 #define TICKET_COLS                                                                               \
   "seq, id, owner, device_id, subject, status, fields, device, requester_name, requester_email, " \
   "assignee_id, "                                                                                 \
-  "message_count, created_at, updated_at"
+  "message_count, created_at, updated_at, proactive_rule"
 
   void insert_ticket(const std::string &app, TicketRecord &t) override {
     Query q(*db_,
             "INSERT INTO tickets(app, id, owner, device_id, subject, status, fields, device, requester_name, "
-            "requester_email, assignee_id, message_count, created_at, updated_at) "
-            "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
+            "requester_email, assignee_id, message_count, created_at, updated_at, proactive_rule) "
+            "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)");
     q.bind(1, app)
         .bind(2, t.id)
         .bind(3, t.owner)
@@ -182,7 +185,8 @@ class SqliteTx : public StoreTx {
         .bind(11, t.assignee_id)
         .bind(12, t.message_count)
         .bind(13, t.created_at)
-        .bind(14, t.updated_at);
+        .bind(14, t.updated_at)
+        .bind(15, t.proactive_rule);
     q.run();
     t.seq = sqlite3_last_insert_rowid(db_->handle());
   }
@@ -635,7 +639,8 @@ class SqliteTx : public StoreTx {
   void upsert_notice(const std::string &app, const NoticeRecord &n) override {
     Query q(*db_,
             "INSERT OR REPLACE INTO notices(app, id, title, body, severity, url, target, starts_at, ends_at, "
-            "active, deleted, created_at, updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)");
+            "active, deleted, created_at, updated_at, faq_article_id) "
+            "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
     q.bind(1, app)
         .bind(2, n.id)
         .bind(3, n.title)
@@ -649,6 +654,7 @@ class SqliteTx : public StoreTx {
         .bind(11, n.deleted)
         .bind(12, n.created_at)
         .bind(13, n.updated_at)
+        .bind(14, n.faq_article_id)
         .run();
   }
   static NoticeRecord notice_row(Query &q) {
@@ -665,10 +671,12 @@ class SqliteTx : public StoreTx {
     n.deleted = q.i64(9) != 0;
     n.created_at = q.i64(10);
     n.updated_at = q.i64(11);
+    n.faq_article_id = q.opt_text(12);
     return n;
   }
-#define NOTICE_COLS \
-  "id, title, body, severity, url, target, starts_at, ends_at, active, deleted, created_at, updated_at"
+#define NOTICE_COLS                                                                           \
+  "id, title, body, severity, url, target, starts_at, ends_at, active, deleted, created_at, " \
+  "updated_at, faq_article_id"
   std::optional<NoticeRecord> find_notice(const std::string &app, const std::string &id) override {
     Query q(*db_, "SELECT " NOTICE_COLS " FROM notices WHERE app=?1 AND id=?2");
     q.bind(1, app).bind(2, id);
@@ -770,7 +778,7 @@ class SqliteTx : public StoreTx {
     cached_dev_id_ = device_id;
     return cached_dev_key_;
   }
-  bool insert_diagnostic(const std::string &app, const DiagnosticRecord &d) override {
+  bool insert_diagnostic(const std::string &app, DiagnosticRecord &d) override {
     int64_t dev = diag_device_key(app, d.device_id);
     Query q(
         *db_,
@@ -792,7 +800,9 @@ class SqliteTx : public StoreTx {
     else
       q.bind_static(9, d.attributes_json);
     q.run();
-    return q.changes() > 0;
+    if (q.changes() == 0) return false;
+    d.seq = sqlite3_last_insert_rowid(db_->handle());
+    return true;
   }
   std::vector<DiagnosticRecord> ticket_diagnostics(const std::string &app, const std::string &ticket_id,
                                                    const std::vector<std::string> &devices,
@@ -892,6 +902,72 @@ class SqliteTx : public StoreTx {
     std::vector<DiagnosticsRequestRecord> out;
     while (q.step()) out.push_back(request_row(q));
     return out;
+  }
+
+  // ---- device views, server rules, device rule sets (store/sqlite_device_views.cpp)
+  void touch_device(const std::string &app, const std::string &device_id, const DeviceSeen &seen) override {
+    device_views::touch_device(*db_, diag_device_key(app, device_id), seen);
+  }
+  std::vector<DeviceSummaryRecord> list_device_summaries(const std::string &app,
+                                                         const DeviceFilter &f) override {
+    return device_views::list_device_summaries(*db_, app, f);
+  }
+  std::optional<DeviceSummaryRecord> find_device_summary(const std::string &app,
+                                                         const std::string &device_id) override {
+    return device_views::find_device_summary(*db_, app, device_id);
+  }
+  std::vector<DiagnosticRecord> device_diagnostics(const std::string &app, const std::string &device_id,
+                                                   const DiagnosticFilter &f) override {
+    return device_views::device_diagnostics(*db_, app, device_id, f);
+  }
+  std::vector<TicketRecord> device_tickets(const std::string &app, const std::string &device_id, int64_t from,
+                                           int64_t to, int limit) override {
+    Query q(*db_, "SELECT " TICKET_COLS
+                  " FROM tickets WHERE app=?1 AND device_id=?2 AND created_at>=?3 AND created_at<?4 "
+                  "ORDER BY created_at LIMIT ?5");
+    q.bind(1, app).bind(2, device_id).bind(3, from).bind(4, to).bind(5, limit);
+    std::vector<TicketRecord> out;
+    while (q.step()) out.push_back(ticket_row(q));
+    return out;
+  }
+  std::vector<RuleFiringRecord> device_rule_firings(const std::string &app, const std::string &device_id,
+                                                    int64_t from, int64_t to, int limit) override {
+    return device_views::device_rule_firings(*db_, app, device_id, from, to, limit);
+  }
+  std::vector<ServerRuleRecord> list_server_rules(const std::string &app) override {
+    return device_views::list_server_rules(*db_, app);
+  }
+  std::optional<ServerRuleRecord> find_server_rule(const std::string &app, const std::string &id) override {
+    return device_views::find_server_rule(*db_, app, id);
+  }
+  void upsert_server_rule(const std::string &app, const ServerRuleRecord &r) override {
+    device_views::upsert_server_rule(*db_, app, r);
+  }
+  bool delete_server_rule(const std::string &app, const std::string &id) override {
+    return device_views::delete_server_rule(*db_, app, id);
+  }
+  void insert_rule_firing(const std::string &app, const RuleFiringRecord &f) override {
+    device_views::insert_rule_firing(*db_, app, f);
+  }
+  int64_t rule_firing_count(const std::string &app, const std::string &rule_id) override {
+    return device_views::rule_firing_count(*db_, app, rule_id);
+  }
+  std::optional<TicketRecord> open_proactive_ticket(const std::string &app, const std::string &rule_id,
+                                                    const std::string &device_id) override {
+    Query q(
+        *db_,
+        "SELECT " TICKET_COLS
+        " FROM tickets WHERE app=?1 AND proactive_rule=?2 AND device_id=?3 AND status IN ('open','pending') "
+        "LIMIT 1");
+    q.bind(1, app).bind(2, rule_id).bind(3, device_id);
+    if (!q.step()) return std::nullopt;
+    return ticket_row(q);
+  }
+  std::optional<DeviceRuleSetRecord> find_device_rule_set(const std::string &app) override {
+    return device_views::find_device_rule_set(*db_, app);
+  }
+  void save_device_rule_set(const std::string &app, const DeviceRuleSetRecord &r) override {
+    device_views::save_device_rule_set(*db_, app, r);
   }
 
   void move_owned(const std::string &app, const std::string &from_owner,

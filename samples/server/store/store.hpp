@@ -49,6 +49,7 @@ struct TicketRecord {
   int64_t message_count = 0;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  std::optional<std::string> proactive_rule;  // opened by this server rule (proactive ticket)
 };
 
 struct TicketFilter {
@@ -189,6 +190,7 @@ struct NoticeRecord {
   bool deleted = false;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  std::optional<std::string> faq_article_id;  // FAQ article the device can link to
 };
 
 struct EventRecord {
@@ -230,6 +232,71 @@ struct DiagnosticsRequestRecord {
   std::string status;  // pending | fulfilled
   std::string agent_id;
   int64_t created_at = 0;
+};
+
+// A device as agents see it: registered by PUT /v1/device and/or by sending diagnostics.
+struct DeviceSummaryRecord {
+  int64_t seq = 0;  // internal keyset order (registration order)
+  std::string device_id;
+  std::optional<std::string> user_sub;
+  std::string attrs_json;  // PUT /v1/device document ("" if never sent)
+  std::optional<int64_t> attrs_updated_at;
+  std::optional<int64_t> last_seen;        // received_at of its newest diagnostics
+  std::optional<int64_t> last_error_at;    // ... with level error/fatal/critical
+  std::optional<int64_t> last_warning_at;  // ... with level warning/warn
+};
+
+struct DeviceFilter {
+  std::optional<std::string> contains;  // substring of the device id or of its attributes document
+  int64_t before_seq = 0;
+  int limit = 50;
+};
+
+struct DiagnosticFilter {
+  std::optional<std::string> kind;
+  std::optional<std::string> name;
+  std::optional<std::string> level;
+  std::optional<int64_t> from;  // ts >= from
+  std::optional<int64_t> to;    // ts < to
+  int64_t before_seq = 0;
+  int limit = 50;
+};
+
+// What the ingest thread learnt about a device from one request's fresh diagnostics.
+struct DeviceSeen {
+  int64_t at = 0;
+  std::optional<int64_t> error_at;
+  std::optional<int64_t> warning_at;
+};
+
+// A server-side rule (docs/protocol.md 14.3); `definition_json` is the validated rule object.
+struct ServerRuleRecord {
+  std::string id;
+  std::string definition_json;
+  bool enabled = true;
+  std::string agent_id;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct RuleFiringRecord {
+  int64_t seq = 0;
+  std::string rule_id;
+  std::string device_id;
+  std::string action;  // ticket | notice | none (de-duplicated)
+  std::optional<std::string> ticket_id;
+  std::optional<std::string> notice_id;
+  int64_t diagnostic_seq = 0;
+  std::optional<double> value;
+  int64_t at = 0;
+};
+
+// The app's device rule set (pushed to devices as `rules` sync items), versioned.
+struct DeviceRuleSetRecord {
+  int64_t version = 0;
+  std::string rules_json;  // array
+  std::optional<std::string> agent_id;
+  int64_t updated_at = 0;
 };
 
 struct AgentRecord {
@@ -362,7 +429,7 @@ class StoreTx {
 
   // diagnostics
   virtual bool insert_diagnostic(const std::string &app,
-                                 const DiagnosticRecord &d) = 0;  // false: duplicate key
+                                 DiagnosticRecord &d) = 0;  // false: duplicate key; sets d.seq
   virtual std::vector<DiagnosticRecord> ticket_diagnostics(const std::string &app,
                                                            const std::string &ticket_id,
                                                            const std::vector<std::string> &devices,
@@ -374,6 +441,38 @@ class StoreTx {
   virtual void fulfil_diagnostics_request(const std::string &app, const std::string &id) = 0;
   virtual std::vector<DiagnosticsRequestRecord> list_diagnostics_requests(
       const std::string &app, const std::optional<std::string> &ticket_id) = 0;
+
+  // device views (agent API): summaries, per-device diagnostics, the facts of the health timeline
+  virtual void touch_device(const std::string &app, const std::string &device_id, const DeviceSeen &seen) = 0;
+  virtual std::vector<DeviceSummaryRecord> list_device_summaries(const std::string &app,
+                                                                 const DeviceFilter &f) = 0;
+  virtual std::optional<DeviceSummaryRecord> find_device_summary(const std::string &app,
+                                                                 const std::string &device_id) = 0;
+  virtual std::vector<DiagnosticRecord> device_diagnostics(const std::string &app,
+                                                           const std::string &device_id,
+                                                           const DiagnosticFilter &f) = 0;
+  // Tickets created by the device in [from, to), oldest first (at most `limit`).
+  virtual std::vector<TicketRecord> device_tickets(const std::string &app, const std::string &device_id,
+                                                   int64_t from, int64_t to, int limit) = 0;
+  virtual std::vector<RuleFiringRecord> device_rule_firings(const std::string &app,
+                                                            const std::string &device_id, int64_t from,
+                                                            int64_t to, int limit) = 0;
+
+  // server rules and their firings
+  virtual std::vector<ServerRuleRecord> list_server_rules(const std::string &app) = 0;
+  virtual std::optional<ServerRuleRecord> find_server_rule(const std::string &app, const std::string &id) = 0;
+  virtual void upsert_server_rule(const std::string &app, const ServerRuleRecord &r) = 0;
+  virtual bool delete_server_rule(const std::string &app, const std::string &id) = 0;
+  virtual void insert_rule_firing(const std::string &app, const RuleFiringRecord &f) = 0;
+  virtual int64_t rule_firing_count(const std::string &app, const std::string &rule_id) = 0;
+  // The open/pending proactive ticket this rule opened for this device, if any (de-duplication).
+  virtual std::optional<TicketRecord> open_proactive_ticket(const std::string &app,
+                                                            const std::string &rule_id,
+                                                            const std::string &device_id) = 0;
+
+  // device rule set
+  virtual std::optional<DeviceRuleSetRecord> find_device_rule_set(const std::string &app) = 0;
+  virtual void save_device_rule_set(const std::string &app, const DeviceRuleSetRecord &r) = 0;
 
   // owner moves on identify (attachments, surveys)
   virtual void move_owned(const std::string &app, const std::string &from_owner,

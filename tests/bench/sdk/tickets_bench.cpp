@@ -206,7 +206,7 @@ int main(int argc, char **argv) {
                 c.p50, c.p99, c.max, rs.p50, c.p99 / rs.p50);
     std::printf("| helpline_message_send (host thread) | %.1f us | %.1f us | %.0f us | same | %.3f |\n", m.p50, m.p99,
                 m.max, m.p99 / rs.p50);
-    std::printf("| helpline_tickets_json (%d tickets, newest 500) | %.0f us | %.0f us | %.0f us | | |\n", calls, l.p50,
+    std::printf("| helpline_tickets_json (%d tickets, newest 100) | %.0f us | %.0f us | %.0f us | | |\n", calls, l.p50,
                 l.p99, l.max);
     std::printf("| helpline_ticket_messages_json (2 messages) | %.0f us | %.0f us | %.0f us | | |\n", v.p50, v.p99, v.max);
     std::printf("| agent reply -> HELPLINE_EVENT_MESSAGE (long-poll) | %.2f ms | %.2f ms | %.1f ms | loopback GET p50 %.2f ms, p99 %.2f ms | %.1f x |\n",

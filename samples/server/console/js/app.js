@@ -1,11 +1,13 @@
 // Console shell: session check, login/logout, hash routing (#/inbox, #/ticket/<id>, #/dashboard, #/faq,
-// #/notices). Each view renders into #page and returns a cleanup function (stops its polling).
+// #/notices, #/devices[/<id>], #/rules). Each view renders into #page and returns a cleanup function (stops its polling).
 import { ApiError, get, post, setUnauthenticatedHandler } from './api.js';
 import { clear, toast } from './dom.js';
 import { renderDashboard } from './dashboard.js';
+import { renderDevices } from './devices.js';
 import { renderFaq } from './faq.js';
 import { renderInbox } from './inbox.js';
 import { renderNotices } from './notices.js';
+import { renderRules } from './rules.js';
 import { renderTicket } from './ticket.js';
 
 const state = { agent: null, cleanup: null };
@@ -91,6 +93,8 @@ function route() {
     dashboard: () => renderDashboard(page),
     faq: () => renderFaq(page),
     notices: () => renderNotices(page),
+    devices: () => renderDevices(page, decodeURIComponent(parts[1] || '')),
+    rules: () => renderRules(page),
   };
   state.cleanup = (views[name] || views.inbox)() || null;
 }

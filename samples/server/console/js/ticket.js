@@ -116,7 +116,10 @@ export function renderTicket(page, id) {
   async function loadSide() {
     try {
       const d = await get(`/v1/agent/tickets/${enc(id)}/device`);
-      clear(devicePanel).append(kvTable(d));
+      clear(devicePanel).append(
+        kvTable(d),
+        h('p', {}, h('a', { href: `#/devices/${enc(d.device_id)}`, 'data-testid': 'device-timeline-link', text: 'Device health and timeline →' })),
+      );
     } catch (e) {
       clear(devicePanel).append(h('p', { class: 'muted', text: e.status === 404 ? 'No device details reported.' : e.message }));
     }

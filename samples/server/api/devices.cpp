@@ -1,0 +1,144 @@
+// Device views for agents (protocol.md 14.5): the device list with health, one device's diagnostics, and its
+// health timeline.
+#include "api/api.hpp"
+#include "api/render.hpp"
+#include "api_error.hpp"
+#include "device_timeline.hpp"
+#include "ids.hpp"
+#include "json_fields.hpp"
+#include "json_out.hpp"
+
+namespace helpline::server {
+
+namespace {
+
+constexpr int64_t kHealthWindowMs = 24 * 3600 * 1000LL;
+constexpr int kTimelineMaxRows = 100000;
+constexpr int64_t kHour = 3600 * 1000LL, kDay = 24 * kHour;
+
+// ok | warning | error | stale | unknown (docs: protocol.md 14.5).
+const char *health_of(const DeviceSummaryRecord &d, int64_t now) {
+  if (!d.last_seen) return "unknown";
+  if (d.last_error_at && *d.last_error_at >= now - kHealthWindowMs) return "error";
+  if (d.last_warning_at && *d.last_warning_at >= now - kHealthWindowMs) return "warning";
+  if (*d.last_seen < now - kHealthWindowMs) return "stale";
+  return "ok";
+}
+
+void opt_i64(JsonOut &j, const char *k, const std::optional<int64_t> &v) {
+  j.key(k);
+  if (v)
+    j.i64(*v);
+  else
+    j.null();
+}
+
+void render_summary(JsonOut &j, const DeviceSummaryRecord &d, int64_t now) {
+  j.obj().kv("device_id", d.device_id).kv_opt("user", d.user_sub).kv_raw("attributes", d.attrs_json);
+  opt_i64(j, "attributes_updated_at", d.attrs_updated_at);
+  opt_i64(j, "last_seen", d.last_seen);
+  opt_i64(j, "last_error_at", d.last_error_at);
+  opt_i64(j, "last_warning_at", d.last_warning_at);
+  j.kv("health", health_of(d, now)).end_obj();
+}
+
+std::optional<std::string> query_text(Call &c, const char *name, size_t max) {
+  const std::string *v = c.query_param(name);
+  if (!v || v->empty()) return std::nullopt;
+  if (v->size() > max) throw bad_request(std::string(name) + ": at most " + std::to_string(max) + " bytes");
+  return *v;
+}
+
+std::optional<int64_t> query_ms(Call &c, const char *name) {
+  const std::string *v = c.query_param(name);
+  if (!v || v->empty()) return std::nullopt;
+  char *end = nullptr;
+  long long x = std::strtoll(v->c_str(), &end, 10);
+  if (*end || x < 0) throw bad_request(std::string(name) + ": must be a non-negative integer (ms)");
+  return x;
+}
+
+}  // namespace
+
+Reply Api::agent_devices_list(Call &c) {
+  auto [cursor, limit] = page_params(c, 100, 50);
+  auto health = query_text(c, "health", 16);
+  if (health && *health != "ok" && *health != "warning" && *health != "error" && *health != "stale" &&
+      *health != "unknown")
+    throw bad_request("health: one of ok, warning, error, stale, unknown");
+  DeviceFilter f;
+  f.contains = query_text(c, "q", 200);
+  f.before_seq = cursor;
+  f.limit = 200;
+  int64_t now = now_ms();
+  std::vector<DeviceSummaryRecord> rows;
+  // The health filter is applied on top of keyset pages (health depends on the clock, not stored).
+  for (int round = 0; round < 50 && static_cast<int>(rows.size()) <= limit; ++round) {
+    auto page = c.tx->list_device_summaries(c.app->app_key, f);
+    for (auto &r : page)
+      if (!health || *health == health_of(r, now)) rows.push_back(std::move(r));
+    if (static_cast<int>(page.size()) < f.limit) break;
+    f.before_seq = page.back().seq;
+  }
+  return json(200, page_json(std::move(rows), limit,
+                             [now](JsonOut &j, const DeviceSummaryRecord &d) { render_summary(j, d, now); }));
+}
+
+Reply Api::agent_device_get(Call &c) {
+  auto d = c.tx->find_device_summary(c.app->app_key, c.params[0]);
+  if (!d) throw not_found("device");
+  JsonOut j;
+  render_summary(j, *d, now_ms());
+  return json(200, j.take());
+}
+
+Reply Api::agent_device_diagnostics(Call &c) {
+  if (!c.tx->find_device_summary(c.app->app_key, c.params[0])) throw not_found("device");
+  auto [cursor, limit] = page_params(c, 100, 50);
+  DiagnosticFilter f;
+  f.kind = query_text(c, "kind", 16);
+  f.name = query_text(c, "name", 200);
+  f.level = query_text(c, "level", 32);
+  f.from = query_ms(c, "from");
+  f.to = query_ms(c, "to");
+  f.before_seq = cursor;
+  f.limit = limit + 1;
+  auto rows = c.tx->device_diagnostics(c.app->app_key, c.params[0], f);
+  return json(200, page_json(std::move(rows), limit, render_diagnostic));
+}
+
+Reply Api::agent_device_timeline(Call &c) {
+  if (!c.tx->find_device_summary(c.app->app_key, c.params[0])) throw not_found("device");
+  int64_t bucket = kHour;
+  if (auto b = query_text(c, "bucket", 16)) {
+    if (*b == "hour")
+      bucket = kHour;
+    else if (*b == "day")
+      bucket = kDay;
+    else
+      throw bad_request("bucket: hour or day");
+  }
+  int64_t to = query_ms(c, "to").value_or(now_ms() + 1);  // default: up to and including now
+  int64_t from = query_ms(c, "from").value_or(to - (bucket == kHour ? kDay : 30 * kDay));
+  from -= from % bucket;  // UTC-aligned buckets
+  if (from >= to) throw bad_request("from: must be before to");
+  if ((to - from + bucket - 1) / bucket > 500) throw bad_request("from/to: at most 500 buckets");
+  TimelineFacts facts;
+  facts.from = from;
+  facts.to = to;
+  facts.bucket = bucket;
+  DiagnosticFilter f;
+  f.from = from;
+  f.to = to;
+  f.limit = kTimelineMaxRows + 1;
+  facts.diagnostics = c.tx->device_diagnostics(c.app->app_key, c.params[0], f);
+  if (facts.diagnostics.size() > static_cast<size_t>(kTimelineMaxRows)) {
+    facts.diagnostics.resize(kTimelineMaxRows);  // the newest rows: the oldest buckets are incomplete
+    facts.truncated = true;
+  }
+  facts.server_firings = c.tx->device_rule_firings(c.app->app_key, c.params[0], from, to, 10000);
+  facts.tickets = c.tx->device_tickets(c.app->app_key, c.params[0], from, to, 1000);
+  return json(200, timeline_json(c.params[0], facts));
+}
+
+}  // namespace helpline::server
