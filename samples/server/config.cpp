@@ -152,6 +152,7 @@ void load_config(const std::string &path, ServerConfig &out) {
       app->settings.jwt_leeway_seconds = get_int(s, "jwt_leeway_seconds", 30, 0, 86400, sc);
       app->settings.idempotency_ttl_hours = get_int(s, "idempotency_ttl_hours", 168, 1, 24 * 365, sc);
       app->settings.agent_token_ttl_hours = get_int(s, "agent_token_ttl_hours", 12, 1, 24 * 365, sc);
+      app->settings.faq_auto_answer = get_bool(s, "faq_auto_answer", false, sc);
     }
     if (out.apps.count(app->app_key)) fail(ctx + "app_key: duplicate " + app->app_key);
     std::string key = app->app_key;

@@ -25,6 +25,7 @@ struct AppSettings {
   int64_t jwt_leeway_seconds = 30;
   int64_t idempotency_ttl_hours = 168;
   int64_t agent_token_ttl_hours = 12;
+  bool faq_auto_answer = false;  // post FAQ links as a bot message on new tickets
 };
 
 struct AppConfig {

@@ -1,5 +1,6 @@
 // The protocol (docs/protocol.md) as transport-neutral request handlers. No Boost in here.
 #pragma once
+#include "faq_answers.hpp"
 #include "api/diagnostics_ingest.hpp"
 #include "api/rule_engine.hpp"
 #include "change_notifier.hpp"
@@ -117,6 +118,10 @@ class Api {
   Reply attachment_upload(Call &);
   Reply attachment_get(Call &);
   Reply faq_get(Call &);
+  // The GET /v1/faq body: everything (delta false) or what changed after `since`.
+  std::string faq_document(Call &c, int64_t current, int64_t since, bool delta,
+                           const std::optional<std::string> &locale);
+  void post_faq_answer(Call &c, TicketRecord &t, const std::string &subject, const std::string &body);
   Reply faq_article_get(Call &);
   Reply faq_vote(Call &);
   Reply diagnostics_batch(Call &);
@@ -223,6 +228,7 @@ class Api {
   Store &store_;
   ChangeNotifier &notifier_;
   RateLimiter &limiter_;
+  FaqAnswers faq_answers_;
   FaultInjector &faults_;
   bool test_mode_;
 

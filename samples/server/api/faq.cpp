@@ -7,6 +7,36 @@
 
 namespace helpline::server {
 
+std::string Api::faq_document(Call &c, int64_t current, int64_t since, bool delta,
+                              const std::optional<std::string> &locale) {
+  const std::string &app = c.app->app_key;
+  auto visible_locale = [&](const std::string &l) { return !locale || *locale == l; };
+  JsonOut j;
+  std::vector<std::string> deleted_sections, deleted_articles;
+  j.obj().kv("full", !delta).key("sections").arr();
+  for (const auto &s : c.tx->faq_sections_since(app, since)) {
+    if (s.deleted || !visible_locale(s.locale)) {
+      if (delta) deleted_sections.push_back(s.id);
+      continue;
+    }
+    render_section(j, s);
+  }
+  j.end_arr().key("articles").arr();
+  for (const auto &a : c.tx->faq_articles_since(app, since)) {
+    if (a.deleted || !a.published || !visible_locale(a.locale)) {
+      if (delta) deleted_articles.push_back(a.id);
+      continue;
+    }
+    render_article(j, a, false);
+  }
+  j.end_arr().key("deleted").obj().key("sections").arr();
+  for (const auto &id : deleted_sections) j.str(id);
+  j.end_arr().key("articles").arr();
+  for (const auto &id : deleted_articles) j.str(id);
+  j.end_arr().end_obj().kv("cursor", cursor_string(current)).end_obj();
+  return j.take();
+}
+
 Reply Api::faq_get(Call &c) {
   const std::string &app = c.app->app_key;
   int64_t current = c.tx->faq_seq(app);
@@ -33,31 +63,8 @@ Reply Api::faq_get(Call &c) {
       return r;
     }
   }
-  auto visible_locale = [&](const std::string &l) { return !locale || *locale == l; };
-  JsonOut j;
-  std::vector<std::string> deleted_sections, deleted_articles;
-  j.obj().kv("full", !delta).key("sections").arr();
-  for (const auto &s : c.tx->faq_sections_since(app, since)) {
-    if (s.deleted || !visible_locale(s.locale)) {
-      if (delta) deleted_sections.push_back(s.id);
-      continue;
-    }
-    render_section(j, s);
-  }
-  j.end_arr().key("articles").arr();
-  for (const auto &a : c.tx->faq_articles_since(app, since)) {
-    if (a.deleted || !a.published || !visible_locale(a.locale)) {
-      if (delta) deleted_articles.push_back(a.id);
-      continue;
-    }
-    render_article(j, a, false);
-  }
-  j.end_arr().key("deleted").obj().key("sections").arr();
-  for (const auto &id : deleted_sections) j.str(id);
-  j.end_arr().key("articles").arr();
-  for (const auto &id : deleted_articles) j.str(id);
-  j.end_arr().end_obj().kv("cursor", cursor_string(current)).end_obj();
-  Reply r = json(200, j.take());
+  std::string body = faq_document(c, current, since, delta, locale);
+  Reply r = json(200, std::move(body));
   r.headers.emplace_back("ETag", etag);
   r.headers.emplace_back("Cache-Control", "no-cache");
   return r;

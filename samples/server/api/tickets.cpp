@@ -157,6 +157,8 @@ Reply Api::tickets_create(Call &c) {
   c.tx->insert_ticket(app, t);
   add_message(c, t, body, attachments, std::nullopt);
 
+  if (c.app->settings.faq_auto_answer) post_faq_answer(c, t, subject, body);
+
   std::string tj = ticket_json(t);
   EventRecord e;
   e.owner = t.owner;
@@ -166,6 +168,39 @@ Reply Api::tickets_create(Call &c) {
   e.data_json = tj;
   emit(c, std::move(e));
   return json(201, tj);
+}
+
+void Api::post_faq_answer(Call &c, TicketRecord &t, const std::string &subject, const std::string &body) {
+  const std::string &app = c.app->app_key;
+  std::vector<FaqHit> hits;
+  try {
+    hits = faq_answers_.suggest(app, c.tx->faq_seq(app),
+                                [&](int64_t since) { return faq_document(c, c.tx->faq_seq(app), since, since > 0, {}); },
+                                subject, body);
+  } catch (const std::exception &) {
+    return;  // no automated answer is better than no ticket
+  }
+  if (hits.empty()) return;
+  MessageRecord m;
+  m.id = new_id("m_");
+  m.ticket_id = t.id;
+  m.body = "These help-center articles may answer your question:";
+  for (const auto &h : hits) m.body += "\n- " + h.title + " (faq:" + h.id + ")";
+  m.attachments_json = "[]";
+  m.created_at = now_ms();
+  m.author_type = "bot";
+  m.author_name = "Helpline assistant";
+  m.author_id = "bot";
+  m.seq = ++t.message_count;
+  t.updated_at = m.created_at;
+  c.tx->insert_message(app, m);
+  c.tx->update_ticket(app, t);
+  EventRecord e;
+  e.owner = t.owner;
+  e.device_id = owner_device(t.owner);
+  e.type = "message";  // no origin device: the device that wrote the ticket gets it too
+  e.data_json = message_json(m);
+  emit(c, std::move(e));
 }
 
 Reply Api::tickets_list(Call &c) {
