@@ -4,6 +4,7 @@
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "core/utf8.hpp"
 #include "json/batch_item.hpp"
 #include "tickets/ticket_items.hpp"
 #include "http_curl/curl_transport.hpp"
@@ -85,6 +86,9 @@ std::shared_ptr<Client> Client::open(Options options) {
   });
   c->commit_->set_local_writer([self](const LocalChange &change) { self->apply_local(change); });
   c->diagnostics_ = std::make_unique<Diagnostics>(c->options_);
+  // Read once here (/proc, /sys, statvfs: well under a millisecond) so that a diagnostic sent right after
+  // helpline_open (a crash report from the last run) carries them; the worker refreshes them later.
+  c->diagnostics_->refresh_facts(dir);
   c->diagnostics_->rules().set_attributes(c->device_.flat());
   for (const char *source : {"host", "server"}) {
     std::string saved = c->meta_->get(std::string("rules_") + source).value_or("");
@@ -335,7 +339,11 @@ std::string Client::ticket_create(std::string_view subject, std::string_view bod
   std::string ticket_id = new_uuid_v7();
   std::string device = device_.json();
   // The latest diagnostics and breadcrumbs go with the ticket (with consent): same object, more keys.
-  std::string recent = diagnostics_consent() ? diagnostics_->take_for_ticket() : std::string();
+  // The server takes a ticket's "device" object up to 16 KiB (docs/protocol.md section 7).
+  constexpr std::size_t kMaxTicketDevice = 16 * 1024 - 256;
+  std::string recent = diagnostics_consent() && device.size() < kMaxTicketDevice
+                           ? diagnostics_->take_for_ticket(kMaxTicketDevice - device.size())
+                           : std::string();
   if (recent.size() > 2) device = device.substr(0, device.size() - 1) + "," + recent.substr(1);
   std::vector<NewItem> items;
   items.push_back(make_ticket_item(ticket_id, new_uuid_v7(), subject, body, fields_json, device));
@@ -361,7 +369,13 @@ std::string Client::faq_sections(std::string_view locale) {
 }
 
 std::string Client::faq_article(std::string_view id) {
-  return with_view([&](TicketView &, const Overlay &) { return faq_search_->article_json(id); });
+  return with_view([&](TicketView &, const Overlay &o) {
+    // A vote accepted a moment ago is not in the store yet: read your own writes, as the ticket view does.
+    std::optional<bool> pending;
+    for (const auto &c : o)
+      if (c->kind == LocalChange::Kind::kFaqVote && c->article_id == id) pending = c->helpful;
+    return faq_search_->article_json(id, pending);
+  });
 }
 
 void Client::faq_vote(const std::string &id, bool helpful) {
@@ -382,16 +396,28 @@ std::string Client::faq_suggest(std::string_view subject, std::string_view body)
       auto &ids = deflection_.article_ids;
       if (ids.size() < 20 && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
     }
-    deflection_.query = std::string(subject.empty() ? body.substr(0, 500) : subject.substr(0, 500));
+    deflection_.query = std::string(utf8_head(subject.empty() ? body : subject, 500));
     deflection_.at = now_ms();
-    post_or_throw(
-        [this] {
-          worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(kDeflectionWindowMs),
-                          [this] { flush_deflection(kDeflectionWindowMs); });
-        },
-        "helpline_faq_suggest_for_ticket");
+    if (!deflection_timer_.exchange(true)) {  // one timer, however many suggestions are typed
+      post_or_throw(
+          [this] {
+            worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(kDeflectionWindowMs),
+                            [this] { on_deflection_timer(); });
+          },
+          "helpline_faq_suggest_for_ticket");
+    }
   }
   return json;
+}
+
+void Client::on_deflection_timer() {
+  deflection_timer_.store(false);
+  flush_deflection(kDeflectionWindowMs);
+  std::lock_guard<std::mutex> lock(deflection_mu_);
+  if (!deflection_.article_ids.empty() && !deflection_timer_.exchange(true)) {
+    const int64_t left = std::max<int64_t>(0, deflection_.at + kDeflectionWindowMs - now_ms());
+    worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(left), [this] { on_deflection_timer(); });
+  }
 }
 
 void Client::flush_deflection(int64_t older_than_ms) {
@@ -463,8 +489,12 @@ void Client::rules_load(const std::string &json) {
 
 void Client::enqueue_diagnostic(const DiagnosticSpec &spec) {
   if (!diagnostics_consent()) return;
-  auto item = diagnostics_->make_item(spec, device_.json());
-  if (item) enqueue(std::move(*item));
+  try {
+    auto item = diagnostics_->make_item(spec, device_.json());
+    if (item) enqueue(std::move(*item));
+  } catch (const Error &e) {
+    logger_.warn(std::string("diagnostic not sent: ") + e.what());
+  }
 }
 
 void Client::on_heartbeat() {
@@ -496,7 +526,7 @@ void Client::fire(const std::vector<Firing> &firings) {
   for (const auto &f : firings) {
     JsonOut rule;
     rule.begin_object().field("rule_id", f.rule_id).field("kind", f.kind).field("metric", f.metric);
-    rule.field("op", f.op).key("threshold").raw(std::to_string(f.threshold)).key("value").raw(std::to_string(f.value));
+    rule.field("op", f.op).key("threshold").number(f.threshold).key("value").number(f.value);
     rule.end_object();
     std::string rule_json = rule.take();
     DiagnosticSpec spec;
@@ -708,12 +738,28 @@ void Client::register_device() {
     device_in_flight_ = false;
     if (response.status == 200) {
       meta_->set(kDeviceSentKey, context);
+      // Notices are targeted when they are published: ones that match this device only now (new model,
+      // firmware updated into a range) come from the authoritative list, not from /v1/sync.
+      fetch_notices();
       register_device();  // changed again meanwhile?
     } else {
       logger_.info("PUT /v1/device: " + (response.status == 0 ? response.error : "HTTP " + std::to_string(response.status)) +
                    "; sent again with the next sync");
     }
   });
+}
+
+void Client::fetch_notices() {
+  if (!stats_.online.load() || !requests_->configured()) return;
+  const int64_t asked_at = now_ms();
+  transport_->start(requests_->get("/v1/notices", 30000, identity_.token_for(identity_.committed_user())),
+                    [this, asked_at](HttpResponse response) {
+                      if (response.status != 200 || !notices_) return;
+                      rapidjson::Document d;
+                      d.Parse(response.body.data(), response.body.size());
+                      if (d.HasParseError() || !d.IsObject() || !d.HasMember("items")) return;
+                      notices_->reconcile(d["items"], device_.flat(), asked_at);
+                    });
 }
 
 void Client::commit_now() {
@@ -781,6 +827,11 @@ void Client::set_network_available(bool available) {
       [this, available] {
         sender_->set_online(available);
         poller_->set_online(available);
+        if (available) {
+          faq_sync_->sync_now();  // a sync skipped while offline (at open, say) happens now
+          history_->kick();
+          register_device();
+        }
       },
       "helpline_set_network_available");
 }

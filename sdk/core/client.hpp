@@ -118,6 +118,7 @@ class Client {
   void after_principal_change();
   void save_device_context();
   void register_device();
+  void fetch_notices();  // worker: GET /v1/notices after the server took new device attributes
   // Worker: diagnostics produced by the SDK itself.
   void require_consent(const char *function) const;
   void enqueue_diagnostic(const DiagnosticSpec &spec);
@@ -172,6 +173,8 @@ class Client {
   std::mutex deflection_mu_;
   Deflection deflection_;
   void flush_deflection(int64_t older_than_ms);
+  void on_deflection_timer();
+  std::atomic<bool> deflection_timer_{false};
   std::atomic<int64_t> rules_due_at_{-1};     // the "for" deadline a timer is armed for
   std::vector<std::string> pending_requests_; // worker: diagnostics requests waiting for consent
   Identity identity_;

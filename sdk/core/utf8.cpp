@@ -37,4 +37,10 @@ bool is_valid_utf8(std::string_view s) noexcept {
   return true;
 }
 
+std::string_view utf8_head(std::string_view s, std::size_t max_bytes) noexcept {
+  if (s.size() <= max_bytes) return s;
+  while (max_bytes > 0 && (static_cast<unsigned char>(s[max_bytes]) & 0xC0) == 0x80) --max_bytes;
+  return s.substr(0, max_bytes);
+}
+
 }  // namespace helpline::detail

@@ -1,5 +1,8 @@
 #include "diagnostics/breadcrumbs.hpp"
 
+#include <cstdint>
+#include <vector>
+
 #include "helpline/helpline.h"
 
 namespace helpline::detail {
@@ -19,15 +22,24 @@ void Breadcrumbs::add(int level, std::string category, std::string message, int6
   ring_.push_back(Crumb{at_ms, level, std::move(category), std::move(message)});
 }
 
-void Breadcrumbs::write(JsonOut &out, std::size_t max) const {
+void Breadcrumbs::write(JsonOut &out, std::size_t max, std::size_t max_bytes) const {
   std::lock_guard<std::mutex> lock(mu_);
-  out.begin_array();
-  std::size_t skip = ring_.size() > max ? ring_.size() - max : 0;
-  for (std::size_t i = skip; i < ring_.size(); ++i) {
-    const Crumb &c = ring_[i];
-    out.begin_object().field("ts", c.ts).field("level", level_name(c.level)).field("category", c.category);
-    out.field("message", c.message).end_object();
+  const std::size_t skip = ring_.size() > max ? ring_.size() - max : 0;
+  // Newest first, as long as the (escaped) JSON fits the budget.
+  std::vector<std::string> kept;
+  std::size_t used = 2;
+  for (std::size_t i = ring_.size(); i > skip; --i) {
+    const Crumb &c = ring_[i - 1];
+    JsonOut one;
+    one.begin_object().field("ts", c.ts).field("level", level_name(c.level)).field("category", c.category);
+    one.field("message", c.message).end_object();
+    std::string json = one.take();
+    if (used + json.size() + 1 > max_bytes) break;
+    used += json.size() + 1;
+    kept.push_back(std::move(json));
   }
+  out.begin_array();
+  for (auto it = kept.rbegin(); it != kept.rend(); ++it) out.raw(*it);
   out.end_array();
 }
 

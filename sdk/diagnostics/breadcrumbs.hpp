@@ -19,8 +19,9 @@ class Breadcrumbs {
   static constexpr std::size_t kMaxMessageBytes = 1024;
 
   void add(int level, std::string category, std::string message, int64_t at_ms);
-  // The newest `max` breadcrumbs, oldest first, as a JSON array of {"ts","level","category","message"}.
-  void write(JsonOut &out, std::size_t max = kCapacity) const;
+  // The newest `max` breadcrumbs, oldest first, as a JSON array of {"ts","level","category","message"},
+  // at most `max_bytes` of JSON (older ones are left out first).
+  void write(JsonOut &out, std::size_t max = kCapacity, std::size_t max_bytes = SIZE_MAX) const;
   void clear();
   std::size_t size() const;
 

@@ -18,14 +18,14 @@ std::string facts_to_json(const platform::DeviceFacts &f) {
   };
   if (f.cpu_count) w.field("cpu_count", *f.cpu_count);
   if (!f.cpu_model.empty()) w.field("cpu_model", f.cpu_model);
-  if (f.load_1m) w.key("load_1m").raw(std::to_string(*f.load_1m));
+  if (f.load_1m) w.key("load_1m").number(*f.load_1m);
   opt("mem_total_bytes", f.mem_total_bytes);
   opt("mem_available_bytes", f.mem_available_bytes);
   opt("disk_total_bytes", f.disk_total_bytes);
   opt("disk_free_bytes", f.disk_free_bytes);
   if (f.disk_total_bytes && f.disk_free_bytes && *f.disk_total_bytes > 0) {
-    w.key("disk_free_pct").raw(std::to_string(100.0 * static_cast<double>(*f.disk_free_bytes) /
-                                              static_cast<double>(*f.disk_total_bytes)));
+    w.key("disk_free_pct").number(100.0 * static_cast<double>(*f.disk_free_bytes) /
+                                  static_cast<double>(*f.disk_total_bytes));
   }
   opt("uptime_s", f.uptime_s);
   opt("process_rss_bytes", f.process_rss_bytes);
@@ -58,7 +58,9 @@ std::optional<NewItem> Diagnostics::make_item(const DiagnosticSpec &spec, const 
   const int64_t now = now_ms();
   NewItem item{Channel::kDiagnostics, "diagnostic", kPriorityDiagnostics, new_uuid_v7(), {}, now, {}, nullptr};
   const std::string facts = facts_json();
-  for (int attempt = 0; attempt < 3; ++attempt) {  // 0: everything, 1: no breadcrumbs, 2: no facts
+  // 0: everything, 1: no breadcrumbs, 2: no facts, 3: not even the device context (host attributes of
+  // nearly 64 KiB); past the server's cap it is refused here rather than by the server later.
+  for (int attempt = 0; attempt < 4; ++attempt) {
     JsonOut a;
     a.begin_object();
     if (!spec.attributes_json.empty()) {
@@ -67,7 +69,7 @@ std::optional<NewItem> Diagnostics::make_item(const DiagnosticSpec &spec, const 
       for (const auto &m : d.GetObject()) a.key(m.name.GetString()).value(m.value);
     }
     if (!spec.extra_key.empty()) a.raw_field(spec.extra_key, spec.extra_json);
-    a.raw_field("device", device_json);
+    if (attempt < 3) a.raw_field("device", device_json);
     if (attempt < 2 && !facts.empty()) a.raw_field("facts", facts);
     if (attempt < 1) {
       a.key("breadcrumbs");
@@ -76,6 +78,12 @@ std::optional<NewItem> Diagnostics::make_item(const DiagnosticSpec &spec, const 
     a.end_object();
     std::string attributes = a.take();
     if (attributes.size() > kMaxAttributesBytes && attempt < 2) continue;
+    if (attributes.size() > kServerAttributesCap) {
+      if (attempt < 3) continue;
+      throw Error(HELPLINE_E_TOO_LARGE, "diagnostic \"" + spec.name + "\": attributes are " +
+                                            std::to_string(attributes.size()) + " bytes once redacted; the limit is " +
+                                            std::to_string(kServerAttributesCap));
+    }
     JsonOut w;
     w.begin_object().field("idempotency_key", item.idempotency_key).field("kind", spec.kind).field("name", spec.name);
     w.field("ts", now);
@@ -123,10 +131,32 @@ std::string Diagnostics::host_logs() const {
   helpline_buffer_s logs;
   log_provider_(log_provider_user_, &logs);
   if (logs.text.size() > kMaxLogBytes) logs.text.erase(0, logs.text.size() - kMaxLogBytes);  // keep the newest
-  return redactor_.apply(logs.text);
+  std::string text = redactor_.apply(logs.text);
+  // Keep the newest part whose escaped JSON fits kMaxLogJsonBytes (quotes, backslashes and control
+  // characters grow when escaped), starting at a line (or at least a UTF-8 character) boundary.
+  std::size_t cost = 2, start = text.size();
+  while (start > 0) {
+    const unsigned char c = static_cast<unsigned char>(text[start - 1]);
+    const std::size_t n = c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f'
+                              ? 2
+                              : c < 0x20 ? 6 : 1;
+    if (cost + n > kMaxLogJsonBytes) break;
+    cost += n;
+    --start;
+  }
+  if (start > 0 && text[start - 1] != '\n') {
+    std::size_t line = text.find('\n', start);
+    if (line != std::string::npos && line + 1 < text.size()) {
+      start = line + 1;
+    } else {
+      while (start < text.size() && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) ++start;
+    }
+  }
+  text.erase(0, start);
+  return text;
 }
 
-std::string Diagnostics::take_for_ticket() {
+std::string Diagnostics::take_for_ticket(std::size_t max_bytes) {
   std::deque<Sent> sent;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -137,7 +167,8 @@ std::string Diagnostics::take_for_ticket() {
   w.begin_object().key("diagnostics").begin_array();
   for (const auto &s : sent) w.begin_object().field("id", s.id).field("name", s.name).field("ts", s.ts).end_object();
   w.end_array().key("breadcrumbs");
-  crumbs_.write(w, kTicketBreadcrumbs);
+  const std::size_t used = w.take().size() + 32;
+  crumbs_.write(w, kTicketBreadcrumbs, max_bytes > used ? max_bytes - used : 0);
   w.end_object();
   return w.take();
 }

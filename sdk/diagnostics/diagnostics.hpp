@@ -37,6 +37,11 @@ class Diagnostics {
   static constexpr std::size_t kMaxAttributesBytes = 60 * 1024;
   static constexpr std::size_t kTicketBreadcrumbs = 30;
   static constexpr std::size_t kMaxLogBytes = 64 * 1024;
+  // The logs as sent (a JSON string, escaped) stay under this, so a snapshot with the device context fits the
+  // server's 64 KiB attributes cap; the newest lines are kept.
+  static constexpr std::size_t kMaxLogJsonBytes = 48 * 1024;
+  // The server's cap on an item's serialised attributes (docs/protocol.md section 10).
+  static constexpr std::size_t kServerAttributesCap = 64 * 1024;
 
   explicit Diagnostics(const Options &options);
 
@@ -58,8 +63,9 @@ class Diagnostics {
   std::string host_logs() const;
 
   // What the next ticket takes along: {"diagnostics": [{"id", "name", "ts"}], "breadcrumbs": [...]},
-  // or empty when nothing happened since the last ticket. Resets.
-  std::string take_for_ticket();
+  // at most `max_bytes` (the oldest breadcrumbs are left out first), or empty when nothing happened since
+  // the last ticket. Resets.
+  std::string take_for_ticket(std::size_t max_bytes = SIZE_MAX);
   // Consent revoked: forget breadcrumbs, metrics and what the next ticket would take.
   void clear();
 

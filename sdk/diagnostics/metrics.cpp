@@ -52,13 +52,13 @@ std::string Metrics::take_heartbeat(int64_t now) {
   JsonOut w;
   w.begin_object().field("interval_ms", now - interval_start_ms_).key("counters").begin_object();
   for (const auto &[name, v] : values_) {
-    if (!v.gauge && v.samples > 0) w.key(name).raw(std::to_string(v.sum));
+    if (!v.gauge && v.samples > 0) w.key(name).number(v.sum);
   }
   w.end_object().key("gauges").begin_object();
   for (const auto &[name, v] : values_) {
     if (!v.gauge || v.samples == 0) continue;
-    w.key(name).begin_object().key("last").raw(std::to_string(v.last)).key("min").raw(std::to_string(v.min));
-    w.key("max").raw(std::to_string(v.max)).field("samples", v.samples).end_object();
+    w.key(name).begin_object().key("last").number(v.last).key("min").number(v.min);
+    w.key("max").number(v.max).field("samples", v.samples).end_object();
   }
   w.end_object().end_object();
   // A new interval: counters start from zero; gauges keep their names (and kinds).

@@ -21,12 +21,14 @@ std::size_t email_at(std::string_view s, std::size_t i) {
   std::size_t j = i;
   while (j < s.size() && is_local(s[j])) ++j;
   if (j == i || j >= s.size() || s[j] != '@') return 0;
-  std::size_t k = j + 1, dot = 0;
-  while (k < s.size() && is_domain(s[k])) {
-    if (s[k] == '.') dot = k;
-    ++k;
-  }
+  std::size_t k = j + 1;
+  while (k < s.size() && is_domain(s[k])) ++k;
   while (k > j + 1 && (s[k - 1] == '.' || s[k - 1] == '-')) --k;  // trailing punctuation is not the domain
+  // The last dot of the domain itself ("x@y.com." ends a sentence: that dot is not the domain's).
+  std::size_t dot = 0;
+  for (std::size_t p = j + 1; p < k; ++p) {
+    if (s[p] == '.') dot = p;
+  }
   if (dot == 0 || dot <= j + 1 || dot >= k - 1) return 0;
   return k - i;
 }
@@ -46,18 +48,32 @@ std::size_t ipv4_at(std::string_view s, std::size_t i) {
   return k - i;
 }
 
-// A run of hex digits and colons with "::" or at least five colons (so "12:30:45" is a time).
+bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+// Groups of 1..4 hex digits separated by colons, with one "::" or at least five colons (so "12:30:45" is a
+// time), standing on its own: not glued to a word on either side, so C++ scopes ("std::vector",
+// "Client::open") are not addresses.
 std::size_t ipv6_at(std::string_view s, std::size_t i) {
-  std::size_t k = i, colons = 0;
-  bool double_colon = false;
+  if (i > 0 && (is_word(s[i - 1]) || s[i - 1] == ':' || s[i - 1] == '.')) return 0;
+  std::size_t k = i, colons = 0, run = 0, double_colons = 0;
   while (k < s.size() && (is_hex(s[k]) || s[k] == ':')) {
     if (s[k] == ':') {
       ++colons;
-      if (k > i && s[k - 1] == ':') double_colon = true;
+      run = 0;
+      if (k > i && s[k - 1] == ':') {
+        if (++double_colons > 1 || (k >= i + 2 && s[k - 2] == ':')) return 0;  // ":::" or a second "::"
+      }
+    } else if (++run > 4) {
+      return 0;
     }
     ++k;
   }
-  if (colons < 2 || (!double_colon && colons < 5)) return 0;
+  if (k >= i + 2 && s[k - 1] == ':' && s[k - 2] != ':') {  // "at ::1: refused": the last colon is punctuation
+    --k;
+    --colons;
+  }
+  if (k < s.size() && is_word(s[k])) return 0;
+  if (colons < 2 || (double_colons == 0 && colons < 5)) return 0;
   return k - i;
 }
 

@@ -1,5 +1,6 @@
 #include "diagnostics/rules.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <rapidjson/document.h>
@@ -156,6 +157,9 @@ int64_t Rules::next_deadline() const {
     for (const auto &r : rules) {
       if (r.true_since < 0 || r.fired) continue;
       int64_t at = r.true_since + r.for_ms;
+      // Held long enough but within the cooldown: it can fire when the cooldown ends, not before (a past
+      // deadline would re-arm the worker's timer at once, again and again).
+      if (r.last_fired >= 0) at = std::max(at, r.last_fired + r.cooldown_ms);
       if (next < 0 || at < next) next = at;
     }
   }

@@ -314,6 +314,11 @@ void FaqCatalog::set_etag(const std::string &etag) {
   set_state("etag", etag);
 }
 
+void FaqCatalog::forget_cursor() {
+  set_state("cursor", std::string());
+  set_state("etag", std::string());
+}
+
 void FaqCatalog::record_vote(const std::string &article_id, bool helpful) {
   Statement find(db_, "SELECT 1 FROM faq_articles WHERE id = ?1");
   find.bind(1, article_id);

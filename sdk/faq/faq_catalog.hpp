@@ -31,6 +31,8 @@ class FaqCatalog {
   std::string cursor();  // "" before the first apply
   std::string etag();    // "" until set_etag
   void set_etag(const std::string &etag);
+  // Forgets the cursor and the ETag: the next GET /v1/faq asks for a full snapshot.
+  void forget_cursor();
 
   // The user's vote (one per article; voting again replaces it). Throws Error(HELPLINE_E_NOT_FOUND)
   // for an article the catalog does not hold. Sending it to the server is the outbox's job.

@@ -19,19 +19,20 @@ class Group {
   bool empty() const { return alts_.empty(); }
   const std::string &key() const { return alts_.front().first; }
   // Articles holding the likeliest alternative (as typed, corrected or completed).
-  int64_t frequency(Speller &speller) const {
+  // Also records each phrase's document frequency (the group's, for a phrase the vocabulary lacks).
+  void emit(FtsQuery &q, Speller &speller) const {
+    std::vector<int64_t> dfs;
     int64_t df = 0;
-    for (const auto &alt : alts_) df = std::max(df, speller.frequency(alt.first));
-    return df;
-  }
-
-  void emit(FtsQuery &q, int64_t df) const {
+    for (const auto &alt : alts_) df = std::max(df, dfs.emplace_back(speller.frequency(alt.first)));
+    for (int64_t d : dfs) q.term_df.push_back(d > 0 ? d : df);
+    q.group_first.push_back(q.terms.size());
     std::string m;
     for (const auto &[text, prefix] : alts_) {
       if (!m.empty()) m += " OR ";
       m += '"';
       for (char c : text) m.append(c == '"' ? 2 : 1, c);
       m += prefix ? "\"*" : "\"";
+      q.terms.emplace_back(text, prefix);
     }
     q.group_match.push_back(std::move(m));
     q.group_df.push_back(df);
@@ -95,13 +96,15 @@ void append(FtsQuery &q, const std::vector<size_t> &phrases, Take take) {
     if (!take(g)) continue;
     q.match += (first ? "" : " OR ") + q.group_match[g];
     q.phrase_group.append(phrases[g], static_cast<char>('A' + g));
+    for (size_t k = 0; k < phrases[g]; ++k) q.phrase_df.push_back(q.term_df[q.group_first[g] + k]);
     first = false;
   }
 }
 
 }  // namespace
 
-FtsQuery build_fts_query(const std::vector<Word> &words, bool typing, Speller &speller, int64_t common_df) {
+FtsQuery build_fts_query(const std::vector<Word> &words, bool typing, Speller &speller, int64_t common_df,
+                         bool titles_first) {
   FtsQuery q;
   std::vector<std::string> seen;
   std::vector<size_t> phrases;  // per group
@@ -113,21 +116,43 @@ FtsQuery build_fts_query(const std::vector<Word> &words, bool typing, Speller &s
     if (!g.empty() && std::find(seen.begin(), seen.end(), g.key()) == seen.end()) {
       seen.push_back(g.key());
       phrases.push_back(g.size());
-      g.emit(q, g.frequency(speller));
+      g.emit(q, speller);
     }
     i = j;
   }
-  auto rare = [&](int g) { return q.group_df[g] > 0 && q.group_df[g] <= common_df; };
-  int rare_groups = 0;
-  for (int g = 0; g < q.groups; ++g) rare_groups += rare(g) ? 1 : 0;
-  if (rare_groups > 0 && rare_groups < q.groups) {
+  // Candidates: the rarest groups while the articles they hold stay within common_df together.
+  std::vector<int> order;
+  for (int g = 0; g < q.groups; ++g)
+    if (q.group_df[g] > 0) order.push_back(g);
+  for (size_t i = 1; i < order.size(); ++i)  // at most kMaxQueryGroups: insertion sort, stable and small
+    for (size_t j = i; j > 0 && q.group_df[order[j]] < q.group_df[order[j - 1]]; --j)
+      std::swap(order[j], order[j - 1]);
+  std::vector<char> pick(static_cast<size_t>(q.groups), 0);
+  int picked = 0;
+  q.candidates = 0;
+  for (int g : order) {
+    if (q.candidates + q.group_df[g] > common_df) break;
+    q.candidates += q.group_df[g];
+    pick[static_cast<size_t>(g)] = 1;
+    ++picked;
+  }
+  auto all = [](int) { return true; };
+  if (picked > 0 && picked < q.groups) {
     q.match = "(";
-    append(q, phrases, rare);
+    append(q, phrases, [&](int g) { return pick[static_cast<size_t>(g)] != 0; });
     q.match += ") AND (";
-    append(q, phrases, [](int) { return true; });
+    append(q, phrases, all);
     q.match += ")";
+  } else if (picked == 0 && titles_first) {
+    // Every word is common: articles holding one in the title, tags or codes are the candidates.
+    q.candidates = -1;
+    append(q, phrases, all);
+    q.fallback = q.match;
+    q.match = "(" + q.fallback + ") AND ({title keywords codes} : (" + q.fallback + "))";
+    q.phrase_group += q.phrase_group;  // the copy's phrases: no IDF (phrase_df covers the first)
   } else {
-    append(q, phrases, [](int) { return true; });
+    if (picked == 0) q.candidates = -1;
+    append(q, phrases, all);
   }
   return q;
 }

@@ -9,7 +9,8 @@ namespace helpline::detail {
 // the index in step with the rows whoever writes them; updating only counts does not re-index.
 // faq_terms is the surface vocabulary (unstemmed words and folded codes, document frequency) that
 // spelling correction and prefix completion draw from; the expression index finds the candidates
-// for a word (same first letter, similar length) without scanning the vocabulary.
+// for a word (same first letter, similar length) without scanning the vocabulary, and the second the
+// likeliest completions of a two-letter prefix without visiting every word that starts with it.
 const char *faq_schema_sql() {
   return R"sql(
 CREATE TABLE faq_state (
@@ -66,6 +67,7 @@ CREATE TABLE faq_terms (
   df   INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX faq_terms_shape ON faq_terms (substr(term, 1, 1), length(term));
+CREATE INDEX faq_terms_start ON faq_terms (substr(term, 1, 2), df DESC);
 CREATE TABLE faq_votes (
   article_id TEXT PRIMARY KEY,
   helpful    INTEGER NOT NULL,

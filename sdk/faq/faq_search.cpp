@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <utility>
@@ -21,9 +22,12 @@ struct FaqSearch::Hit {
 
 namespace {
 
-// A word in more than 1/kCommonShare of the articles does not pick candidates on its own (it still
-// ranks them); below 50 articles every word does.
-constexpr int64_t kCommonShare = 20;
+// The rarest words pick candidates while together they hold at most 1/kCommonShare of the articles
+// (at least 50); the others still rank them.
+constexpr int64_t kCommonShare = 40;
+// Over 2000 articles, BM25 ranks at most this many candidates unless the candidate words' document
+// frequencies add up to at most 1/kCommonShare of the articles; past it, the first ones by rowid.
+constexpr int64_t kMaxRanked = 200;
 
 // A number with a fixed number of decimals (JsonOut writes integers only).
 void number(JsonOut &out, std::string_view key, double v, int decimals) {
@@ -47,6 +51,33 @@ void matched_groups(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     if (api->xPhraseFirst(fts, p, &it, &col, &off) == SQLITE_OK && col >= 0) mask |= int64_t{1} << g;
   }
   sqlite3_result_int64(ctx, mask);
+}
+
+// helpline_faq_bm25(idf x 10000, ...): FTS5's bm25() (k1 1.2, b 0.75; title x10, keywords x6, codes x8, body x1)
+// with each phrase's IDF given by the caller (from the vocabulary's document frequencies; a phrase
+// past the arguments weighs 0): bm25() counts them itself on its first row by visiting every row that
+// holds each phrase, which costs more than ranking the candidates when a query holds a common word.
+void bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  static const double kWeight[] = {10.0, 6.0, 8.0, 1.0};
+  constexpr double k1 = 1.2, b = 0.75;
+  int phrases = std::min(api->xPhraseCount(fts), argc), inst = 0, len = 0;
+  sqlite3_int64 rows = 0, total = 0;
+  if (api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &total) != SQLITE_OK ||
+      api->xColumnSize(fts, -1, &len) != SQLITE_OK || api->xInstCount(fts, &inst) != SQLITE_OK)
+    return sqlite3_result_double(ctx, 0);
+  std::vector<double> freq(static_cast<size_t>(std::max(phrases, 0)));
+  for (int i = 0; i < inst; ++i) {
+    int p = 0, col = 0, off = 0;
+    if (api->xInst(fts, i, &p, &col, &off) == SQLITE_OK && p >= 0 && p < phrases && col >= 0 && col < 4)
+      freq[static_cast<size_t>(p)] += kWeight[col];
+  }
+  double avgdl = rows > 0 && total > 0 ? static_cast<double>(total) / static_cast<double>(rows) : 1.0;
+  double norm = k1 * (1 - b + b * len / avgdl), score = 0;
+  for (int p = 0; p < phrases; ++p) {
+    double f = freq[static_cast<size_t>(p)];
+    score += sqlite3_value_double(argv[p]) / 1e4 * f * (k1 + 1) / (f + norm);
+  }
+  sqlite3_result_double(ctx, -score);
 }
 
 struct LocaleFilter {
@@ -95,8 +126,9 @@ std::string_view head(std::string_view s, size_t max) {
 // Registers helpline_faq_groups on the connection (before a statement using it is prepared).
 sqlite3 *with_groups(sqlite3 *db) {
   fts5_api *api = fts5_api_of(db);
-  if (api->xCreateFunction(api, "helpline_faq_groups", nullptr, matched_groups, nullptr) != SQLITE_OK)
-    throw Error(HELPLINE_E_STORE, "faq: cannot register helpline_faq_groups");
+  if (api->xCreateFunction(api, "helpline_faq_groups", nullptr, matched_groups, nullptr) != SQLITE_OK ||
+      api->xCreateFunction(api, "helpline_faq_bm25", nullptr, bm25, nullptr) != SQLITE_OK)
+    throw Error(HELPLINE_E_STORE, "faq: cannot register the ranking functions");
   return db;
 }
 
@@ -113,6 +145,52 @@ std::vector<double> group_weights(const FtsQuery &q, int64_t articles, int64_t m
   return w;
 }
 
+// The best fragment of the body: kSnippetWords words holding the most distinct query words (then the
+// most hits), hits centred, matched words in <b>...</b>, "…" where text was cut (FTS5 snippet()'s
+// output, computed only for the hits returned and without re-running the MATCH per hit).
+std::string snippet(const std::string &body, const std::vector<Word> &tok,
+                    const std::vector<std::pair<std::string, bool>> &terms) {
+  constexpr size_t kSnippetWords = 16;
+  size_t n = tok.size(), w = std::min(n, kSnippetWords);
+  if (n == 0) return {};
+  std::vector<int> hit(n, -1);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t t = 0; t < terms.size() && hit[i] < 0; ++t)
+      if (terms[t].second ? tok[i].text.compare(0, terms[t].first.size(), terms[t].first) == 0
+                          : tok[i].text == terms[t].first)
+        hit[i] = static_cast<int>(t);
+  size_t start = 0;
+  int64_t best = -1;
+  std::vector<char> seen(terms.size());
+  for (size_t s = 0; s + w <= n; ++s) {
+    std::fill(seen.begin(), seen.end(), 0);
+    int64_t score = 0;
+    for (size_t i = s; i < s + w; ++i)
+      if (hit[i] >= 0) score += seen[static_cast<size_t>(hit[i])]++ ? 1 : 1000;
+    if (score > best) best = score, start = s;
+  }
+  size_t first = start + w, last = start;
+  for (size_t i = start; i < start + w; ++i)
+    if (hit[i] >= 0) first = std::min(first, i), last = i;
+  if (first < start + w) {  // centre the hits in the fragment
+    size_t slack = w - (last - first + 1);
+    start = std::min(first - std::min(first, slack / 2), n - w);
+  }
+  std::string out = start > 0 ? "…" : "";
+  size_t pos = start > 0 ? static_cast<size_t>(tok[start].start) : 0;
+  for (size_t i = start; i < start + w; ++i) {
+    auto b = static_cast<size_t>(tok[i].start), e = static_cast<size_t>(tok[i].end);
+    out.append(body, pos, b - pos);
+    if (hit[i] >= 0) out += "<b>";
+    out.append(body, b, e - b);
+    if (hit[i] >= 0) out += "</b>";
+    pos = e;
+  }
+  if (start + w == n) out.append(body, pos, std::string::npos);
+  else out += "…";
+  return out;
+}
+
 // The user is still typing the last word when nothing follows it.
 bool typing(std::string_view q) {
   if (q.empty()) return false;
@@ -126,6 +204,7 @@ FaqSearch::FaqSearch(sqlite3 *read_db, std::string default_locale)
     : db_(read_db),
       default_lang_(language_of(default_locale)),
       words_(read_db),
+      stems_(read_db, true),
       speller_(read_db),
       articles_(read_db, "SELECT CAST(value AS INTEGER) FROM faq_state WHERE key = 'articles'"),
       begin_(read_db, "BEGIN"),
@@ -134,11 +213,10 @@ FaqSearch::FaqSearch(sqlite3 *read_db, std::string default_locale)
              "SELECT a.rid, a.id, a.section_id, a.title, a.locale, a.lang, -rank, "
              "helpline_faq_groups(faq_fts, ?2) "
              "FROM faq_fts JOIN faq_articles a ON a.rid = faq_fts.rowid "
-             "WHERE faq_fts MATCH ?1 AND rank MATCH 'bm25(10.0, 6.0, 8.0, 1.0)' "
-             "AND (?3 = '' OR a.lang = ?3 OR a.lang = ?4) ORDER BY rank LIMIT 50"),
-      snippet_(read_db,
-               "SELECT snippet(faq_fts, 3, '<b>', '</b>', '…', 16) FROM faq_fts "
-               "WHERE faq_fts MATCH ?1 AND rowid = ?2") {}
+             "WHERE faq_fts MATCH ?1 AND rank MATCH ?6 "
+             "AND faq_fts.rowid <= ?5 AND (?3 = '' OR a.lang = ?3 OR a.lang = ?4) ORDER BY rank LIMIT 50"),
+      nth_(read_db, "SELECT rowid FROM faq_fts WHERE faq_fts MATCH ?1 LIMIT 1 OFFSET ?2"),
+      body_(read_db, "SELECT body FROM faq_articles WHERE rid = ?1") {}
 
 std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typing, std::string_view locale,
                                             int limit, double min_confidence) {
@@ -166,14 +244,36 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
     ResetOnExit r(articles_);
     if (articles_.step()) articles = articles_.column_int64(0);
   }
-  FtsQuery q = build_fts_query(words, is_typing, speller_, std::max<int64_t>(articles / kCommonShare, 50));
+  int64_t common = std::max<int64_t>(articles / kCommonShare, 50);
+  bool large = common > 50;  // over 2000 articles: titles first, candidates capped
+  FtsQuery q = build_fts_query(words, is_typing, speller_, common, large);
   std::vector<Hit> hits;
   if (q.groups == 0) return hits;
   std::vector<std::pair<int64_t, double>> rows;  // (group mask, bm25 x locale) per candidate
   int64_t matched_any = 0;
-  {
+  // IDF per phrase as FTS5's bm25() computes it, from the vocabulary's document frequencies.
+  std::string idfs;
+  for (int64_t df : q.phrase_df) {
+    double n = static_cast<double>(std::max<int64_t>(articles, 1));
+    double d = std::min(static_cast<double>(std::max<int64_t>(df, 1)), n);
+    char buf[32];
+    // In 1/10000 as integers: "%f" would write a decimal comma under some C locales.
+    std::snprintf(buf, sizeof buf, "%s%lld", idfs.empty() ? "" : ",",
+                  static_cast<long long>(std::max(std::log((n - d + 0.5) / (d + 0.5)), 1e-4) * 1e4));
+    idfs += buf;
+  }
+  auto run = [&](const std::string &match, const std::string &phrase_group) {
+    hits.clear();
+    rows.clear();
+    matched_any = 0;
+    int64_t last = INT64_MAX;  // the last candidate ranked: past kMaxRanked, the first ones by rowid
+    if (large && (q.candidates < 0 || q.candidates > kMaxRanked)) {
+      ResetOnExit r(nth_);
+      if (nth_.bind(1, match).bind(2, kMaxRanked - 1).step()) last = nth_.column_int64(0);
+    }
     ResetOnExit r(match_);
-    match_.bind(1, q.match).bind(2, q.phrase_group).bind(3, lf.lang).bind(4, lf.fallback);
+    match_.bind(1, match).bind(2, phrase_group).bind(3, lf.lang).bind(4, lf.fallback).bind(5, last);
+    match_.bind(6, "helpline_faq_bm25(" + idfs + ")");
     while (match_.step()) {
       Hit h;
       h.rid = match_.column_int64(0);
@@ -187,7 +287,11 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
           mask, sqlite3_column_double(match_.get(), 6) * locale_factor(lf, h.locale, match_.column_text(5)));
       hits.push_back(std::move(h));
     }
-  }
+  };
+  run(q.match, q.phrase_group);
+  // Every word is common and too few titles hold one: the articles that hold one anywhere.
+  if (!q.fallback.empty() && hits.size() < static_cast<size_t>(limit))
+    run(q.fallback, q.phrase_group.substr(0, q.phrase_group.size() / 2));
   std::vector<double> weight = group_weights(q, articles, matched_any);
   double total = 0;
   for (double w : weight) total += w;
@@ -204,9 +308,18 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
   for (size_t i = 1; i < hits.size(); ++i)
     for (size_t j = i; j > 0 && hits[j].score > hits[j - 1].score; --j) std::swap(hits[j], hits[j - 1]);
   if (hits.size() > static_cast<size_t>(limit)) hits.resize(static_cast<size_t>(limit));
+  if (hits.empty()) return hits;
+  std::vector<std::pair<std::string, bool>> stems;  // the query's words as the index holds them
+  for (const auto &[phrase, prefix] : q.terms) {
+    auto ws = stems_.split(phrase);
+    for (size_t i = 0; i < ws.size(); ++i) stems.emplace_back(ws[i].text, prefix && i + 1 == ws.size());
+  }
   for (Hit &h : hits) {
-    ResetOnExit r(snippet_);
-    if (snippet_.bind(1, q.match).bind(2, h.rid).step()) h.snippet = snippet_.column_text(0);
+    ResetOnExit r(body_);
+    if (body_.bind(1, h.rid).step()) {
+      std::string body = body_.column_text(0);
+      h.snippet = snippet(body, stems_.split(body), stems);
+    }
   }
   return hits;
 }
@@ -279,7 +392,7 @@ std::string FaqSearch::sections_json(std::string_view locale) {
   return out.end_array().end_object().take();
 }
 
-std::string FaqSearch::article_json(std::string_view id) {
+std::string FaqSearch::article_json(std::string_view id, std::optional<bool> pending_vote) {
   Statement st(db_,
                "SELECT a.id, a.section_id, a.locale, a.title, a.body, a.tags, a.position, a.helpful_count, "
                "a.not_helpful_count, a.updated_at, v.helpful FROM faq_articles a "
@@ -293,7 +406,9 @@ std::string FaqSearch::article_json(std::string_view id) {
   out.raw_field("tags", st.column_text(5));  // normalised JSON array, written by FaqCatalog
   const char *int_keys[] = {"position", "helpful_count", "not_helpful_count", "updated_at"};
   for (int i = 0; i < 4; ++i) out.field(int_keys[i], st.column_int64(6 + i));
-  if (sqlite3_column_type(st.get(), 10) == SQLITE_NULL) {
+  if (pending_vote) {
+    out.field("vote", *pending_vote);
+  } else if (sqlite3_column_type(st.get(), 10) == SQLITE_NULL) {
     out.null_field("vote");
   } else {
     out.field("vote", st.column_int64(10) != 0);

@@ -2,8 +2,14 @@
 // read-only connection to the store's WAL database and never writes; no network. One caller at a time
 // (the owner serialises calls); each call reads one consistent snapshot of the catalog.
 //
-// Ranking: FTS5 BM25 over title (x10), tags (x6: the author's synonyms), codes (x8) and body (x1),
-// times coverage^2, times a locale factor, over the best 50 BM25 rows. Coverage ("confidence") is the
+// Ranking: BM25 (FTS5's formula, with IDF from the vocabulary's document frequencies instead of
+// FTS5's count over every row holding each word) over title (x10), tags (x6: the author's synonyms),
+// codes (x8) and body (x1), times coverage^2, times a locale factor, over the best 50 BM25 rows.
+// Candidates (the rows BM25 ranks; the cost is per ranked row) come from the query's rarest words,
+// as long as they hold at most 1/40 of the articles together (at most 50 below 2000 articles). Over
+// 2000 articles, when every word is more common, from the articles holding one in the title, tags or
+// codes (all that hold one when fewer than `limit` do), and at most 200 are ranked then (past that,
+// the first by rowid: an arbitrary cut, only for queries made of common words). Coverage ("confidence") is the
 // IDF-weighted share of the query's groups
 // (a word with its corrections/completions, or a code) that the article matches, so an article
 // answering the whole question beats one that repeats one word. Words the catalog does not hold are
@@ -17,8 +23,8 @@
 // well-formed locale therefore gets the default language. Empty locale: all locales, unweighted. Not a locale
 // ([A-Za-z0-9_-]{1,35}): HELPLINE_E_INVALID_ARGUMENT.
 //
-// Snippets: the best fragment of the body (up to 16 words), matched words wrapped in <b>...</b>,
-// "…" where text was cut. The body is returned as stored: a host rendering HTML escapes it first.
+// Snippets: the best fragment of the body (up to 16 words, most distinct query words), matched words
+// (as the index stems them) wrapped in <b>...</b>, "…" where text was cut; only for the hits returned. The body is returned as stored: a host rendering HTML escapes it first.
 //
 // Bad input: invalid UTF-8 -> HELPLINE_E_INVALID_UTF8; a query over 1024 bytes -> HELPLINE_E_TOO_LARGE;
 // limit < 1 -> HELPLINE_E_INVALID_ARGUMENT (above 50 it is capped); an empty query, punctuation or
@@ -28,6 +34,7 @@
 
 #include <sqlite3.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,8 +60,9 @@ class FaqSearch {
   // {"locale", "sections": [{"id", "locale", "title", "position", "articles": [{"id", "title",
   // "position"}]}]}: sections of the locale's language first, then the default language's.
   std::string sections_json(std::string_view locale);
-  // The article as synced plus "vote": true/false/null (this device's vote). HELPLINE_E_NOT_FOUND.
-  std::string article_json(std::string_view id);
+  // The article as synced plus "vote": true/false/null (this device's vote; `pending_vote`, a vote
+  // accepted and not yet in the store, wins). HELPLINE_E_NOT_FOUND.
+  std::string article_json(std::string_view id, std::optional<bool> pending_vote = std::nullopt);
   // Deflection before a ticket is created: {"hits": [...]} as search_json, only hits with confidence
   // >= kSuggestMinConfidence. Subject and body over 1024 bytes each are truncated, not refused.
   std::string suggest_for_ticket_json(std::string_view subject, std::string_view body, int limit);
@@ -67,12 +75,14 @@ class FaqSearch {
   sqlite3 *db_;
   std::string default_lang_;
   WordSplitter words_;
+  WordSplitter stems_;
   Speller speller_;
   Statement articles_;
   Statement begin_;
   Statement commit_;
   Statement match_;
-  Statement snippet_;
+  Statement nth_;
+  Statement body_;
 };
 
 }  // namespace helpline::detail

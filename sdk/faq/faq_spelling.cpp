@@ -55,7 +55,10 @@ Speller::Speller(sqlite3 *db)
       shape_(db,
              "SELECT term, df FROM faq_terms WHERE substr(term, 1, 1) = substr(?1, 1, 1) "
              "AND length(term) BETWEEN length(?1) - ?2 AND length(?1) + ?2"),
-      range_(db, "SELECT term, df FROM faq_terms WHERE term > ?1 AND term < ?2 LIMIT 512") {}
+      range_(db, "SELECT term, df FROM faq_terms WHERE term > ?1 AND term < ?2 LIMIT 512"),
+      start_(db,
+             "SELECT term, df FROM faq_terms WHERE substr(term, 1, 2) = ?1 AND term > ?1 "
+             "ORDER BY df DESC, term LIMIT 16") {}
 
 int64_t Speller::frequency(const std::string &word) {
   ResetOnExit r(term_);
@@ -89,12 +92,18 @@ std::vector<std::string> Speller::completions(const std::string &prefix, size_t 
   if (prefix.empty()) return {};
   std::string end = prefix;
   end.back() = static_cast<char>(end.back() + 1);  // UTF-8 never holds 0xff, so this cannot wrap
-  ResetOnExit r(range_);
-  range_.bind(1, prefix).bind(2, end);
+  // Two ASCII letters ("wifi ba") start hundreds of words: the likeliest come first (index
+  // faq_terms_start), a few more than `max` to cover stop words. Longer prefixes: the first 512.
+  bool two = prefix.size() == 2 && static_cast<unsigned char>(prefix[0]) < 0x80 &&
+             static_cast<unsigned char>(prefix[1]) < 0x80;
+  Statement &st = two ? start_ : range_;
+  ResetOnExit r(st);
+  st.bind(1, prefix);
+  if (!two) st.bind(2, end);
   std::vector<Scored> found;
-  while (range_.step()) {
-    std::string term = range_.column_text(0);
-    if (!is_stop_word(term)) found.emplace_back(-range_.column_int64(1), std::move(term));
+  while (st.step()) {
+    std::string term = st.column_text(0);
+    if (!is_stop_word(term)) found.emplace_back(-st.column_int64(1), std::move(term));
   }
   return best(found, max);
 }

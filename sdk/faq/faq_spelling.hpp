@@ -49,6 +49,7 @@ class Speller {
   Statement indexed_;
   Statement shape_;
   Statement range_;
+  Statement start_;
 };
 
 }  // namespace helpline::detail

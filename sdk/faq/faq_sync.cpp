@@ -73,6 +73,11 @@ void FaqSync::on_response(const HttpResponse &r) {
                    .finish());
     }
   } else {
+    if (r.status == 400) {
+      // The server does not know our cursor (its database was reset or restored): start over with a
+      // full snapshot, as the poller does for /v1/sync.
+      catalog_.forget_cursor();
+    }
     next_at_ = now_ms() + backoff_.after_response(r.status, r.retry_after_s);
     logger_.info("/v1/faq: " + (r.status == 0 ? r.error : "HTTP " + std::to_string(r.status)) + "; again in " +
                  std::to_string(next_at_ - now_ms()) + " ms");

@@ -38,7 +38,8 @@ int on_token(void *ctx, int /*flags*/, const char *token, int n, int start, int 
   w.text.assign(token, static_cast<size_t>(n));
   w.joined = s->last_end >= 0 && start == s->last_end + 1 &&
              (s->text[start - 1] == '-' || s->text[start - 1] == '_');
-  s->last_end = end;
+  s->last_end = w.end = end;
+  w.start = start;
   s->out->push_back(std::move(w));
   return SQLITE_OK;
 }
@@ -77,12 +78,12 @@ fts5_api *fts5_api_of(sqlite3 *db) {
   return api;
 }
 
-WordSplitter::WordSplitter(sqlite3 *db) {
+WordSplitter::WordSplitter(sqlite3 *db, bool stem) {
   fts5_api *api = fts5_api_of(db);
   void *user = nullptr;
-  const char *args[] = {"remove_diacritics", "2"};
-  if (api->xFindTokenizer(api, "unicode61", &user, &api_) != SQLITE_OK ||
-      api_.xCreate(user, args, 2, &tokenizer_) != SQLITE_OK)
+  const char *args[] = {"unicode61", "remove_diacritics", "2"};
+  if (api->xFindTokenizer(api, stem ? "porter" : "unicode61", &user, &api_) != SQLITE_OK ||
+      api_.xCreate(user, args + (stem ? 0 : 1), stem ? 3 : 2, &tokenizer_) != SQLITE_OK)
     throw Error(HELPLINE_E_STORE, "FTS5 unicode61 tokenizer unavailable");
 }
 

@@ -14,15 +14,17 @@ namespace helpline::detail {
 struct Word {
   std::string text;     // lower case, diacritics removed ("Zurücksetzen" -> "zurucksetzen")
   bool joined = false;  // glued to the previous word by one '-' or '_' (same chunk)
+  int start = 0, end = 0;  // byte offsets in the text split
 };
 
 // The FTS5 extension API of a connection; throws Error(HELPLINE_E_STORE) when SQLite lacks FTS5.
 fts5_api *fts5_api_of(sqlite3 *db);
 
-// unicode61 (remove_diacritics 2), the tokenizer under the index's porter stemmer.
+// unicode61 (remove_diacritics 2), the tokenizer under the index's porter stemmer; with `stem`, the
+// index's own tokenizer (porter over it: words as the index holds them, for highlighting).
 class WordSplitter {
  public:
-  explicit WordSplitter(sqlite3 *db);
+  explicit WordSplitter(sqlite3 *db, bool stem = false);
   ~WordSplitter();
   WordSplitter(const WordSplitter &) = delete;
   WordSplitter &operator=(const WordSplitter &) = delete;

@@ -1,5 +1,8 @@
 #include "json/json_out.hpp"
 
+#include <cfloat>
+#include <cmath>
+
 namespace helpline::detail {
 
 JsonOut::JsonOut() : writer_(buffer_) {}
@@ -38,6 +41,12 @@ JsonOut &JsonOut::u64(uint64_t v) {
 }
 JsonOut &JsonOut::boolean(bool v) {
   writer_.Bool(v);
+  return *this;
+}
+JsonOut &JsonOut::number(double v) {
+  if (std::isnan(v)) v = 0;
+  if (std::isinf(v)) v = v > 0 ? DBL_MAX : -DBL_MAX;
+  writer_.Double(v);
   return *this;
 }
 JsonOut &JsonOut::null() {

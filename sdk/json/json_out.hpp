@@ -28,6 +28,9 @@ class JsonOut {
   JsonOut &i64(int64_t v);
   JsonOut &u64(uint64_t v);
   JsonOut &boolean(bool v);
+  // A number in its shortest exact form (2.5e-07, 1e+21); non-finite values (an overflowing sum) are
+  // clamped to +-DBL_MAX so the output stays JSON.
+  JsonOut &number(double v);
   JsonOut &null();
   // Already-serialised JSON (an object, array or any value) embedded as is.
   JsonOut &raw(std::string_view json);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -114,6 +115,52 @@ void NoticeStore::apply(const LocalChange &c) {
       .bind(1, c.notice_id)
       .bind(2, c.notice_state)
       .run();
+}
+
+void NoticeStore::reconcile(const rapidjson::Value &items, const std::map<std::string, std::string> &attributes,
+                            int64_t asked_at) {
+  if (!items.IsArray()) return;
+  std::map<std::string, std::string> local;  // id -> json, stored before the list was asked for
+  std::set<std::string> newer;               // stored (from /v1/sync) while the list was on its way
+  {
+    Statement s(db_, "SELECT id, json, updated_at FROM notices");
+    while (s.step()) {
+      if (s.column_int64(2) >= asked_at) {
+        newer.insert(s.column_text(0));
+      } else {
+        local[s.column_text(0)] = s.column_text(1);
+      }
+    }
+  }
+  std::set<std::string> listed;
+  for (const auto &n : items.GetArray()) {
+    if (!n.IsObject()) continue;
+    const std::string id = str(n, "id");
+    if (id.empty()) continue;
+    listed.insert(id);
+    if (newer.count(id) != 0) continue;  // /v1/sync already brought this one, at least as new
+    auto it = local.find(id);
+    if (it != local.end()) {
+      rapidjson::Document old;
+      old.Parse(it->second.data(), it->second.size());
+      const bool same = !old.HasParseError() && old.IsObject() && old.HasMember("updated_at") &&
+                        n.HasMember("updated_at") && old["updated_at"] == n["updated_at"];
+      if (same) continue;  // nothing new: no second event
+    }
+    rapidjson::Document item;
+    item.SetObject();
+    item.AddMember("type", "notice", item.GetAllocator());
+    rapidjson::Value data;
+    data.CopyFrom(n, item.GetAllocator());
+    data.RemoveMember("acknowledged");
+    item.AddMember("data", data, item.GetAllocator());
+    handle_sync_item(item, attributes);
+  }
+  for (const auto &[id, json] : local) {
+    if (listed.count(id) != 0) continue;
+    Statement(db_, "DELETE FROM notices WHERE id = ?1").bind(1, id).run();
+    emit_(HELPLINE_EVENT_NOTICE_WITHDRAWN, JsonObjectWriter().field("notice_id", id).finish());
+  }
 }
 
 void NoticeStore::clear() { exec(db_, "DELETE FROM notices"); }

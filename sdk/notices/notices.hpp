@@ -26,6 +26,12 @@ class NoticeStore {
   // notice / notice_withdrawn sync items; false for other types.
   bool handle_sync_item(const rapidjson::Value &item, const std::map<std::string, std::string> &attributes);
   void apply(const LocalChange &c);  // kNoticeState, inside the commit's transaction
+  // GET /v1/notices (authoritative for what applies to this device now, protocol section 12): stores the
+  // listed notices that are new or changed (HELPLINE_EVENT_NOTICE) and removes the ones no longer listed
+  // (HELPLINE_EVENT_NOTICE_WITHDRAWN). Needed when the device starts matching after a notice was published.
+  // `asked_at`: when the list was requested; what was stored after that is newer than the list and kept.
+  void reconcile(const rapidjson::Value &items, const std::map<std::string, std::string> &attributes,
+                 int64_t asked_at);
   void clear();
 
  private:

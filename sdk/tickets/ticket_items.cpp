@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "core/utf8.hpp"
 #include "json/batch_item.hpp"
 #include "sync/request_builder.hpp"
 #include "tickets/local_change.hpp"
@@ -141,7 +142,7 @@ NewItem make_deflection_item(const std::vector<std::string> &article_ids, const 
   JsonOut w;
   w.begin_object().field("id", id).key("article_ids").begin_array();
   for (const auto &a : article_ids) w.str(a);
-  w.end_array().field("query", query.substr(0, 500));
+  w.end_array().field("query", utf8_head(query, 500));
   if (!ticket_id.empty()) w.field("ticket_id", ticket_id);
   w.end_object();
   return item("deflection", kPrioritySurvey, id, "POST", "/v1/deflections", w.take());

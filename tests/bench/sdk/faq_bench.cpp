@@ -4,7 +4,8 @@
 // words, ORDER BY rank LIMIT 10), the time to apply a 1k-article delta and a 10k full snapshot, and
 // the database size per 1k articles. Prints a table; fails only when p99 over all kinds exceeds 100 ms
 // (a regression guard against gross slowdowns; the goal, p99 < 1 ms, is not met yet: see
-// docs/PERFORMANCE.md).
+// docs/PERFORMANCE.md). HELPLINE_FAQ_BENCH_KEEP=1: build the database, print its path and stop (for
+// experiments with the sqlite3 shell).
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -230,6 +231,10 @@ int main() {
     delta_ms.push_back(us_since(t0) / 1000);
   }
 
+  if (std::getenv("HELPLINE_FAQ_BENCH_KEEP") != nullptr) {  // leave the database for experiments
+    std::printf("%s\n", path.c_str());
+    return 0;
+  }
   SqliteDb reader = open_db(path, SQLITE_OPEN_READONLY);
   FaqSearch search(reader.get());
   WordSplitter split(reader.get());
