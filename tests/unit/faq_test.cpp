@@ -236,6 +236,21 @@ BOOST_AUTO_TEST_CASE(snippets_highlight_matched_words_with_b_tags) {
   BOOST_TEST(std::string(d["query"].GetString()) == "routr");
 }
 
+BOOST_AUTO_TEST_CASE(a_word_every_article_holds_still_finds_them) {
+  // IDF is floored, not zero: in a one-article catalog every word is in every article.
+  FaqDb db;
+  db.catalog->apply(faq_answer(true, "[" + section("s1", "en", "Getting started") + "]",
+                               "[" + article("a1", "s1", "en", "Unpack the starter kit",
+                                             "Remove the cardboard insert first.") + "]"));
+  auto d = parse(db.search->search_json("starter kit", "en", 10));
+  BOOST_TEST_REQUIRE(d["hits"].Size() == 1u);
+  BOOST_TEST(std::string(d["hits"][0]["id"].GetString()) == "a1");
+  BOOST_TEST(d["hits"][0]["score"].GetDouble() > 0);
+  seed(db);  // three articles: "password" is in two of them
+  d = parse(db.search->search_json("password", "en", 10));
+  BOOST_TEST(d["hits"].Size() >= 1u);
+}
+
 BOOST_AUTO_TEST_CASE(codes_typed_loosely_and_tags_find_their_article) {
   FaqDb db;
   seed(db);
