@@ -155,7 +155,6 @@ std::shared_ptr<Client> Client::open(Options options) {
   c->post_or_throw(
       [self] {
         self->commit_now();
-        self->diagnostics_->refresh_facts(self->options_.data_dir);
         self->sender_->kick();
         self->poller_->poll_now();
         self->history_->kick();

@@ -281,7 +281,13 @@ struct Deflection {
     long long shown = -1, followed = -1, deflected = -1;
 };
 Deflection deflection_metrics(sdk::Agent &agent) {
-    rapidjson::Document d = agent.get("/v1/agent/metrics");
+    // An explicit window ending in the future: the default one ends "now", exclusive, and a report written in the
+    // same millisecond as this request would fall outside it.
+    const long long now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+    rapidjson::Document d = agent.get("/v1/agent/metrics?from=" + std::to_string(now - 86400000LL) +
+                                      "&to=" + std::to_string(now + 60000));
     const rapidjson::Value &def = d["totals"]["deflection"];
     return {sdk::int_of(def, "shown"), sdk::int_of(def, "followed_by_ticket"), sdk::int_of(def, "deflected")};
 }
