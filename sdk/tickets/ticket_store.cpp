@@ -30,6 +30,18 @@ bool known_status(const std::string &s) { return s == "open" || s == "pending" |
 
 TicketStore::TicketStore(sqlite3 *db, EmitFn emit) : db_(db), emit_(std::move(emit)) {}
 
+// The user's own message, queued (its ticket's first message, or one written later).
+void TicketStore::insert_queued_message(const LocalChange &c) {
+  Statement(db_,
+            "INSERT OR IGNORE INTO messages (id, ticket_id, author_type, body, delivery, read, created_at) "
+            "VALUES (?1, ?2, 'user', ?3, 'queued', 1, ?4)")
+      .bind(1, c.message_id)
+      .bind(2, c.ticket_id)
+      .bind(3, c.body)
+      .bind(4, c.at)
+      .run();
+}
+
 void TicketStore::apply(const LocalChange &c) {
   switch (c.kind) {
     case LocalChange::Kind::kTicket: {
@@ -41,25 +53,11 @@ void TicketStore::apply(const LocalChange &c) {
           .bind(3, c.fields_json.empty() ? std::string("{}") : c.fields_json)
           .bind(4, c.at)
           .run();
-      Statement(db_,
-                "INSERT OR IGNORE INTO messages (id, ticket_id, author_type, body, delivery, read, created_at) "
-                "VALUES (?1, ?2, 'user', ?3, 'queued', 1, ?4)")
-          .bind(1, c.message_id)
-          .bind(2, c.ticket_id)
-          .bind(3, c.body)
-          .bind(4, c.at)
-          .run();
+      insert_queued_message(c);
       break;
     }
     case LocalChange::Kind::kMessage: {
-      Statement(db_,
-                "INSERT OR IGNORE INTO messages (id, ticket_id, author_type, body, delivery, read, created_at) "
-                "VALUES (?1, ?2, 'user', ?3, 'queued', 1, ?4)")
-          .bind(1, c.message_id)
-          .bind(2, c.ticket_id)
-          .bind(3, c.body)
-          .bind(4, c.at)
-          .run();
+      insert_queued_message(c);
       if (!c.attachment_id.empty()) {
         Statement(db_,
                   "INSERT OR IGNORE INTO attachments (id, ticket_id, message_id, filename, content_type, size, state) "

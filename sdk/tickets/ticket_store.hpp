@@ -49,6 +49,7 @@ class TicketStore {
   void clear();
 
  private:
+  void insert_queued_message(const LocalChange &c);
   void set_message_delivery(const std::string &message_id, const char *delivery, std::optional<int64_t> seq,
                             const std::string &error_json);
 
