@@ -202,7 +202,8 @@ BOOST_AUTO_TEST_CASE(tickets_filter_by_device_model_app_version_and_diagnostics)
     const auto r = http.get("/v1/agent/tickets?model=" + hlt::url_encode(model) + query);
     BOOST_REQUIRE_MESSAGE(r.status == 200, r.describe());
     std::vector<std::string> out;
-    for (const auto &t : json(r)["items"].GetArray()) out.emplace_back(t["id"].GetString());
+    const auto page = json(r);  // kept alive for the loop
+    for (const auto &t : page["items"].GetArray()) out.emplace_back(t["id"].GetString());
     return out;
   };
   BOOST_CHECK_EQUAL(ids("").size(), 2U);

@@ -99,7 +99,8 @@ BOOST_AUTO_TEST_CASE(the_device_receives_the_bot_message_through_sync) {
   auto s = f.device.get("/v1/sync?wait=0");
   BOOST_REQUIRE_MESSAGE(s.status == 200, s.describe());
   bool found = false;
-  for (const auto &item : parse(s)["items"].GetArray()) {
+  const rapidjson::Document page = parse(s);  // kept alive for the loop
+  for (const auto &item : page["items"].GetArray()) {
     if (std::string(item["type"].GetString()) == "message" &&
         std::string(item["data"]["author"]["type"].GetString()) == "bot") {
       found = true;

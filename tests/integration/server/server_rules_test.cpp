@@ -177,7 +177,8 @@ BOOST_AUTO_TEST_CASE(a_crash_publishes_one_notice_to_devices_with_the_same_model
   BOOST_REQUIRE(diag::eventually([&] { return firings(rule) == 2; }));
   auto http = admin();
   int count = 0;
-  for (const auto &v : support::at(json(http.get("/v1/agent/notices")), "/items")->GetArray())
+  const auto notices = json(http.get("/v1/agent/notices"));  // kept alive for the loop
+  for (const auto &v : support::at(notices, "/items")->GetArray())
     if (std::string(v["id"].GetString()) == id) ++count;
   BOOST_CHECK_EQUAL(count, 1);
 }
