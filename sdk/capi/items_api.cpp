@@ -5,7 +5,7 @@
 
 #include "capi/guard.hpp"
 #include "core/client.hpp"
-#include "diagnostics/diagnostic_event.hpp"
+#include "diagnostics/diagnostics.hpp"
 #include "surveys/survey.hpp"
 
 using namespace helpline::detail;

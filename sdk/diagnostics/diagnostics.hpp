@@ -18,6 +18,9 @@
 
 namespace helpline::detail {
 
+// Largest attributes_json helpline_diagnostics_send takes (the server's cap on an item's attributes).
+constexpr std::size_t kMaxDiagnosticAttributesBytes = 64 * 1024;
+
 struct DiagnosticSpec {
   const char *kind = "event";  // event | metric | snapshot | log
   std::string name;
