@@ -167,7 +167,16 @@ enum {
    *  "metric", "op", "threshold", "value"}. */
   HELPLINE_EVENT_RULE_FIRED = 19,
   /** The offline FAQ changed (synced from the server). JSON: {"full": bool, "upserted", "deleted"}. */
-  HELPLINE_EVENT_FAQ_UPDATED = 20
+  HELPLINE_EVENT_FAQ_UPDATED = 20,
+  /** The user's data was erased. JSON: {"state": "local" | "server", "request_id", "origin"}.
+   *  "local": every local trace is gone from data_dir; origin "app" (helpline_erase_all()) or
+   *  "server" (the user was erased from another device or by the support team); request_id is
+   *  null when nothing new was asked of the server. "server": the server confirmed the request
+   *  request_id (it holds nothing of the user any more; no origin). */
+  HELPLINE_EVENT_ERASED = 21,
+  /** The answer to helpline_export_request(). JSON: {"request_id", "export": the export document
+   *  (docs/protocol.md, "Export")}. */
+  HELPLINE_EVENT_EXPORT = 22
 };
 
 /**
@@ -605,6 +614,38 @@ enum { HELPLINE_NOTICE_SEEN = 1, HELPLINE_NOTICE_DISMISSED = 2 };
  */
 HELPLINE_API helpline_status_t helpline_notice_mark(helpline_t *h, const char *notice_id,
                                                    helpline_notice_state_t state);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Privacy: erase and export (docs/SECURITY.md)                                                */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Erases the user's support data, here and on the server. In one transaction the SDK deletes
+ * every local trace from data_dir (tickets, messages, attachment copies, FAQ votes, notice
+ * states, queued items, dead letters, sync cursors, survey prompt times, the signed-in user and
+ * its token) and queues exactly one durable item: the erase request for the server, sent as the
+ * user (or the anonymous device) with the old device id, which is replaced by a new random one.
+ * Breadcrumbs and metrics held in memory are dropped. Works offline: the request survives
+ * restarts and kill -9 and is delivered when the server is reachable. Kept: the offline FAQ
+ * catalog, diagnostics consent, device attributes set by the host and rules (app settings, not
+ * user data). HELPLINE_EVENT_ERASED "local" follows, then "server" once the server confirmed.
+ * Calling it again with nothing written in between queues nothing new.
+ *
+ * Unlike other calls it waits for its own transaction to be on disk (a few milliseconds, at
+ * most 10 s) so that the erase is durable when it returns: call it from a UI action, not from
+ * a frame loop. Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (h NULL), HELPLINE_E_CLOSED,
+ * HELPLINE_E_BUSY, HELPLINE_E_TIMEOUT or HELPLINE_E_DISK_FULL (the request was accepted and is
+ * written when the disk allows; local data is erased then).
+ */
+HELPLINE_API helpline_status_t helpline_erase_all(helpline_t *h);
+
+/**
+ * Asks the server for a copy of everything it stores about the user (or the anonymous device).
+ * The request is queued durably like any item; the answer arrives as HELPLINE_EVENT_EXPORT with
+ * the export document. Never blocks on disk or network. Returns HELPLINE_OK,
+ * HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_CLOSED, HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL.
+ */
+HELPLINE_API helpline_status_t helpline_export_request(helpline_t *h);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Identity and device context                                                                 */

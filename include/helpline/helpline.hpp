@@ -201,6 +201,8 @@ class Client {
     check(helpline_identify(handle_, user_id.c_str(), identity_token.empty() ? nullptr : identity_token.c_str()));
   }
   void logout() { check(helpline_logout(handle_)); }
+  void erase_all() { check(helpline_erase_all(handle_)); }
+  void export_request() { check(helpline_export_request(handle_)); }
   /// `json_value` is any JSON value ("null" removes the attribute).
   void set_user_attribute(const std::string &key, const std::string &json_value) {
     check(helpline_set_user_attribute(handle_, key.c_str(), json_value.c_str()));

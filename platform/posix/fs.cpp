@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -130,5 +131,17 @@ int64_t copy_file_private(const std::string &from, const std::string &to, int64_
 }
 
 void remove_file(const std::string &path) { ::unlink(path.c_str()); }
+
+std::vector<std::string> list_dir(const std::string &path) {
+  std::vector<std::string> names;
+  DIR *d = ::opendir(path.c_str());
+  if (d == nullptr) return names;
+  while (const dirent *e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  ::closedir(d);
+  return names;
+}
 
 }  // namespace helpline::detail::platform

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace helpline::detail::platform {
 
@@ -26,6 +27,9 @@ int64_t copy_file_private(const std::string &from, const std::string &to, int64_
 
 // unlink(2), ignoring a missing file.
 void remove_file(const std::string &path);
+
+// Names of the entries of a directory (without "." and ".."); empty when it cannot be read.
+std::vector<std::string> list_dir(const std::string &path);
 
 // Holds an exclusive advisory lock (flock) on a file for the lifetime of the object. flock is
 // per open file description, so a second lock attempt from the same process also fails.

@@ -5,6 +5,7 @@
  *   helpline-cli [options] ticket show <ticket id>
  *   helpline-cli [options] ticket reply <ticket id> <body>
  *   helpline-cli [options] survey csat|nps|ces <score> [ticket id]
+ *   helpline-cli [options] privacy erase | privacy export
  *
  * Options (or environment): --endpoint URL (HELPLINE_ENDPOINT), --app-key KEY (HELPLINE_APP_KEY),
  * --data-dir DIR (HELPLINE_DATA_DIR, default ~/.helpline-cli), --user ID and --token JWT to sign in,
@@ -19,7 +20,8 @@
 
 #include "helpline/helpline.h"
 
-static int g_news = 0; /* events from the server seen during this run */
+static int g_news = 0;     /* events from the server seen during this run */
+static int g_exported = 0; /* the export asked for arrived */
 
 static void on_event(void *user, helpline_event_type_t type, const char *json) {
   (void)user;
@@ -32,6 +34,8 @@ static void on_event(void *user, helpline_event_type_t type, const char *json) {
     case HELPLINE_EVENT_DEAD_LETTER: printf("  !! refused by the server: %s\n", json); break;
     case HELPLINE_EVENT_IDENTITY: printf("  .. identity: %s\n", json); break;
     case HELPLINE_EVENT_SURVEY_PROMPT: printf("  <- survey prompt: %s\n", json); g_news++; break;
+    case HELPLINE_EVENT_ERASED: printf("  .. erased: %s\n", json); break;
+    case HELPLINE_EVENT_EXPORT: printf("  <- export: %s\n", json); g_news++; g_exported = 1; break;
     default: break;
   }
 }
@@ -41,7 +45,8 @@ static int usage(const char *argv0) {
           "usage: %s [--endpoint URL] [--app-key KEY] [--data-dir DIR] [--user ID --token JWT] [--wait MS]\n"
           "          ticket new <subject> <body> [--attach FILE [--mime TYPE]]\n"
           "          ticket list | ticket show <id> | ticket reply <id> <body>\n"
-          "          survey csat|nps|ces <score> [ticket id]\n",
+          "          survey csat|nps|ces <score> [ticket id]\n"
+          "          privacy erase | privacy export\n",
           argv0);
   return 2;
 }
@@ -95,7 +100,10 @@ int main(int argc, char **argv) {
     else if (nargs < 4) args[nargs++] = a;
     else return usage(argv[0]);
   }
-  if (nargs < 2 || (strcmp(args[0], "ticket") != 0 && strcmp(args[0], "survey") != 0)) return usage(argv[0]);
+  if (nargs < 2 || (strcmp(args[0], "ticket") != 0 && strcmp(args[0], "survey") != 0 &&
+                    strcmp(args[0], "privacy") != 0)) {
+    return usage(argv[0]);
+  }
   if (data_dir == NULL) {
     const char *home = getenv("HOME");
     snprintf(default_dir, sizeof default_dir, "%s/.helpline-cli", home != NULL ? home : "/tmp");
@@ -134,6 +142,24 @@ int main(int argc, char **argv) {
       goto done;
     }
     printf("%s answer %s queued\n", args[1], args[2]);
+  } else if (strcmp(args[0], "privacy") == 0 && strcmp(args[1], "erase") == 0 && nargs == 2) {
+    /* Local data is gone when this returns; the server is asked durably (now or on a later run). */
+    if ((s = helpline_erase_all(h)) != HELPLINE_OK) {
+      rc = failed(h, "helpline_erase_all", s);
+      goto done;
+    }
+    printf("local data erased; erase request queued for the server\n");
+  } else if (strcmp(args[0], "privacy") == 0 && strcmp(args[1], "export") == 0 && nargs == 2) {
+    long waited;
+    if ((s = helpline_export_request(h)) != HELPLINE_OK) {
+      rc = failed(h, "helpline_export_request", s);
+      goto done;
+    }
+    for (waited = 0; waited < wait_ms && !g_exported; waited += 100) pump(h, 100);
+    if (!g_exported) printf("export requested; it arrives on a later run when the server is reachable\n");
+  } else if (strcmp(args[0], "privacy") == 0) {
+    helpline_close(h, 0);
+    return usage(argv[0]);
   } else if (strcmp(args[1], "new") == 0 && nargs == 4) {
     char *id = NULL;
     if ((s = helpline_ticket_create(h, args[2], args[3], NULL, &id)) != HELPLINE_OK) {

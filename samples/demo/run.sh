@@ -70,6 +70,12 @@ echo "   (agent $AGENT_EMAIL replied through the agent API)"
 "$CLI" --wait 1500 ticket show "$TICKET" | sed 's/^/   /'
 "$CLI" --wait 500 ticket reply "$TICKET" "Updated, works now. Thank you!" | sed 's/^/   /'
 
+echo "== privacy (helpline-cli on a second device): a ticket, its owner's data export, then erase everywhere"
+export HELPLINE_DATA_DIR="$WORK/privacy-data"
+"$CLI" --wait 1500 ticket new "Delete my account" "Please remove everything about me." | sed 's/^/   /'
+"$CLI" --wait 3000 privacy export | cut -c1-200 | sed 's/^/   /'
+"$CLI" --wait 2000 privacy erase | sed 's/^/   /'
+
 echo "== server access log: $(wc -l < "$WORK/access.log") request(s)"
 echo "== agent console: $ENDPOINT/console/  (log in as $AGENT_EMAIL / $AGENT_PASSWORD, app pk_demo)"
 if [ -t 0 ] && [ -z "${CI:-}" ]; then

@@ -67,6 +67,15 @@ std::string error_json(const char *code, const char *message) {
 
 std::atomic<uint64_t> g_request_counter{0};
 
+// The access log never names a principal: /v1/agent/principals/{principal}/... is logged with "-" for it (the
+// erasure audit keeps only a pseudonym, docs/protocol.md section 20).
+std::string loggable_path(const std::string &path) {
+  static const std::string kPrincipals = "/v1/agent/principals/";
+  if (path.compare(0, kPrincipals.size(), kPrincipals) != 0) return path;
+  size_t end = path.find('/', kPrincipals.size());
+  return kPrincipals + "-" + (end == std::string::npos ? std::string() : path.substr(end));
+}
+
 }  // namespace
 
 class Session;
@@ -403,7 +412,7 @@ class Session : public std::enable_shared_from_this<Session> {
     e.req_id = req_.request_id;
     e.remote = remote_;
     e.method = req_.method;
-    e.path = req_.path;
+    e.path = loggable_path(req_.path);
     e.app = log_app_;
     e.device = log_device_;
     e.fault = fault_;

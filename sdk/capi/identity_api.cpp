@@ -1,4 +1,4 @@
-// extern "C" shims for identity, principal and device attributes, and push tokens.
+// extern "C" shims for identity, erase/export, principal and device attributes, and push tokens.
 #include <rapidjson/document.h>
 
 #include "capi/guard.hpp"
@@ -24,6 +24,20 @@ helpline_status_t helpline_identify(helpline_t *h, const char *user_id, const ch
 helpline_status_t helpline_logout(helpline_t *h) {
   return guard(__func__, [&] {
     require_client(h, __func__)->logout();
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_erase_all(helpline_t *h) {
+  return guard(__func__, [&] {
+    require_client(h, __func__)->erase_all();
+    return HELPLINE_OK;
+  });
+}
+
+helpline_status_t helpline_export_request(helpline_t *h) {
+  return guard(__func__, [&] {
+    require_client(h, __func__)->export_request();
     return HELPLINE_OK;
   });
 }

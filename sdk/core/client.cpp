@@ -10,6 +10,7 @@
 #include "http_curl/curl_transport.hpp"
 #include "json/json_writer.hpp"
 #include "posix/random.hpp"
+#include "privacy/local_erase.hpp"
 #include "sync/host_transport.hpp"
 
 namespace helpline::detail {
@@ -20,6 +21,7 @@ constexpr const char *kConsentKey = "consent_diagnostics";
 constexpr const char *kDeviceAttributesKey = "device_attributes";
 constexpr const char *kDeviceSentKey = "device_context_sent";
 constexpr const char *kAttachmentsDir = "attachments";
+constexpr const char *kScrubPendingKey = "erase_scrub_pending";
 // Attribute changes within this window go to the server as one PUT /v1/device.
 constexpr int64_t kDeviceDebounceMs = 200;
 // Suggestions followed by a ticket within this window are reported with the ticket.
@@ -75,6 +77,7 @@ std::shared_ptr<Client> Client::open(Options options) {
     c->meta_->set(kDeviceIdKey, device_id);
   }
   c->diagnostics_consent_.store(c->meta_->get(kConsentKey).value_or("0") == "1");
+  delete_erased_files(*c->meta_, dir);  // an erase interrupted between its commit and its file deletions
   c->outbox_ = std::make_unique<Outbox>(db);
   c->commit_ = std::make_unique<GroupCommit>(db, *c->outbox_, c->stats_, c->options_.storage_limit);
   c->commit_->refresh_totals();
@@ -160,6 +163,7 @@ std::shared_ptr<Client> Client::open(Options options) {
         self->history_->kick();
         self->register_device();
         self->faq_sync_->sync_now();
+        self->scrub_store();
       },
       "helpline_open");
   return c;
@@ -203,6 +207,7 @@ void Client::enqueue_all(std::vector<NewItem> items) {
     for (auto &item : items) {
       if (item.kind != "identify") item.principal = user;
       post = commit_->accept(std::move(item)) || post;
+      erase_clean_.store(false, std::memory_order_relaxed);
     }
   }
   if (post && !worker_.post_front([this] { commit_now(); })) {
@@ -229,6 +234,16 @@ SyncHooks Client::sync_hooks() {
                                         .field("user_id", item.principal)
                                         .field("merged_tickets", merged)
                                         .finish());
+      return;
+    }
+    if (item.kind == "erase") {
+      emit(HELPLINE_EVENT_ERASED,
+           JsonObjectWriter().field("state", "server").field("request_id", item.idempotency_key).finish());
+      return;
+    }
+    if (item.kind == "export") {
+      std::string doc = body != nullptr && body->IsObject() && body->HasMember("export") ? to_json((*body)["export"]) : "null";
+      emit(HELPLINE_EVENT_EXPORT, "{\"request_id\":" + JsonOut().str(item.idempotency_key).take() + ",\"export\":" + doc + "}");
       return;
     }
     tickets_->delivered(item, body);
@@ -270,6 +285,22 @@ void Client::apply_local(const LocalChange &c) {
     case LocalChange::Kind::kNoticeState:
       notices_->apply(c);
       break;
+    case LocalChange::Kind::kErase: {
+      const std::string signed_in = identity_.committed_user();
+      erase_local_data(store_->db(), *meta_, c.request_id, options_.data_dir);
+      identity_.apply_erase(store_->db());
+      if (!signed_in.empty()) {
+        identity_events_.push_back(JsonObjectWriter()
+                                       .field("state", "logged_out")
+                                       .field("user_id", signed_in)
+                                       .field("reason", "erased")
+                                       .finish());
+      }
+      principal_changed_ = true;
+      erased_.push_back(Erased{c.request_id, c.origin});
+      meta_->set(kScrubPendingKey, "1");
+      break;
+    }
     case LocalChange::Kind::kFaqVote:
       try {
         faq_->record_vote(c.article_id, c.helpful);
@@ -545,6 +576,13 @@ bool Client::handle_inbound(const rapidjson::Value &item) {
   if (notices_->handle_sync_item(item, device_.flat())) return true;
   if (handle_diagnostics_request(item)) return true;
   const char *type = item["type"].GetString();
+  if (std::string(type) == "erase") {
+    // The user was erased on the server (from another device or by an agent): wipe this copy too,
+    // and ask the server to drop what this device id still has there (as the device, not the user).
+    logger_.info("the server erased this user: erasing local data");
+    if (queue_erase("server", false)) worker_.post_front([this] { commit_now(); });
+    return true;
+  }
   if (std::string(type) == "faq_changed") {
     faq_sync_->sync_now();
     return true;
@@ -685,6 +723,7 @@ void Client::identify(const std::string &user_id, const std::string &token) {
     NewItem item = make_identify_item(user_id, token);
     item.principal = user_id;
     post = commit_->accept(std::move(item));
+    erase_clean_.store(false, std::memory_order_relaxed);
     identity_.set_current_user(user_id);
   }
   if (post) worker_.post_front([this] { commit_now(); });
@@ -702,6 +741,100 @@ void Client::logout() {
     identity_.set_current_user(std::string());
   }
   if (post) worker_.post_front([this] { commit_now(); });
+}
+
+bool Client::queue_erase(const char *origin, bool as_user) {
+  auto change = std::make_shared<LocalChange>();
+  change->kind = LocalChange::Kind::kErase;
+  change->origin = origin;
+  change->at = now_ms();
+  {
+    std::lock_guard<std::mutex> lock(deflection_mu_);
+    deflection_ = Deflection{};
+  }
+  std::lock_guard<std::mutex> lock(stamp_mu_);
+  const std::string user = as_user ? identity_.current_user() : std::string();
+  NewItem item{Channel::kBatch, "erase", kPriorityControl, {}, {}, now_ms(), user, nullptr};
+  // The payload (with the device id being retired) is written by the commit: privacy/local_erase.cpp.
+  if (!(erase_clean_.load() && identity_.current_user().empty())) {
+    item.idempotency_key = new_uuid_v7();
+    item.payload = batch_item_json(item.idempotency_key, "POST", "/v1/me/erase", "{}");
+  }
+  change->request_id = item.idempotency_key;
+  change->user_id = user;
+  item.local = std::move(change);
+  const bool post = commit_->accept(std::move(item));
+  identity_.set_current_user(std::string());
+  erase_clean_.store(true);
+  std::lock_guard<std::mutex> known(known_mu_);
+  known_tickets_.clear();
+  return post;
+}
+
+void Client::erase_all() {
+  if (closing()) throw Error(HELPLINE_E_CLOSED, "the instance is closed");
+  (void)queue_erase("app", true);  // the commit is posted below, and waited for
+  // Durable before returning: the one host call that waits for its fsync (docs/SECURITY.md).
+  auto result = std::make_shared<CommitResult>();
+  if (is_worker_thread()) {
+    *result = commit_now();
+  } else {
+    auto barrier = std::make_shared<std::promise<void>>();
+    auto done = barrier->get_future();
+    if (!worker_.post_front([this, barrier, result] {
+          *result = commit_now();
+          barrier->set_value();
+        })) {
+      throw Error(HELPLINE_E_CLOSED, "helpline_erase_all: the instance is closing; close writes the erase");
+    }
+    if (done.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+      throw Error(HELPLINE_E_TIMEOUT, "helpline_erase_all: accepted, not yet on disk after 10 s");
+    }
+  }
+  if (!result->ok) throw Error(result->status, "helpline_erase_all: accepted, kept in memory: " + result->error);
+}
+
+void Client::export_request() {
+  NewItem item{Channel::kBatch, "export", kPriorityControl, new_uuid_v7(), {}, now_ms(), {}, nullptr};
+  item.payload = batch_item_json(item.idempotency_key, "POST", "/v1/me/export", "{}");
+  enqueue(std::move(item));
+}
+
+void Client::after_erase() {
+  if (erased_.empty()) return;
+  std::vector<Erased> done;
+  done.swap(erased_);
+  delete_erased_files(*meta_, options_.data_dir);
+  requests_->set_device_id(meta_->get(kDeviceIdKey).value_or(requests_->device_id()));
+  worker_.post([this] { scrub_store(); });  // after helpline_erase_all() returned
+  diagnostics_->clear();
+  pending_requests_.clear();
+  poller_->forget_cursor();  // restarted with the principal change below
+  register_device();  // as the new device id (device attributes are the host's settings, kept)
+  outbox_changed();
+  for (const auto &e : done) {
+    JsonObjectWriter w;
+    w.field("state", "local").field("origin", e.origin);
+    if (e.request_id.empty()) {
+      w.null_field("request_id");
+    } else {
+      w.field("request_id", e.request_id);
+    }
+    emit(HELPLINE_EVENT_ERASED, w.finish());
+  }
+}
+
+// The pages as they were before an erase stay in the WAL (and the store file keeps its old pages) until a
+// checkpoint: it runs right after the erase, off the caller's thread, and at the next open if it was cut short.
+void Client::scrub_store() {
+  if (!meta_->get(kScrubPendingKey)) return;
+  sqlite3 *db = store_->db();
+  int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    logger_.warn("erase: WAL checkpoint incomplete (" + std::string(sqlite3_errstr(rc)) + "); retried at the next open");
+    return;
+  }
+  meta_->remove(kScrubPendingKey);
 }
 
 void Client::set_device_attribute(const std::string &key, const std::optional<std::string> &value) {
@@ -733,8 +866,12 @@ void Client::register_device() {
   HttpRequest r = requests_->post_json("/v1/device", context, 30000,
                                        identity_.token_for(identity_.committed_user()));
   r.method = "PUT";
-  transport_->start(std::move(r), [this, context](HttpResponse response) {
+  transport_->start(std::move(r), [this, context, sent_as = requests_->device_id()](HttpResponse response) {
     device_in_flight_ = false;
+    if (sent_as != requests_->device_id()) {  // sent as a device id an erase retired meanwhile
+      register_device();
+      return;
+    }
     if (response.status == 200) {
       meta_->set(kDeviceSentKey, context);
       // Notices are targeted when they are published: ones that match this device only now (new model,
@@ -761,7 +898,7 @@ void Client::fetch_notices() {
                     });
 }
 
-void Client::commit_now() {
+CommitResult Client::commit_now() {
   CommitResult r = commit_->commit();
   while (r.ok && r.more) {
     CommitResult next = commit_->commit();
@@ -784,8 +921,10 @@ void Client::commit_now() {
         commit_now();
       });
     }
-    return;
+    erased_.clear();  // rolled back: applied again by the retry
+    return r;
   }
+  after_erase();
   after_principal_change();
   if (r.evicted > 0) {
     logger_.warn("storage limit: dropped " + std::to_string(r.evicted) + " low-priority item(s)");
@@ -793,6 +932,7 @@ void Client::commit_now() {
          JsonObjectWriter().field("dropped", r.evicted).field("reason", "storage_limit").finish());
   }
   if (r.committed > 0) sender_->kick();
+  return r;
 }
 
 void Client::wake_at(int64_t wall_ms) {

@@ -72,6 +72,9 @@ class Client {
   // Identity and device context (host threads). Throw Error.
   void identify(const std::string &user_id, const std::string &token);
   void logout();
+  // Privacy (host threads). erase_all() waits for its own commit (docs/SECURITY.md). Throw Error.
+  void erase_all();
+  void export_request();
   void set_device_attribute(const std::string &key, const std::optional<std::string> &value);
   void set_network_available(bool available);
   void sync_now();
@@ -110,7 +113,12 @@ class Client {
   explicit Client(Options options);
   void post_or_throw(Worker::Task task, const char *what);
   // Worker thread:
-  void commit_now();
+  CommitResult commit_now();
+  // Accepts the erase (a request for the server unless nothing was written since the last one)
+  // and signs the user out. Returns true when the caller must post a commit.
+  bool queue_erase(const char *origin, bool as_user);
+  void after_erase();  // worker, after the commit that erased
+  void scrub_store();  // worker: checkpoint and truncate the WAL after an erase
   void wake_at(int64_t wall_ms);
   void on_timer();
   void outbox_changed();
@@ -184,6 +192,13 @@ class Client {
   SqliteDb read_db_;
   std::unique_ptr<TicketView> view_;
   bool principal_changed_ = false;  // worker thread only
+  struct Erased {
+    std::string request_id;
+    std::string origin;
+  };
+  std::vector<Erased> erased_;  // worker thread only: erases applied in the running commit
+  // Nothing was accepted since the last erase: erasing again has nothing to ask the server.
+  std::atomic<bool> erase_clean_{false};
   bool retry_now_ = false;          // worker thread only
   std::vector<std::string> identity_events_;  // worker thread only: emitted after the commit
   bool device_save_pending_ = false;          // worker thread only

@@ -58,6 +58,14 @@ void Identity::apply_logout(sqlite3 *db, Meta &meta, Outbox &outbox, const std::
   }
 }
 
+void Identity::apply_erase(sqlite3 *db) {
+  committed_user_.clear();
+  tokens_.clear();
+  Statement s(db, "SELECT user_id, token FROM identities");
+  while (s.step()) tokens_[s.column_text(0)] = s.column_text(1);
+  logged_out_pending_ = !tokens_.empty();
+}
+
 int Identity::forget_finished(sqlite3 *db, Outbox &outbox) {
   if (!logged_out_pending_) return 0;
   std::vector<std::string> done;

@@ -29,6 +29,9 @@ class Identity {
   // Inside the commit's transaction.
   void apply_identify(sqlite3 *db, Meta &meta, const std::string &user_id, const std::string &token);
   void apply_logout(sqlite3 *db, Meta &meta, Outbox &outbox, const std::string &user_id);
+  // Inside the erase transaction, after the identities table was pruned (privacy/local_erase.cpp):
+  // nobody is signed in; the tokens still stored (those queued erase requests need) stay in use.
+  void apply_erase(sqlite3 *db);
   // Deletes the tokens of signed-out users with nothing left queued. Returns how many.
   int forget_finished(sqlite3 *db, Outbox &outbox);
 

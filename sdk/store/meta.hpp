@@ -13,10 +13,12 @@ class Meta {
   explicit Meta(sqlite3 *db);
   std::optional<std::string> get(const std::string &key);
   void set(const std::string &key, const std::string &value);
+  void remove(const std::string &key);
 
  private:
   Statement get_;
   Statement set_;
+  Statement remove_;
 };
 
 }  // namespace helpline::detail

@@ -107,7 +107,10 @@ std::unique_ptr<Store> Store::open(const std::string &data_dir, StoreRecovery &r
   }
   // FULL: a committed transaction survives power loss, not only a crashed process. Group
   // commit amortises the fsync (docs/OFFLINE.md).
-  exec(db.get(), "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=4194304");
+  // secure_delete: deleted rows (delivered items, an erased user's data) are overwritten with zeros in the file
+  // rather than left in free space (Debian's SQLite does this by default; other builds do not: docs/SECURITY.md).
+  exec(db.get(),
+       "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=4194304; PRAGMA secure_delete=ON");
   int version = migrate(db.get());
   return std::unique_ptr<Store>(new Store(std::move(db), path, version));
 }

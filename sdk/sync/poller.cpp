@@ -51,6 +51,8 @@ void Poller::restart() {
   poll_now();
 }
 
+void Poller::forget_cursor() { cursor_.clear(); }
+
 void Poller::on_timer() {
   if (paused_until_ > now_ms()) return;
   paused_until_ = 0;

@@ -35,6 +35,8 @@ class Poller {
   // The principal changed (identify, logout): the answer of a poll still in flight for the
   // previous principal is ignored and a new poll starts at once with the new credentials.
   void restart();
+  // The device's history was erased (its cursor too): the next restart() polls from the beginning.
+  void forget_cursor();
   // Starts a poll unless one is in flight or waiting out a backoff (then it is remembered).
   void poll_now();
   void set_online(bool online);

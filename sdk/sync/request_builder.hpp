@@ -27,6 +27,8 @@ class RequestBuilder {
 
   bool configured() const noexcept { return !endpoint_.empty() && !app_key_.empty(); }
   const std::string &device_id() const noexcept { return device_id_; }
+  // Worker thread (the only user of requests): the device id changes when the user erases their data.
+  void set_device_id(std::string device_id) { device_id_ = std::move(device_id); }
 
  private:
   HttpRequest base(const char *method, const std::string &path, long timeout_ms, const std::string &token) const;

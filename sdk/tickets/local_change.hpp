@@ -18,6 +18,7 @@ struct LocalChange {
     kLogout,    // user_id signed out: local view cleared
     kNoticeState,  // notice_id is now notice_state ("seen" / "dismissed")
     kFaqVote,      // article_id voted helpful or not
+    kErase,        // every local trace of the user removed; request_id: the queued erase request ('' = none)
   };
   Kind kind;
   std::string ticket_id;
@@ -40,6 +41,9 @@ struct LocalChange {
   // kFaqVote:
   std::string article_id;
   bool helpful = false;
+  // kErase (user_id: whose request it is, '' = the anonymous device):
+  std::string request_id;
+  std::string origin;  // "app" (helpline_erase_all) | "server" (the server's erase sync item)
 };
 
 }  // namespace helpline::detail

@@ -92,6 +92,7 @@ void TicketStore::apply(const LocalChange &c) {
     case LocalChange::Kind::kLogout:
     case LocalChange::Kind::kNoticeState:
     case LocalChange::Kind::kFaqVote:
+    case LocalChange::Kind::kErase:
       break;  // identity: client.cpp; notices: notices.cpp
   }
 }

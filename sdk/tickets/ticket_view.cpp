@@ -146,6 +146,7 @@ void TicketView::apply(std::vector<TicketRow> &tickets, std::vector<MessageRow> 
     auto t = find(c.ticket_id);
     switch (c.kind) {
       case LocalChange::Kind::kLogout:
+      case LocalChange::Kind::kErase:
         tickets.clear();
         if (messages != nullptr) messages->clear();
         break;

@@ -6,10 +6,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 
 export const APP_A = 'pk_console_a';
 export const APP_B = 'pk_console_b';
+export const APP_SECRETS = { [APP_A]: 'console-secret-a-0123456789', [APP_B]: 'console-secret-b-0123456789' };
 
 // Exit code ctest reads as "skipped" (SKIP_RETURN_CODE). In CI a missing prerequisite is a failure instead.
 const SKIP = 77;
@@ -54,18 +55,19 @@ export class Server {
       join(this.dir, 'server.json'),
       JSON.stringify({
         apps: [
-          { app_key: APP_A, app_secret: 'console-secret-a-0123456789', name: 'Console A', limits: { device_requests_per_second: 0 } },
-          { app_key: APP_B, app_secret: 'console-secret-b-0123456789', name: 'Console B', limits: { device_requests_per_second: 0 } },
+          { app_key: APP_A, app_secret: APP_SECRETS[APP_A], name: 'Console A', limits: { device_requests_per_second: 0 } },
+          { app_key: APP_B, app_secret: APP_SECRETS[APP_B], name: 'Console B', limits: { device_requests_per_second: 0 } },
         ],
       }),
     );
   }
 
-  addAgent(app, email, password) {
-    execFileSync(this.bin, ['admin', 'add-agent', '--db', this.db, '--app', app, '--email', email, '--password', password], {
-      stdio: 'pipe',
-    });
-    return { app, email, password };
+  // role: 'agent' (the default) or 'admin'.
+  addAgent(app, email, password, role) {
+    const args = ['admin', 'add-agent', '--db', this.db, '--app', app, '--email', email, '--password', password];
+    if (role) args.push('--role', role);
+    execFileSync(this.bin, args, { stdio: 'pipe' });
+    return { app, email, password, role: role || 'agent' };
   }
 
   start() {
@@ -104,19 +106,30 @@ export class Server {
   }
 }
 
-// A device of `app` talking the device API (docs/protocol.md section 3.1).
+// An identity token (HS256 JWT signed with the app secret, docs/protocol.md section 3.1) for a signed-in user.
+export function userToken(app, claims) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ exp: Math.floor(Date.now() / 1000) + 3600, ...claims })}`;
+  return `${body}.${createHmac('sha256', APP_SECRETS[app]).update(body).digest('base64url')}`;
+}
+
+// A device of `app` talking the device API (docs/protocol.md section 3.1); with `token` (userToken()) its
+// calls are made by that signed-in user, so its tickets belong to "user:<sub>" instead of "device:<id>".
 export class Device {
-  constructor(base, app) {
+  constructor(base, app, token) {
     this.base = base;
     this.app = app;
     this.id = `browser-dev-${randomUUID()}`;
     this.cursor = '';
+    this.token = token;
   }
 
   async call(method, path, body) {
+    const headers = { 'X-Helpline-App-Key': this.app, 'X-Helpline-Device-Id': this.id, 'Content-Type': 'application/json' };
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
     const res = await fetch(this.base + path, {
       method,
-      headers: { 'X-Helpline-App-Key': this.app, 'X-Helpline-Device-Id': this.id, 'Content-Type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

@@ -100,6 +100,11 @@ Api::Api(ServerConfig &config, Store &store, ChangeNotifier &notifier, RateLimit
       {"POST", "/v1/notices/{}/ack", &Api::notice_ack, K::device, B::optional_json, true, true, true},
       {"GET", "/v1/sync", &Api::sync, K::device, B::none, false, false, false},
       {"POST", "/v1/batch", &Api::batch, K::device, B::json, true, false, false},
+      // Privacy (section 20): erase is idempotent by nature and export is a read, so neither is recorded in
+      // the idempotency table (a replayed key runs again); both are batch items (the SDK's outbox).
+      {"POST", "/v1/me/erase", &Api::me_erase, K::device, B::optional_json, true, false, true},
+      {"GET", "/v1/me/export", &Api::me_export, K::device, B::none, false, false, false},
+      {"POST", "/v1/me/export", &Api::me_export, K::device, B::optional_json, true, false, true},
 
       {"POST", "/v1/agent/login", &Api::agent_login, K::agent_login, B::json, false, false, false},
       {"POST", "/v1/agent/logout", &Api::agent_logout, K::agent, B::optional_json, true, false, false},
@@ -152,6 +157,11 @@ Api::Api(ServerConfig &config, Store &store, ChangeNotifier &notifier, RateLimit
       {"GET", "/v1/agent/device-rules", &Api::device_rules_get, K::agent, B::none, false, false, false},
       {"PUT", "/v1/agent/device-rules", &Api::device_rules_put, K::agent, B::json, true, true, false},
       {"GET", "/v1/agent/otlp", &Api::otlp_stats, K::agent, B::none, false, false, false},
+      {"GET", "/v1/agent/principals/{}/export", &Api::agent_principal_export, K::agent, B::none, false, false,
+       false},
+      {"POST", "/v1/agent/principals/{}/erase", &Api::agent_principal_erase, K::agent, B::optional_json, true,
+       false, false},
+      {"GET", "/v1/agent/erasures", &Api::agent_erasures_list, K::agent, B::none, false, false, false},
   };
   ingest_.add_sink(&rules_);
   if (test_mode_) {
@@ -359,6 +369,8 @@ void Api::maybe_purge() {
 
 Reply Api::execute_write(Call &call, const Route &route, const std::string &idem_key,
                          const std::string &fingerprint) {
+  // Routes that do not honour Idempotency-Key (erase, export) run again on a replayed key, unrecorded.
+  if (!route.idempotent) return (this->*route.handler)(call);
   std::string scope = call.agent ? "agent:" + call.agent->agent.id : "device:" + call.device->device_id;
   if (!idem_key.empty()) {
     auto rec = call.tx->find_idempotency(call.app->app_key, scope, idem_key);
@@ -469,7 +481,10 @@ Reply Api::dispatch(const HttpRequest &req, HandleResult &result) {
   }
   call.body = &doc;
 
-  if (!route->write) {
+  // An export is a read that also writes its audit row (section 20): it runs in a write transaction, but
+  // needs no CSRF token (authenticated above as a read).
+  bool audited_read = route->handler == &Api::me_export || route->handler == &Api::agent_principal_export;
+  if (!route->write && !audited_read) {
     // Sync opens its own read transaction only when the notifier says there may be something new.
     if (route->kind == RouteKind::open || route->kind == RouteKind::test || route->handler == &Api::sync) {
       Reply r = (this->*route->handler)(call);

@@ -175,6 +175,12 @@ class Api {
   Reply device_rules_get(Call &);
   Reply device_rules_put(Call &);
   Reply otlp_stats(Call &);
+  // privacy (api/privacy.cpp)
+  Reply me_erase(Call &);
+  Reply me_export(Call &);
+  Reply agent_principal_export(Call &);
+  Reply agent_principal_erase(Call &);
+  Reply agent_erasures_list(Call &);
 
   Reply test_faults_get(Call &);
   Reply test_faults_post(Call &);
@@ -210,6 +216,10 @@ class Api {
   // identify: moves `from`'s attributes to `to` (keys `to` has win; at most 64 kept) and deletes `from`'s.
   void merge_attributes(Call &c, const std::string &from, const std::string &to);
   std::string agent_ticket_json(Call &c, const TicketRecord &t);  // with requester.attributes
+  // privacy: erases `scope` and sends an `erase` sync item to each device of `notify`; the audit row.
+  Reply run_erase(Call &c, const EraseScope &scope, const std::vector<std::string> &notify,
+                  const char *reason);
+  void audit_privacy(Call &c, const std::string &owner, const char *action, const std::string &requested_by);
   Reply upload(Call &c, const std::string &owner);
   Reply download(Call &c, const AttachmentRecord &a);
   static Reply json(int status, std::string body);

@@ -18,6 +18,9 @@ SqliteDb::SqliteDb(const std::string &path) {
   exec("PRAGMA synchronous=NORMAL");
   exec("PRAGMA foreign_keys=ON");
   exec("PRAGMA temp_store=MEMORY");
+  // Deleted and overwritten content (erasures, updates, idempotency purges) is zeroed in the file instead of
+  // lingering in free space and freelist pages (docs/protocol.md "Privacy").
+  exec("PRAGMA secure_delete=ON");
   // Keep hot index pages in memory and read through mmap: fewer syscalls on ingest-heavy loads.
   exec("PRAGMA cache_size=-16384");
   exec("PRAGMA mmap_size=268435456");

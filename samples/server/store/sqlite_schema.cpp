@@ -133,7 +133,19 @@ CREATE TABLE device_rule_sets(app TEXT PRIMARY KEY, version INTEGER NOT NULL, ru
   updated_at INTEGER NOT NULL);
 )SQL";
 
-const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+// Privacy (erase and export a user's data): the audit of erasures and exports. It keeps only that one
+// happened, when, by whom and for which pseudonymous id (HMAC of the owner with the app secret), never the
+// owner itself.
+const char *kMigration5 = R"SQL(
+CREATE TABLE erasures(seq INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT NULL, id TEXT NOT NULL,
+  pseudonym TEXT NOT NULL, scope TEXT NOT NULL, action TEXT NOT NULL, requested_by TEXT NOT NULL,
+  at INTEGER NOT NULL, UNIQUE(app, id));
+CREATE INDEX erasures_app ON erasures(app, seq);
+CREATE INDEX events_device ON events(app, device_id) WHERE device_id IS NOT NULL;
+CREATE INDEX events_owner ON events(app, owner) WHERE owner IS NOT NULL;
+)SQL";
+
+const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");
 

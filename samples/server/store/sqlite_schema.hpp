@@ -6,7 +6,7 @@
 
 namespace helpline::server {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 class SchemaTooNew : public std::runtime_error {
  public:

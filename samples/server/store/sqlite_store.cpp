@@ -1,6 +1,7 @@
 #include "store/sqlite_store.hpp"
 
 #include "store/sqlite_device_views.hpp"
+#include "store/sqlite_privacy.hpp"
 #include "store/sqlite_schema.hpp"
 
 #include <cstdio>
@@ -211,7 +212,7 @@ class SqliteTx : public StoreTx {
   std::vector<TicketRecord> list_tickets(const std::string &app, const TicketFilter &f) override {
     Query q(*db_,
             "SELECT " TICKET_COLS
-            " FROM tickets WHERE app=?1 AND (?2 IS NULL OR owner=?2) "
+            " FROM tickets WHERE app=?1 AND owner != 'erased' AND (?2 IS NULL OR owner=?2) "
             "AND (?3 IS NULL OR status=?3) AND (?4 IS NULL OR (?4='none' AND assignee_id IS NULL) OR "
             "assignee_id=?4) AND (?5 IS NULL OR instr(lower(subject), lower(?5)) > 0) "
             "AND (?6 = 0 OR seq < ?6) "
@@ -622,17 +623,25 @@ class SqliteTx : public StoreTx {
   }
   void set_faq_vote(const std::string &app, const std::string &article_id, const std::string &device_id,
                     bool helpful) override {
+    // The counters are aggregates adjusted by each vote (not recounted from faq_votes): votes of an erased
+    // device are deleted but stay counted.
+    std::optional<bool> previous;
+    {
+      Query q(*db_, "SELECT helpful FROM faq_votes WHERE app=?1 AND article_id=?2 AND device_id=?3");
+      q.bind(1, app).bind(2, article_id).bind(3, device_id);
+      if (q.step()) previous = q.i64(0) != 0;
+    }
     {
       Query q(*db_,
               "INSERT OR REPLACE INTO faq_votes(app, article_id, device_id, helpful) VALUES(?1,?2,?3,?4)");
       q.bind(1, app).bind(2, article_id).bind(3, device_id).bind(4, helpful).run();
     }
+    int64_t d_helpful = (helpful ? 1 : 0) - (previous && *previous ? 1 : 0);
+    int64_t d_not = (helpful ? 0 : 1) - (previous && !*previous ? 1 : 0);
     Query u(*db_,
-            "UPDATE faq_articles SET "
-            "helpful=(SELECT count(*) FROM faq_votes WHERE app=?1 AND article_id=?2 AND helpful=1), "
-            "not_helpful=(SELECT count(*) FROM faq_votes WHERE app=?1 AND article_id=?2 AND helpful=0) "
+            "UPDATE faq_articles SET helpful=max(0, helpful+?3), not_helpful=max(0, not_helpful+?4) "
             "WHERE app=?1 AND id=?2");
-    u.bind(1, app).bind(2, article_id).run();
+    u.bind(1, app).bind(2, article_id).bind(3, d_helpful).bind(4, d_not).run();
   }
 
   // ---- notices
@@ -978,6 +987,27 @@ class SqliteTx : public StoreTx {
     }
     Query q(*db_, "UPDATE surveys SET owner=?3 WHERE app=?1 AND owner=?2");
     q.bind(1, app).bind(2, from_owner).bind(3, to_owner).run();
+  }
+
+  // ---- privacy (store/sqlite_privacy.cpp)
+  std::vector<std::string> user_devices(const std::string &app, const std::string &sub) override {
+    return privacy::user_devices(*db_, app, sub);
+  }
+  EraseCounts erase(const std::string &app, const EraseScope &scope) override {
+    cached_dev_key_ = 0;  // diag_devices rows may go
+    return privacy::erase(*db_, app, scope);
+  }
+  void unlink_device(const std::string &app, const std::string &device_id, const std::string &sub) override {
+    privacy::unlink_device(*db_, app, device_id, sub);
+  }
+  ExportData export_data(const std::string &app, const EraseScope &scope, int max_diagnostics) override {
+    return privacy::export_data(*db_, app, scope, max_diagnostics);
+  }
+  void insert_erasure(const std::string &app, const ErasureRecord &r) override {
+    privacy::insert_erasure(*db_, app, r);
+  }
+  std::vector<ErasureRecord> list_erasures(const std::string &app, int limit) override {
+    return privacy::list_erasures(*db_, app, limit);
   }
 
   // ---- agents

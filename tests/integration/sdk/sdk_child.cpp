@@ -16,7 +16,8 @@
 //       in order: offline | online | ticket:<subject> (body "<subject> body", prints "T <id>") | use:<ticket id> |
 //       msg:<body> ("M <id>") | attach:<path> ("A <id>") | commit (waits until nothing waits for the group
 //       commit, "C") | flush (until delivered, "F"; "FT" after 30 s) | uploading (waits for an attachment
-//       "uploading" event, "U") | hold ("H", then sleeps until killed; 30 s at most). A failed call prints
+//       "uploading" event, "U") | identify:<user>:<jwt> | erase (helpline_erase_all; "R <status>" when it
+//       returned) | erase9 (the same, then SIGKILL to itself) | hold ("H", then sleeps until killed; 30 s at most). A failed call prints
 //       "X <command> <status> <last_error>". At the end: close and "END".
 #include <sys/resource.h>
 #include <unistd.h>
@@ -284,6 +285,17 @@ static int script(int argc, char **argv) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(1));
             }
             out(g_uploading ? "U" : "UT");
+        } else if (verb == "identify") {  // identify:<user>:<jwt>
+            const auto sep = arg.find(':');
+            s = helpline_identify(h, arg.substr(0, sep).c_str(), arg.substr(sep + 1).c_str());
+            if (s != HELPLINE_OK) failed(cmd, s);
+        } else if (verb == "erase") {
+            s = helpline_erase_all(h);
+            out(std::string("R ") + helpline_status_str(s));  // printed the moment the call returned
+        } else if (verb == "erase9") {
+            s = helpline_erase_all(h);
+            out(std::string("R ") + helpline_status_str(s));
+            ::kill(::getpid(), SIGKILL);  // the instant it returned: nothing after the call gets to run
         } else if (verb == "hold") {
             out("H");
             std::this_thread::sleep_for(std::chrono::seconds(30));

@@ -1,5 +1,6 @@
 // Console shell: session check, login/logout, hash routing (#/inbox, #/ticket/<id>, #/dashboard, #/faq,
 // #/notices, #/devices[/<id>], #/rules). Each view renders into #page and returns a cleanup function (stops its polling).
+// Views that depend on the agent's role (ticket: erase, rules: privacy log) get state.agent (GET /v1/agent/me).
 import { ApiError, get, post, setUnauthenticatedHandler } from './api.js';
 import { clear, toast } from './dom.js';
 import { renderDashboard } from './dashboard.js';
@@ -89,12 +90,12 @@ function route() {
   }
   const views = {
     inbox: () => renderInbox(page),
-    ticket: () => renderTicket(page, decodeURIComponent(parts[1] || '')),
+    ticket: () => renderTicket(page, decodeURIComponent(parts[1] || ''), state.agent),
     dashboard: () => renderDashboard(page),
     faq: () => renderFaq(page),
     notices: () => renderNotices(page),
     devices: () => renderDevices(page, decodeURIComponent(parts[1] || '')),
-    rules: () => renderRules(page),
+    rules: () => renderRules(page, state.agent),
   };
   state.cleanup = (views[name] || views.inbox)() || null;
 }

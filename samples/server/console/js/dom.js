@@ -60,6 +60,20 @@ export function toast(message, isError = false) {
   }, 4000);
 }
 
+// A message for the next view (e.g. the result of an erasure, shown in the inbox the console goes back to).
+let flash = null;
+export function setFlash(text, testid = 'flash') {
+  flash = { text, testid };
+}
+export function takeFlash() {
+  const f = flash;
+  flash = null;
+  if (!f) return null;
+  const el = h('div', { class: 'flash', role: 'status', 'data-testid': f.testid }, h('span', { text: f.text }));
+  el.append(' ', h('button', { type: 'button', class: 'link', text: 'Dismiss', onclick: () => el.remove() }));
+  return el;
+}
+
 // A <form> helper: reads named fields into an object.
 export function formValues(form) {
   const out = {};

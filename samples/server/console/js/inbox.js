@@ -1,6 +1,6 @@
 // Inbox: the app's tickets, newest first, with filters; refreshed by polling.
 import { get, query } from './api.js';
-import { clear, fmtTime, h } from './dom.js';
+import { clear, fmtTime, h, takeFlash } from './dom.js';
 import { poll } from './poll.js';
 
 const filters = { status: '', app_version: '', model: '', has_diagnostics: '', q: '' };
@@ -95,6 +95,7 @@ export function renderInbox(page) {
   for (const sel of [status, diag]) sel.addEventListener('change', () => form.requestSubmit());
 
   page.append(
+    takeFlash() || '',
     h('h1', { text: 'Inbox' }),
     form,
     h(

@@ -1,7 +1,9 @@
 // Rules (protocol 14.3 and 14.4): server rules that open proactive tickets or publish notices, and the device
-// rule set pushed to every device. Rules are edited as JSON (the shapes are in the protocol).
+// rule set pushed to every device. Rules are edited as JSON (the shapes are in the protocol). Admins also see the
+// privacy log (exports and erasures of requester data, privacy.js).
 import { api, del, enc, get, patch, post } from './api.js';
 import { clear, fmtTime, h, toast } from './dom.js';
+import { renderErasureLog } from './privacy.js';
 
 const EXAMPLE = {
   name: 'Disk almost full',
@@ -9,7 +11,7 @@ const EXAMPLE = {
   action: { type: 'ticket', subject: 'Disk almost full on {model}', body: 'Only {value}% free on {device_id}.' },
 };
 
-export function renderRules(page) {
+export function renderRules(page, agent) {
   const rows = h('tbody');
   const editor = h('textarea', { rows: 12, class: 'code', 'data-testid': 'rule-json' });
   const editing = { id: null };
@@ -99,6 +101,11 @@ export function renderRules(page) {
     h('div', { class: 'panel' }, h('h2', {}, 'Device rule set ', version),
       h('form', { onsubmit: saveDeviceRules, 'data-testid': 'device-rules-form' }, deviceRules,
         h('p', {}, h('button', { type: 'submit', text: 'Send to devices' })))));
+  if (agent && agent.role === 'admin') {
+    const log = h('div', { class: 'panel', 'data-testid': 'privacy-log' });
+    page.append(log);
+    renderErasureLog(log);
+  }
   load().catch((e) => toast(e.message, true));
   return null;
 }

@@ -1,8 +1,10 @@
 // Ticket view: conversation, reply box, status change; beside the thread the device's attributes,
-// diagnostics and breadcrumbs, and "request diagnostics". Messages are refreshed by polling.
+// diagnostics and breadcrumbs, and "request diagnostics"; the requester's data (export, and erase for admins,
+// privacy.js). Messages are refreshed by polling.
 import { ApiError, enc, get, patch, post, query } from './api.js';
 import { clear, fmtTime, h, toast } from './dom.js';
 import { poll } from './poll.js';
+import { requesterDataPanel } from './privacy.js';
 
 function messageItem(m) {
   const author = m.author.type === 'user' ? m.author.name || 'Requester' : m.author.name || m.author.type;
@@ -48,7 +50,7 @@ function diagItem(d) {
   );
 }
 
-export function renderTicket(page, id) {
+export function renderTicket(page, id, agent) {
   let ticket = null;
   let lastSeq = 0;
   const title = h('h1', { text: 'Ticket' });
@@ -72,6 +74,7 @@ export function renderTicket(page, id) {
   const diagList = h('ul', { class: 'diags', 'data-testid': 'diagnostics' });
   const crumbList = h('ul', { class: 'diags', 'data-testid': 'breadcrumbs' });
   const requests = h('ul', { class: 'requests', 'data-testid': 'diag-requests' });
+  const privacy = requesterDataPanel(agent);
 
   function showTicket(t) {
     ticket = t;
@@ -81,6 +84,7 @@ export function renderTicket(page, id) {
     statusSelect.value = t.status;
     const r = t.requester;
     meta.textContent = `${r.name || r.email || `${r.type}:${r.id}`} · created ${fmtTime(t.created_at)} · ${t.id}`;
+    privacy.setPrincipal(`${r.type}:${r.id}`);
   }
 
   async function loadMessages() {
@@ -210,6 +214,7 @@ export function renderTicket(page, id) {
         diagList,
         h('h2', { text: 'Breadcrumbs' }),
         crumbList,
+        privacy.el,
       ),
     ),
   );
@@ -225,5 +230,6 @@ export function renderTicket(page, id) {
   return () => {
     stopMessages();
     stopSide();
+    privacy.cleanup();
   };
 }

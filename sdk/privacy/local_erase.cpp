@@ -1,0 +1,85 @@
+#include "privacy/local_erase.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "core/ids.hpp"
+#include "json/batch_item.hpp"
+#include "json/json_out.hpp"
+#include "posix/fs.hpp"
+
+namespace helpline::detail {
+namespace {
+
+constexpr const char *kDeviceIdKey = "device_id";
+constexpr const char *kErasedFilesKey = "erased_files";  // newline-separated paths relative to data_dir
+constexpr const char *kAttachmentsDir = "attachments";
+constexpr const char *kMovedAsidePrefix = "helpline.db.corrupt-";
+
+}  // namespace
+
+void erase_local_data(sqlite3 *db, Meta &meta, const std::string &request_id, const std::string &data_dir) {
+  // (The store runs with secure_delete on: what is deleted here is overwritten with zeros.)
+  const std::string old_device_id = meta.get(kDeviceIdKey).value_or("");
+  std::string device_id = old_device_id;
+  // Without a request (nothing was accepted since the last erase) no queued item predates this erase.
+  int64_t request_row = 0;
+  if (!request_id.empty()) {
+    // The request names the device id being retired: the server erases what it sent under it.
+    device_id = new_uuid_v7();
+    JsonOut body;
+    body.begin_object().field("device_id", old_device_id).end_object();
+    Statement update(db, "UPDATE outbox SET payload = ?1 WHERE idempotency_key = ?2 RETURNING id");
+    update.bind(1, batch_item_json(request_id, "POST", "/v1/me/erase", body.take())).bind(2, request_id);
+    if (update.step()) request_row = update.column_int64(0);
+    while (update.step()) {
+    }
+  }
+  // Items written after the request (in the same commit) stay: they belong to the new, empty state.
+  std::vector<std::string> keep_files;
+  {
+    Statement later(db, "SELECT idempotency_key FROM outbox WHERE kind = 'attachment' AND id > ?1");
+    later.bind(1, request_row);
+    while (later.step()) keep_files.push_back(later.column_text(0).substr(2));  // "a:<attachment id>"
+  }
+  Statement drop(db, "DELETE FROM outbox WHERE id < ?1 AND kind != 'erase'");
+  drop.bind(1, request_row).run();
+  exec(db,
+       "DELETE FROM outbox_totals;"
+       "INSERT INTO outbox_totals (priority, rows, bytes) "
+       "  SELECT priority, count(*), sum(length(CAST(payload AS BLOB))) FROM outbox GROUP BY priority;"
+       "DELETE FROM dead_letter;"
+       "DELETE FROM attachments; DELETE FROM messages; DELETE FROM tickets;"
+       "DELETE FROM notices; DELETE FROM faq_votes;"
+       // A queued erase request is sent with its user's token; every other token goes.
+       "DELETE FROM identities WHERE user_id NOT IN (SELECT principal FROM outbox WHERE kind = 'erase');"
+       "UPDATE identities SET logged_out = 1;"
+       "DELETE FROM meta WHERE key NOT IN ('consent_diagnostics', 'device_attributes', 'rules_host', 'rules_server');");
+  meta.set(kDeviceIdKey, device_id);
+
+  std::string files;
+  for (const auto &name : platform::list_dir(data_dir + "/" + kAttachmentsDir)) {
+    if (std::find(keep_files.begin(), keep_files.end(), name) == keep_files.end()) files += std::string(kAttachmentsDir) + "/" + name + "\n";
+  }
+  // A store moved aside as corrupt may hold the user's data too.
+  for (const auto &name : platform::list_dir(data_dir)) {
+    if (name.rfind(kMovedAsidePrefix, 0) == 0) files += name + "\n";
+  }
+  if (!files.empty()) meta.set(kErasedFilesKey, files);
+}
+
+void delete_erased_files(Meta &meta, const std::string &data_dir) {
+  const std::string files = meta.get(kErasedFilesKey).value_or("");
+  if (files.empty()) return;
+  std::size_t start = 0;
+  while (start < files.size()) {
+    std::size_t end = files.find('\n', start);
+    if (end == std::string::npos) end = files.size();
+    const std::string name = files.substr(start, end - start);
+    if (!name.empty() && name.find("..") == std::string::npos) platform::remove_file(data_dir + "/" + name);
+    start = end + 1;
+  }
+  meta.remove(kErasedFilesKey);
+}
+
+}  // namespace helpline::detail
