@@ -7,7 +7,7 @@
 //   (d) request body bytes per event, from the server's access log;
 //   (e) helpline_open() time with 100k and 1M queued rows;
 //   (f) idle worker wake-ups and RSS, and the group-commit latency (accept -> committed) that
-//       docs/OFFLINE.md bounds by W = 250 ms.
+//       docs/OFFLINE.md bounds by W = 500 ms.
 // Prints a markdown table. Exits 1 only when a hard budget is broken (idle wake-ups != 0),
 // 2 when the run itself failed. Goals (ratios >= 50 %, p99 < 20 us) are reported, not enforced:
 // they depend on the machine's load, which the report prints.
@@ -743,7 +743,7 @@ int run(int argc, char **argv) {
                                fmt("%.2f / ", percentile(raw_commits, 0.99)) +
                                fmt("%.2f ms", percentile(raw_commits, 1.0));
   rows.push_back(
-      {"(f) group commit, accept → committed p50/p99/max, paced 5k/s", buf, raw_commit_txt, "≤ W = 250 ms"});
+      {"(f) group commit, accept → committed p50/p99/max, paced 5k/s", buf, raw_commit_txt, "≤ W = 500 ms"});
   std::snprintf(buf, sizeof buf, "%.2f / %.2f / %.2f ms", percentile(burst_commits.commit_ms, 0.5),
                 percentile(burst_commits.commit_ms, 0.99), percentile(burst_commits.commit_ms, 1.0));
   rows.push_back({"(f) group commit, accept → committed p50/p99/max, saturated burst (hand-off buffer full)",
