@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
-import { APP_A, APP_B, artifactsDir, CliDevice, Device, eventually, requirePrerequisites, Server } from './support.mjs';
+import { APP_A, APP_B, artifactsDir, CliDevice, Device, eventually, requirePrerequisites, Server, newPage, logIn } from './support.mjs';
 
 const { chromium: chromiumPath, playwright } = requirePrerequisites();
 const ARTIFACTS = artifactsDir();
@@ -17,26 +17,6 @@ let browser;
 const agentA = server.addAgent(APP_A, 'agent-a@example.com', 'password-a-123');
 const agentB = server.addAgent(APP_B, 'agent-b@example.com', 'password-b-123');
 const pageErrors = [];
-
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => {
-    // 401/403/404s of deliberate refused calls are logged by the browser; script errors are not expected.
-    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) pageErrors.push(m.text());
-  });
-  return page;
-}
-
-async function logIn(page, agent) {
-  await page.goto(`${base}/console/?app=${agent.app}`);
-  await page.getByTestId('login-form').waitFor();
-  await page.fill('#login-email', agent.email);
-  await page.fill('#login-password', agent.password);
-  await page.click('#login-submit');
-  await page.getByTestId('inbox-table').waitFor();
-}
 
 before(async () => {
   base = await server.start();
@@ -62,7 +42,7 @@ describe('console access', () => {
   });
 
   it('shows the login form to a browser without a session, and rejects a wrong password', async () => {
-    const page = await newPage();
+    const page = await newPage(browser, pageErrors);
     await page.goto(`${base}/console/?app=${APP_A}`);
     await page.getByTestId('login-form').waitFor();
     assert.equal(await page.inputValue('#login-app'), APP_A);
@@ -86,7 +66,7 @@ describe('an agent answers a device ticket in the browser', () => {
   let ticket;
 
   before(async () => {
-    page = await newPage();
+    page = await newPage(browser, pageErrors);
     device = new Device(base, APP_A);
     if (cliPath) cli = new CliDevice(base, APP_A, cliPath);
   });
@@ -96,7 +76,7 @@ describe('an agent answers a device ticket in the browser', () => {
   });
 
   it('logs in through the page with an HttpOnly session cookie', async () => {
-    await logIn(page, agentA);
+    await logIn(page, base, agentA);
     const cookies = await page.context().cookies(`${base}/v1/agent/me`);
     const session = cookies.find((c) => c.name === 'hl_session');
     assert.ok(session, 'hl_session cookie set');
@@ -252,8 +232,8 @@ describe('an agent answers a device ticket in the browser', () => {
 describe('content editors', () => {
   let page;
   before(async () => {
-    page = await newPage();
-    await logIn(page, agentA);
+    page = await newPage(browser, pageErrors);
+    await logIn(page, base, agentA);
   });
   after(async () => page.context().close());
 
@@ -301,8 +281,8 @@ describe('app isolation', () => {
   it('an agent of app B sees none of app A’s tickets', async () => {
     const deviceA = new Device(base, APP_A);
     const hidden = (await deviceA.call('POST', '/v1/tickets', { subject: 'App A only', body: 'secret' })).id;
-    const page = await newPage();
-    await logIn(page, agentB);
+    const page = await newPage(browser, pageErrors);
+    await logIn(page, base, agentB);
     await page.locator('.muted', { hasText: 'No tickets match' }).waitFor();
     assert.equal(await page.locator(`[data-ticket-id="${hidden}"]`).count(), 0);
     await page.goto(`${base}/console/#/ticket/${hidden}`);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
-import { APP_A, artifactsDir, Device, requirePrerequisites, Server, userToken } from './support.mjs';
+import { APP_A, artifactsDir, Device, requirePrerequisites, Server, userToken, newPage, logIn } from './support.mjs';
 
 const { chromium: chromiumPath, playwright } = requirePrerequisites();
 const ARTIFACTS = artifactsDir();
@@ -26,26 +26,6 @@ const firstBody = 'My invoices show the wrong address since March.';
 const secondBody = 'Here is a second detail: the postcode is also wrong.';
 const otherTicketBody = 'Also please delete my old payment card.';
 const bystanderBody = 'Unrelated request from another user.';
-
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => {
-    // 403/404s of deliberately refused calls are logged by the browser; script errors are not expected.
-    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) pageErrors.push(m.text());
-  });
-  return page;
-}
-
-async function logIn(page, agent) {
-  await page.goto(`${base}/console/?app=${agent.app}`);
-  await page.getByTestId('login-form').waitFor();
-  await page.fill('#login-email', agent.email);
-  await page.fill('#login-password', agent.password);
-  await page.click('#login-submit');
-  await page.getByTestId('inbox-table').waitFor();
-}
 
 // A call from the page with its cookie session (and the CSRF token, as the console's own writes send it).
 function pageFetch(page, method, path) {
@@ -142,8 +122,8 @@ describe('privacy: export and erase a requester’s data', () => {
     assert.equal(res.status, 201, await res.clone().text());
     assert.equal((await res.json()).role, 'agent');
 
-    adminPage = await newPage();
-    agentPage = await newPage();
+    adminPage = await newPage(browser, pageErrors, { acceptDownloads: true });
+    agentPage = await newPage(browser, pageErrors, { acceptDownloads: true });
   });
   after(async () => {
     if (adminPage) await adminPage.context().close();
@@ -151,7 +131,7 @@ describe('privacy: export and erase a requester’s data', () => {
   });
 
   it('the admin answers the ticket, then exports the requester’s data as a JSON download', async () => {
-    await logIn(adminPage, admin);
+    await logIn(adminPage, base, admin);
     await adminPage.locator(`[data-ticket-id="${ticket}"]`).waitFor();
     await openTicket(adminPage, ticket);
     await adminPage.fill('[data-testid="reply-body"]', 'We are correcting the address.');
@@ -180,7 +160,7 @@ describe('privacy: export and erase a requester’s data', () => {
   });
 
   it('an agent without the admin role can export, sees no erase button, and is refused a direct erase (403)', async () => {
-    await logIn(agentPage, plainAgent);
+    await logIn(agentPage, base, plainAgent);
     await openTicket(agentPage, ticket);
     await agentPage.getByTestId('privacy-export').waitFor();
     assert.equal(await agentPage.getByTestId('privacy-erase').count(), 0);

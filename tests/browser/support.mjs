@@ -202,3 +202,25 @@ export async function eventually(fn, timeoutMs = 15000, stepMs = 300) {
   }
   throw last || new Error('condition not met in time');
 }
+
+/** A page in a fresh browser context whose script errors land in `pageErrors` (401/403/404s of calls a test makes
+ *  on purpose are logged by the browser as errors too: those are not script errors). */
+export async function newPage(browser, pageErrors, contextOptions = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...contextOptions });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) pageErrors.push(m.text());
+  });
+  return page;
+}
+
+/** Logs `agent` into the console of `base` and waits for the inbox. */
+export async function logIn(page, base, agent) {
+  await page.goto(`${base}/console/?app=${agent.app}`);
+  await page.getByTestId('login-form').waitFor();
+  await page.fill('#login-email', agent.email);
+  await page.fill('#login-password', agent.password);
+  await page.click('#login-submit');
+  await page.getByTestId('inbox-table').waitFor();
+}

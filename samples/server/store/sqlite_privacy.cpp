@@ -1,4 +1,5 @@
 #include "store/sqlite_privacy.hpp"
+#include "store/sqlite_rows.hpp"
 
 #include "ids.hpp"
 #include "json_fields.hpp"
@@ -104,24 +105,40 @@ std::string keep_dimensions(const std::string &device_json, const std::string &a
   return to_json(d);
 }
 
-TicketRecord ticket_row(Query &q) {
-  TicketRecord t;
-  t.seq = q.i64(0);
-  t.id = q.text(1);
-  t.owner = q.text(2);
-  t.device_id = q.text(3);
-  t.subject = q.text(4);
-  t.status = q.text(5);
-  t.fields_json = q.text(6);
-  t.device_json = q.text(7);
-  t.requester_name = q.opt_text(8);
-  t.requester_email = q.opt_text(9);
-  t.assignee_id = q.opt_text(10);
-  t.message_count = q.i64(11);
-  t.created_at = q.i64(12);
-  t.updated_at = q.i64(13);
-  t.proactive_rule = q.opt_text(14);
-  return t;
+// The statements that anonymise one table's rows (literals: SqliteDb caches statements by their text's address).
+struct AnonymiseSql {
+  const char *owned_ids;      // ?1 app, ?2 owners (JSON array)
+  const char *anonymise_row;  // ?1 app, ?2 id, ?3 fresh id
+  const char *clear_devices;  // ?1 app, ?2 devices (JSON array): other owners' rows written on an erased device
+  const char *id_prefix;
+};
+const AnonymiseSql kSurveys{
+    "SELECT id FROM surveys WHERE app=?1 AND owner IN (SELECT value FROM json_each(?2))",
+    "UPDATE surveys SET id=?3, owner='erased', device_id='', ticket_id=NULL, comment=NULL WHERE app=?1 AND id=?2",
+    "UPDATE surveys SET device_id='' WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))", "s_"};
+const AnonymiseSql kDeflections{
+    "SELECT id FROM deflections WHERE app=?1 AND owner IN (SELECT value FROM json_each(?2))",
+    "UPDATE deflections SET id=?3, owner='erased', device_id='', query=NULL, article_ids='[]' WHERE app=?1 AND id=?2",
+    "UPDATE deflections SET device_id='' WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))", "df_"};
+
+// Gives every row the owners have in a table a fresh id and strips it (sql.anonymise_row), and clears the erased
+// devices from other owners' rows. The old ids go to `gone`. Returns the owners' rows.
+int64_t anonymise(SqliteDb &db, const std::string &app, const std::string &owners, const std::string &devices,
+                  const AnonymiseSql &sql, std::vector<std::string> &gone) {
+  std::vector<std::string> ids;
+  {
+    Query q(db, sql.owned_ids);
+    q.bind(1, app).bind(2, owners);
+    while (q.step()) ids.push_back(q.text(0));
+  }
+  for (const auto &id : ids) {
+    gone.push_back(quoted(id));
+    Query u(db, sql.anonymise_row);
+    u.bind(1, app).bind(2, id).bind(3, new_id(sql.id_prefix)).run();
+  }
+  Query u(db, sql.clear_devices);
+  u.bind(1, app).bind(2, devices).run();
+  return static_cast<int64_t>(ids.size());
 }
 
 struct OldTicket {
@@ -276,45 +293,8 @@ EraseCounts erase(SqliteDb &db, const std::string &app, const EraseScope &scope)
   }
 
   // 3. Surveys and deflections: anonymous (kind, score, time) / (time, followed by a ticket) rows.
-  std::vector<std::string> ids;
-  {
-    Query q(db, "SELECT id FROM surveys WHERE app=?1 AND owner IN (SELECT value FROM json_each(?2))");
-    q.bind(1, app).bind(2, owners);
-    while (q.step()) ids.push_back(q.text(0));
-  }
-  for (const auto &id : ids) {
-    gone.push_back(quoted(id));
-    Query u(db,
-            "UPDATE surveys SET id=?3, owner='erased', device_id='', ticket_id=NULL, comment=NULL "
-            "WHERE app=?1 AND id=?2");
-    u.bind(1, app).bind(2, id).bind(3, new_id("s_")).run();
-    ++n.surveys_anonymised;
-  }
-  {
-    Query u(
-        db,
-        "UPDATE surveys SET device_id='' WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))");
-    u.bind(1, app).bind(2, devices).run();
-  }
-  ids.clear();
-  {
-    Query q(db, "SELECT id FROM deflections WHERE app=?1 AND owner IN (SELECT value FROM json_each(?2))");
-    q.bind(1, app).bind(2, owners);
-    while (q.step()) ids.push_back(q.text(0));
-  }
-  for (const auto &id : ids) {
-    gone.push_back(quoted(id));
-    Query u(db,
-            "UPDATE deflections SET id=?3, owner='erased', device_id='', query=NULL, article_ids='[]' "
-            "WHERE app=?1 AND id=?2");
-    u.bind(1, app).bind(2, id).bind(3, new_id("df_")).run();
-  }
-  {
-    Query u(db,
-            "UPDATE deflections SET device_id='' WHERE app=?1 AND device_id IN (SELECT value FROM "
-            "json_each(?2))");
-    u.bind(1, app).bind(2, devices).run();
-  }
+  n.surveys_anonymised = anonymise(db, app, owners, devices, kSurveys, gone);
+  anonymise(db, app, owners, devices, kDeflections, gone);
 
   // 4. Other owners' tickets and messages written on an erased device lose the device id (not their data).
   std::vector<OldTicket> foreign;
@@ -449,9 +429,8 @@ ExportData export_data(SqliteDb &db, const std::string &app, const EraseScope &s
   {
     Query q(
         db,
-        "SELECT seq, id, owner, device_id, subject, status, fields, device, requester_name, requester_email, "
-        "assignee_id, message_count, created_at, updated_at, proactive_rule FROM tickets WHERE app=?1 AND "
-        "owner IN (SELECT value FROM json_each(?2)) ORDER BY seq");
+        "SELECT " TICKET_COLS " FROM tickets WHERE app=?1 AND owner IN (SELECT value FROM json_each(?2)) "
+        "ORDER BY seq");
     q.bind(1, app).bind(2, owners);
     while (q.step()) x.tickets.push_back(ticket_row(q));
   }

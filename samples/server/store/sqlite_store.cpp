@@ -2,6 +2,7 @@
 
 #include "store/sqlite_device_views.hpp"
 #include "store/sqlite_privacy.hpp"
+#include "store/sqlite_rows.hpp"
 #include "store/sqlite_schema.hpp"
 
 #include <cstdio>
@@ -144,30 +145,6 @@ class SqliteTx : public StoreTx {
   }
 
   // ---- tickets
-  static TicketRecord ticket_row(Query &q) {
-    TicketRecord t;
-    t.seq = q.i64(0);
-    t.id = q.text(1);
-    t.owner = q.text(2);
-    t.device_id = q.text(3);
-    t.subject = q.text(4);
-    t.status = q.text(5);
-    t.fields_json = q.text(6);
-    t.device_json = q.text(7);
-    t.requester_name = q.opt_text(8);
-    t.requester_email = q.opt_text(9);
-    t.assignee_id = q.opt_text(10);
-    t.message_count = q.i64(11);
-    t.created_at = q.i64(12);
-    t.updated_at = q.i64(13);
-    t.proactive_rule = q.opt_text(14);
-    return t;
-  }
-#define TICKET_COLS                                                                               \
-  "seq, id, owner, device_id, subject, status, fields, device, requester_name, requester_email, " \
-  "assignee_id, "                                                                                 \
-  "message_count, created_at, updated_at, proactive_rule"
-
   void insert_ticket(const std::string &app, TicketRecord &t) override {
     Query q(*db_,
             "INSERT INTO tickets(app, id, owner, device_id, subject, status, fields, device, requester_name, "
