@@ -204,10 +204,10 @@ void Client::enqueue_all(std::vector<NewItem> items) {
   {
     std::lock_guard<std::mutex> lock(stamp_mu_);
     const std::string user = identity_.current_user();
+    erase_clean_.store(false, std::memory_order_relaxed);  // written since the last erase (or about to be)
     for (auto &item : items) {
       if (item.kind != "identify") item.principal = user;
       post = commit_->accept(std::move(item)) || post;
-      erase_clean_.store(false, std::memory_order_relaxed);
     }
   }
   if (post && !worker_.post_front([this] { commit_now(); })) {

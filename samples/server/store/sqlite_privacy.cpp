@@ -11,15 +11,6 @@ namespace helpline::server::privacy {
 
 namespace {
 
-// Lists are bound as one JSON array (json_each) so every statement stays static and cached.
-std::string json_array(const std::vector<std::string> &v) {
-  JsonOut j;
-  j.arr();
-  for (const auto &s : v) j.str(s);
-  j.end_arr();
-  return j.take();
-}
-
 // `s` as a JSON string literal: how an id appears inside a stored response body.
 std::string quoted(const std::string &s) {
   JsonOut j;
@@ -333,29 +324,17 @@ EraseCounts erase(SqliteDb &db, const std::string &app, const EraseScope &scope)
     d.bind(1, app).bind(2, devices).run();
     n.diagnostics = d.changes();
   }
-  {
-    Query d(db, "DELETE FROM diag_devices WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))");
-    d.bind(1, app).bind(2, devices).run();
-  }
-  {
-    Query d(db, "DELETE FROM devices WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))");
-    d.bind(1, app).bind(2, devices).run();
-  }
-  {
-    Query d(db, "DELETE FROM push_tokens WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))");
-    d.bind(1, app).bind(2, devices).run();
-  }
-  {
-    // The articles' helpful/not_helpful counters are aggregates and keep the erased votes.
-    Query d(db, "DELETE FROM faq_votes WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))");
-    d.bind(1, app).bind(2, devices).run();
-  }
-  {
-    Query d(db, "DELETE FROM notice_acks WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))");
-    d.bind(1, app).bind(2, devices).run();
-  }
-  {
-    Query d(db, "DELETE FROM rule_firings WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))");
+  // The erased devices' own rows (the articles' helpful/not_helpful counters are aggregates and keep the votes).
+  static const char *const kDeviceRows[] = {
+      "DELETE FROM diag_devices WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))",
+      "DELETE FROM devices WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))",
+      "DELETE FROM push_tokens WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))",
+      "DELETE FROM faq_votes WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))",
+      "DELETE FROM notice_acks WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))",
+      "DELETE FROM rule_firings WHERE app=?1 AND device_id IN (SELECT value FROM json_each(?2))",
+  };
+  for (const char *sql : kDeviceRows) {
+    Query d(db, sql);
     d.bind(1, app).bind(2, devices).run();
   }
   {
@@ -497,28 +476,11 @@ ExportData export_data(SqliteDb &db, const std::string &app, const EraseScope &s
   }
   {
     Query q(db,
-            "SELECT d.seq, dd.device_id, d.idem_key, d.kind, d.name, d.ts, d.level, d.message, d.value, "
-            "d.attributes, d.ticket_id, d.request_id, d.received_at FROM diagnostics d JOIN diag_devices dd "
-            "ON dd.id=d.dev WHERE dd.app=?1 AND dd.device_id IN (SELECT value FROM json_each(?2)) "
+            "SELECT " DIAGNOSTIC_COLS " FROM diagnostics d JOIN diag_devices dd ON dd.id=d.dev "
+            "WHERE dd.app=?1 AND dd.device_id IN (SELECT value FROM json_each(?2)) "
             "ORDER BY d.seq DESC LIMIT ?3");
     q.bind(1, app).bind(2, devices).bind(3, static_cast<int64_t>(max_diagnostics) + 1);
-    while (q.step()) {
-      DiagnosticRecord d;
-      d.seq = q.i64(0);
-      d.device_id = q.text(1);
-      d.idempotency_key = q.text(2);
-      d.kind = q.text(3);
-      d.name = q.text(4);
-      d.ts = q.i64(5);
-      d.level = q.opt_text(6);
-      d.message = q.opt_text(7);
-      d.value = q.opt_dbl(8);
-      d.attributes_json = q.text(9);
-      d.ticket_id = q.opt_text(10);
-      d.request_id = q.opt_text(11);
-      d.received_at = q.i64(12);
-      x.diagnostics.push_back(std::move(d));
-    }
+    while (q.step()) x.diagnostics.push_back(diagnostic_row(q));
     if (x.diagnostics.size() > static_cast<size_t>(max_diagnostics)) {
       x.diagnostics.resize(static_cast<size_t>(max_diagnostics));
       x.diagnostics_truncated = true;

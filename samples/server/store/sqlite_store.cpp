@@ -794,21 +794,9 @@ class SqliteTx : public StoreTx {
                                                    const std::vector<std::string> &devices,
                                                    const std::optional<std::string> &kind, int64_t before_seq,
                                                    int limit) override {
-    // Devices are passed as a JSON array so the statement stays static (and cached).
-    std::string arr = "[";
-    for (size_t i = 0; i < devices.size(); ++i) {
-      if (i) arr += ",";
-      arr += "\"";
-      for (char c : devices[i]) {
-        if (c == '"' || c == '\\') arr += '\\';
-        arr += c;
-      }
-      arr += "\"";
-    }
-    arr += "]";
+    const std::string arr = json_array(devices);  // one static (cached) statement for any number of devices
     Query q(*db_,
-            "SELECT d.seq, dd.device_id, d.idem_key, d.kind, d.name, d.ts, d.level, d.message, d.value, "
-            "d.attributes, d.ticket_id, d.request_id, d.received_at "
+            "SELECT " DIAGNOSTIC_COLS " "
             "FROM diagnostics d JOIN diag_devices dd ON dd.id=d.dev WHERE d.seq IN ("
             "SELECT seq FROM diagnostics WHERE dev IN (SELECT id FROM diag_devices WHERE app=?1 AND "
             "device_id IN (SELECT value FROM json_each(?3))) "
@@ -817,23 +805,7 @@ class SqliteTx : public StoreTx {
             "AND (?4 IS NULL OR d.kind=?4) AND (?5=0 OR d.seq<?5) ORDER BY d.seq DESC LIMIT ?6");
     q.bind(1, app).bind(2, ticket_id).bind(3, arr).bind(4, kind).bind(5, before_seq).bind(6, limit);
     std::vector<DiagnosticRecord> out;
-    while (q.step()) {
-      DiagnosticRecord d;
-      d.seq = q.i64(0);
-      d.device_id = q.text(1);
-      d.idempotency_key = q.text(2);
-      d.kind = q.text(3);
-      d.name = q.text(4);
-      d.ts = q.i64(5);
-      d.level = q.opt_text(6);
-      d.message = q.opt_text(7);
-      d.value = q.opt_dbl(8);
-      d.attributes_json = q.text(9);
-      d.ticket_id = q.opt_text(10);
-      d.request_id = q.opt_text(11);
-      d.received_at = q.i64(12);
-      out.push_back(std::move(d));
-    }
+    while (q.step()) out.push_back(diagnostic_row(q));
     return out;
   }
   void insert_diagnostics_request(const std::string &app, const DiagnosticsRequestRecord &r) override {
