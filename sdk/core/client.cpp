@@ -242,8 +242,9 @@ SyncHooks Client::sync_hooks() {
       return;
     }
     if (item.kind == "export") {
-      std::string doc = body != nullptr && body->IsObject() && body->HasMember("export") ? to_json((*body)["export"]) : "null";
-      emit(HELPLINE_EVENT_EXPORT, "{\"request_id\":" + JsonOut().str(item.idempotency_key).take() + ",\"export\":" + doc + "}");
+      const bool has = body != nullptr && body->IsObject() && body->HasMember("export");
+      emit(HELPLINE_EVENT_EXPORT, "{\"request_id\":" + JsonOut().str(item.idempotency_key).take() +
+                                      ",\"export\":" + (has ? to_json((*body)["export"]) : "null") + "}");
       return;
     }
     tickets_->delivered(item, body);
@@ -831,7 +832,8 @@ void Client::scrub_store() {
   sqlite3 *db = store_->db();
   int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
   if (rc != SQLITE_OK) {
-    logger_.warn("erase: WAL checkpoint incomplete (" + std::string(sqlite3_errstr(rc)) + "); retried at the next open");
+    logger_.warn("erase: WAL checkpoint incomplete (" + std::string(sqlite3_errstr(rc)) +
+                 "); retried at the next open");
     return;
   }
   meta_->remove(kScrubPendingKey);

@@ -59,7 +59,8 @@ void erase_local_data(sqlite3 *db, Meta &meta, const std::string &request_id, co
 
   std::string files;
   for (const auto &name : platform::list_dir(data_dir + "/" + kAttachmentsDir)) {
-    if (std::find(keep_files.begin(), keep_files.end(), name) == keep_files.end()) files += std::string(kAttachmentsDir) + "/" + name + "\n";
+    if (std::find(keep_files.begin(), keep_files.end(), name) != keep_files.end()) continue;
+    files += std::string(kAttachmentsDir) + "/" + name + "\n";
   }
   // A store moved aside as corrupt may hold the user's data too.
   for (const auto &name : platform::list_dir(data_dir)) {
