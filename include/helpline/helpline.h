@@ -35,28 +35,38 @@ extern "C" {
 /** Result of every fallible call. 0 is success; errors are negative. Values never change. */
 typedef int32_t helpline_status_t;
 
-enum {
-  HELPLINE_OK = 0,
-  HELPLINE_E_INVALID_ARGUMENT = -1,     /**< NULL, empty or out-of-range argument. */
-  HELPLINE_E_INVALID_UTF8 = -2,         /**< A string argument is not valid UTF-8. */
-  HELPLINE_E_TOO_LARGE = -3,            /**< A payload exceeds its documented cap. */
-  HELPLINE_E_NO_MEMORY = -4,            /**< An allocation failed. */
-  HELPLINE_E_IO = -5,                   /**< File-system error (permissions, not a directory...). */
-  HELPLINE_E_STORE = -6,                /**< The local SQLite store failed. */
-  HELPLINE_E_INCOMPATIBLE_STORE = -7,   /**< The store was written by a newer SDK; left untouched. */
-  HELPLINE_E_LOCKED = -8,               /**< data_dir is in use by another open helpline_t. */
-  HELPLINE_E_CLOSED = -9,               /**< The handle is closed or closing. */
-  HELPLINE_E_TIMEOUT = -10,             /**< The wait ended before the work was done. */
-  HELPLINE_E_NOT_FOUND = -11,           /**< No such item. */
-  HELPLINE_E_NETWORK = -12,             /**< Network failure (reported in events and stats). */
-  HELPLINE_E_SERVER = -13,              /**< The server answered with an error. */
-  HELPLINE_E_DISK_FULL = -14,           /**< The disk or the storage limit is full. */
-  HELPLINE_E_NO_CONSENT = -15,          /**< The user has not consented to this kind of data. */
-  HELPLINE_E_INVALID_STATE = -16,       /**< Not allowed now (e.g. close from inside a callback). */
-  HELPLINE_E_INVALID_JSON = -17,        /**< A JSON argument does not parse or has wrong types. */
-  HELPLINE_E_BUSY = -18,                /**< The in-memory hand-off queue is full; retry shortly. */
-  HELPLINE_E_INTERNAL = -99             /**< A bug in libhelpline; the message says where. */
-};
+/**
+ * Every status code, once: X(name, value, message) gives the constant's name, its value (which
+ * never changes) and a short human message. The enum below and helpline_status_str() are expanded
+ * from this one list, so a code can never lack a name. Hosts may expand it too, e.g. to map codes
+ * to their own errors. New codes are only ever added.
+ */
+#define HELPLINE_STATUS_MAP(X)                                                                 \
+  X(HELPLINE_OK, 0, "success")                                                                 \
+  X(HELPLINE_E_INVALID_ARGUMENT, -1, "NULL, empty or out-of-range argument")                   \
+  X(HELPLINE_E_INVALID_UTF8, -2, "a string argument is not valid UTF-8")                       \
+  X(HELPLINE_E_TOO_LARGE, -3, "a payload exceeds its documented cap")                          \
+  X(HELPLINE_E_NO_MEMORY, -4, "an allocation failed")                                          \
+  X(HELPLINE_E_IO, -5, "file-system error (permissions, not a directory...)")                  \
+  X(HELPLINE_E_STORE, -6, "the local SQLite store failed")                                     \
+  X(HELPLINE_E_INCOMPATIBLE_STORE, -7, "the store was written by a newer SDK; left untouched") \
+  X(HELPLINE_E_LOCKED, -8, "data_dir is in use by another open helpline_t")                    \
+  X(HELPLINE_E_CLOSED, -9, "the handle is closed or closing")                                  \
+  X(HELPLINE_E_TIMEOUT, -10, "the wait ended before the work was done")                        \
+  X(HELPLINE_E_NOT_FOUND, -11, "no such item")                                                 \
+  X(HELPLINE_E_NETWORK, -12, "network failure (reported in events and stats)")                 \
+  X(HELPLINE_E_SERVER, -13, "the server answered with an error")                               \
+  X(HELPLINE_E_DISK_FULL, -14, "the disk or the storage limit is full")                        \
+  X(HELPLINE_E_NO_CONSENT, -15, "the user has not consented to this kind of data")             \
+  X(HELPLINE_E_INVALID_STATE, -16, "not allowed now (e.g. close from inside a callback)")      \
+  X(HELPLINE_E_INVALID_JSON, -17, "a JSON argument does not parse or has wrong types")         \
+  X(HELPLINE_E_BUSY, -18, "the in-memory hand-off queue is full; retry shortly")               \
+  X(HELPLINE_E_INTERNAL, -99, "a bug in libhelpline; the message says where")
+
+/* The trailing comma this leaves in the enumerator list is valid C99 and C++11. */
+#define HELPLINE_STATUS_ENUMERATOR_(name, value, message) name = value,
+enum { HELPLINE_STATUS_MAP(HELPLINE_STATUS_ENUMERATOR_) };
+#undef HELPLINE_STATUS_ENUMERATOR_
 
 /**
  * Returns the constant name of a status ("HELPLINE_E_LOCKED"), or "HELPLINE_E_UNKNOWN".
@@ -190,8 +200,8 @@ typedef void (*helpline_event_cb)(void *user, helpline_event_type_t type, const 
 /** Where events are delivered. */
 typedef int32_t helpline_delivery_t;
 enum {
-  HELPLINE_DELIVERY_WORKER = 0,   /**< Callback runs on the SDK worker thread (default). */
-  HELPLINE_DELIVERY_DISPATCH = 1  /**< Events wait in a bounded queue for helpline_dispatch(). */
+  HELPLINE_DELIVERY_WORKER = 0,  /**< Callback runs on the SDK worker thread (default). */
+  HELPLINE_DELIVERY_DISPATCH = 1 /**< Events wait in a bounded queue for helpline_dispatch(). */
 };
 
 typedef int32_t helpline_log_level_t;
@@ -251,8 +261,8 @@ HELPLINE_API helpline_status_t helpline_options_set_data_dir(helpline_options_t 
  * Sets the event callback and its user pointer (cb may be NULL to clear it).
  * Returns HELPLINE_OK or HELPLINE_E_INVALID_ARGUMENT (o NULL).
  */
-HELPLINE_API helpline_status_t helpline_options_set_event_callback(helpline_options_t *o, helpline_event_cb cb,
-                                                                   void *user);
+HELPLINE_API helpline_status_t helpline_options_set_event_callback(helpline_options_t *o,
+                                                                   helpline_event_cb cb, void *user);
 
 /**
  * Chooses where events are delivered (see helpline_delivery_t). With HELPLINE_DELIVERY_DISPATCH
@@ -260,7 +270,8 @@ HELPLINE_API helpline_status_t helpline_options_set_event_callback(helpline_opti
  * full, followed by HELPLINE_EVENT_EVENTS_LOST) until the host calls helpline_dispatch().
  * Returns HELPLINE_OK or HELPLINE_E_INVALID_ARGUMENT (o NULL, unknown mode, capacity range).
  */
-HELPLINE_API helpline_status_t helpline_options_set_event_delivery(helpline_options_t *o, helpline_delivery_t mode,
+HELPLINE_API helpline_status_t helpline_options_set_event_delivery(helpline_options_t *o,
+                                                                   helpline_delivery_t mode,
                                                                    uint32_t queue_capacity);
 
 /**
@@ -288,7 +299,7 @@ HELPLINE_API helpline_status_t helpline_options_set_storage_limit(helpline_optio
  * HELPLINE_E_TOO_LARGE (a string over 4096 bytes).
  */
 HELPLINE_API helpline_status_t helpline_options_set_tls(helpline_options_t *o, const char *ca_file,
-                                                       const char *pinned_public_key);
+                                                        const char *pinned_public_key);
 
 /**
  * How long one inbound poll (GET /v1/sync) may wait on the server for news: 1..30 seconds
@@ -305,18 +316,23 @@ HELPLINE_API helpline_status_t helpline_options_set_long_poll(helpline_options_t
  * it are dropped, so a user is never asked twice in a row.
  * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (o NULL, out of range).
  */
-HELPLINE_API helpline_status_t helpline_options_set_survey_prompt_interval(helpline_options_t *o, uint32_t seconds);
+HELPLINE_API helpline_status_t helpline_options_set_survey_prompt_interval(helpline_options_t *o,
+                                                                           uint32_t seconds);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Options: host transport                                                                     */
+/* ------------------------------------------------------------------------------------------ */
 
 /** An outgoing HTTP request handed to a host transport. Valid only during the call. */
 typedef struct helpline_http_request_s {
-  uint32_t size;                /**< sizeof(helpline_http_request_t) of the library's build. */
-  const char *method;           /**< "GET" or "POST". */
-  const char *url;              /**< Absolute URL. */
-  const char *const *headers;   /**< header_count lines "Name: value". */
+  uint32_t size;              /**< sizeof(helpline_http_request_t) of the library's build. */
+  const char *method;         /**< "GET" or "POST". */
+  const char *url;            /**< Absolute URL. */
+  const char *const *headers; /**< header_count lines "Name: value". */
   size_t header_count;
-  const void *body;             /**< May be NULL when body_len is 0. */
+  const void *body; /**< May be NULL when body_len is 0. */
   size_t body_len;
-  uint32_t timeout_ms;          /**< Give up after this long. */
+  uint32_t timeout_ms; /**< Give up after this long. */
 } helpline_http_request_t;
 
 /** Filled by a host transport through the helpline_http_response_* setters. */
@@ -337,16 +353,72 @@ typedef helpline_status_t (*helpline_transport_fn)(void *user, const helpline_ht
  * Returns HELPLINE_OK or HELPLINE_E_INVALID_ARGUMENT (o NULL).
  */
 HELPLINE_API helpline_status_t helpline_options_set_transport(helpline_options_t *o, helpline_transport_fn fn,
-                                                             void *user);
+                                                              void *user);
 
 /** Sets the HTTP status (100..599) of a host transport's response. */
 HELPLINE_API helpline_status_t helpline_http_response_set_status(helpline_http_response_t *r, int status);
 /** Appends body bytes (copied). */
-HELPLINE_API helpline_status_t helpline_http_response_append_body(helpline_http_response_t *r, const void *data,
-                                                                 size_t len);
+HELPLINE_API helpline_status_t helpline_http_response_append_body(helpline_http_response_t *r,
+                                                                  const void *data, size_t len);
 /** Records a response header (copied); the SDK reads Retry-After and ETag. */
-HELPLINE_API helpline_status_t helpline_http_response_set_header(helpline_http_response_t *r, const char *name,
-                                                                const char *value);
+HELPLINE_API helpline_status_t helpline_http_response_set_header(helpline_http_response_t *r,
+                                                                 const char *name, const char *value);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Options: diagnostics (consent, redaction, before_send, host logs, heartbeat)                */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Kinds of consent: helpline_set_consent(), helpline_options_set_consent_required(). */
+typedef int32_t helpline_consent_t;
+enum {
+  HELPLINE_CONSENT_DIAGNOSTICS = 1 /**< Device diagnostics: events, breadcrumbs, metrics, snapshots. */
+};
+
+/** Scratch text a callback fills in (before_send replacement, log provider). */
+typedef struct helpline_buffer_s helpline_buffer_t;
+/** Replaces the buffer's text (copied). Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT,
+ *  HELPLINE_E_TOO_LARGE (over 1 MiB). */
+HELPLINE_API helpline_status_t helpline_buffer_set(helpline_buffer_t *b, const char *text);
+/** Appends to the buffer's text (copied); same statuses. */
+HELPLINE_API helpline_status_t helpline_buffer_append(helpline_buffer_t *b, const char *text);
+
+enum { HELPLINE_SEND_KEEP = 0, HELPLINE_SEND_DROP = 1 };
+/**
+ * Sees every diagnostic before it is stored (after redaction): `payload_json` is the protocol item
+ * (docs/protocol.md section 10). Return HELPLINE_SEND_DROP to discard it, or HELPLINE_SEND_KEEP;
+ * to change it, put the complete new item (a JSON object) in `replacement` with helpline_buffer_set.
+ * Runs on the thread producing the item: the caller of helpline_diagnostics_send, or the SDK worker
+ * for heartbeats, rule firings and diagnostics requests. Must not call helpline_close.
+ */
+typedef int (*helpline_before_send_fn)(void *user, const char *payload_json, helpline_buffer_t *replacement);
+HELPLINE_API helpline_status_t helpline_options_set_before_send(helpline_options_t *o,
+                                                                helpline_before_send_fn fn, void *user);
+
+/** Supplies recent logs for a diagnostics request (SDK worker thread; append at most 64 KiB). */
+typedef void (*helpline_log_provider_fn)(void *user, helpline_buffer_t *logs);
+HELPLINE_API helpline_status_t helpline_options_set_log_provider(helpline_options_t *o,
+                                                                 helpline_log_provider_fn fn, void *user);
+
+/**
+ * Adds a redaction pattern (POSIX extended regular expression): matches in breadcrumbs, diagnostic
+ * attributes and logs become "[redacted]". Built-in patterns (e-mail, IP addresses, runs of 9+
+ * digits) are on unless turned off with helpline_options_set_builtin_redaction(o, 0).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL, does not compile, more than 32 patterns).
+ */
+HELPLINE_API helpline_status_t helpline_options_add_redaction_pattern(helpline_options_t *o,
+                                                                      const char *posix_ere);
+HELPLINE_API helpline_status_t helpline_options_set_builtin_redaction(helpline_options_t *o, int enabled);
+
+/** Heartbeat interval for aggregated metrics: 10..86400 seconds, default 3600. No metrics, no
+ *  heartbeat (and no wake-up). Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT. */
+HELPLINE_API helpline_status_t helpline_options_set_heartbeat_interval(helpline_options_t *o,
+                                                                       uint32_t seconds);
+
+/** Declares that a consent is not required by this app (e.g. a managed device fleet): diagnostics
+ *  are then recorded and sent without helpline_set_consent. Default: required.
+ *  Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT. */
+HELPLINE_API helpline_status_t helpline_options_set_consent_required(helpline_options_t *o,
+                                                                     helpline_consent_t what, int required);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Lifecycle                                                                                   */
@@ -429,285 +501,6 @@ HELPLINE_API helpline_status_t helpline_set_network_available(helpline_t *h, int
 HELPLINE_API helpline_status_t helpline_sync_now(helpline_t *h);
 
 /* ------------------------------------------------------------------------------------------ */
-/* Surveys and diagnostics                                                                     */
-/* ------------------------------------------------------------------------------------------ */
-
-typedef int32_t helpline_survey_t;
-enum {
-  HELPLINE_SURVEY_CSAT = 1, /**< Customer satisfaction, score 1..5. */
-  HELPLINE_SURVEY_NPS = 2,  /**< Net promoter score, 0..10. */
-  HELPLINE_SURVEY_CES = 3   /**< Customer effort score, 1..7. */
-};
-
-/**
- * Queues a survey answer (delivered exactly once, offline-safe). ticket_id and comment may be
- * NULL; comment is at most 2000 bytes. Never blocks on disk or network: the answer is handed to
- * the worker, which commits it to disk within the group-commit window (docs/OFFLINE.md).
- * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (h NULL, unknown kind, score out of range,
- * empty ticket_id), HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE, HELPLINE_E_CLOSED,
- * HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL (storage limit reached or the disk is failing).
- */
-HELPLINE_API helpline_status_t helpline_survey_submit(helpline_t *h, helpline_survey_t kind, int score,
-                                                     const char *ticket_id, const char *comment);
-
-typedef int32_t helpline_consent_t;
-enum {
-  HELPLINE_CONSENT_DIAGNOSTICS = 1 /**< Device diagnostics: events, breadcrumbs, metrics, snapshots. */
-};
-
-/**
- * Grants or revokes a consent; persisted in the store. Revoking diagnostics consent deletes the
- * diagnostics still queued (counted as dropped, reason "consent_revoked"). Diagnostics recorded
- * without consent are discarded, never sent later. Never blocks on disk (applied by the worker).
- * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (h NULL, unknown consent), HELPLINE_E_CLOSED.
- */
-HELPLINE_API helpline_status_t helpline_set_consent(helpline_t *h, helpline_consent_t what, int granted);
-
-/**
- * Queues one diagnostics event named `kind` (1..200 bytes, e.g. "wifi_disconnect"; sent as a
- * protocol item of kind "event" with this name) with optional
- * attributes (a JSON object, at most 64 KiB; NULL for none). Requires diagnostics consent.
- * Returns HELPLINE_OK, HELPLINE_E_NO_CONSENT (dropped, not queued), HELPLINE_E_INVALID_ARGUMENT,
- * HELPLINE_E_INVALID_UTF8, HELPLINE_E_INVALID_JSON, HELPLINE_E_TOO_LARGE, HELPLINE_E_CLOSED,
- * HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL.
- */
-HELPLINE_API helpline_status_t helpline_diagnostics_send(helpline_t *h, const char *kind,
-                                                        const char *attributes_json);
-
-/**
- * Records a breadcrumb (level info) in the in-memory ring of the last 100: written to disk only
- * as part of the next diagnostic or ticket. category: 1..64 bytes; message: at most 1024 bytes
- * (longer is cut). Redacted as recorded. Requires diagnostics consent (discarded otherwise).
- * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE,
- * HELPLINE_E_NO_CONSENT, HELPLINE_E_CLOSED.
- */
-HELPLINE_API helpline_status_t helpline_breadcrumb(helpline_t *h, const char *category, const char *message);
-/** helpline_breadcrumb with a level (HELPLINE_LOG_DEBUG .. HELPLINE_LOG_ERROR). */
-HELPLINE_API helpline_status_t helpline_breadcrumb_level(helpline_t *h, helpline_log_level_t level,
-                                                        const char *category, const char *message);
-
-/**
- * Adds `delta` to a counter (e.g. "wifi_disconnects"), or sets a gauge (e.g. "disk_free_pct").
- * Samples are aggregated on the device and sent as one heartbeat per interval
- * (helpline_options_set_heartbeat_interval), never one message per sample; on-device rules see
- * every sample. name: 1..64 bytes; at most 256 distinct metrics; a name is a counter or a gauge,
- * not both. Requires diagnostics consent. Never blocks (a lock and a map update).
- * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL, not finite, counter/gauge mix),
- * HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE, HELPLINE_E_NO_CONSENT, HELPLINE_E_CLOSED.
- */
-HELPLINE_API helpline_status_t helpline_metric_add(helpline_t *h, const char *name, double delta);
-HELPLINE_API helpline_status_t helpline_metric_set(helpline_t *h, const char *name, double value);
-
-/**
- * Replaces the host's on-device rules (rules the server pushes are kept separately). Format and
- * semantics: docs/diagnostics.md, e.g. {"rules": [{"id": "low_disk", "metric": "disk_free_pct",
- * "op": "<", "value": 5, "for_s": 600, "cooldown_s": 3600}]}. At most 64 rules, 256 KiB. On any
- * error the previous rules stay in force.
- * Returns HELPLINE_OK, HELPLINE_E_INVALID_JSON (malformed, wrong types), HELPLINE_E_INVALID_ARGUMENT
- * (unknown operator, bad durations), HELPLINE_E_TOO_LARGE, HELPLINE_E_INVALID_UTF8, HELPLINE_E_CLOSED.
- */
-HELPLINE_API helpline_status_t helpline_rules_load_json(helpline_t *h, const char *rules_json);
-
-/** Scratch text a callback fills in (before_send replacement, log provider). */
-typedef struct helpline_buffer_s helpline_buffer_t;
-/** Replaces the buffer's text (copied). Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT,
- *  HELPLINE_E_TOO_LARGE (over 1 MiB). */
-HELPLINE_API helpline_status_t helpline_buffer_set(helpline_buffer_t *b, const char *text);
-/** Appends to the buffer's text (copied); same statuses. */
-HELPLINE_API helpline_status_t helpline_buffer_append(helpline_buffer_t *b, const char *text);
-
-enum { HELPLINE_SEND_KEEP = 0, HELPLINE_SEND_DROP = 1 };
-/**
- * Sees every diagnostic before it is stored (after redaction): `payload_json` is the protocol item
- * (docs/protocol.md section 10). Return HELPLINE_SEND_DROP to discard it, or HELPLINE_SEND_KEEP;
- * to change it, put the complete new item (a JSON object) in `replacement` with helpline_buffer_set.
- * Runs on the thread producing the item: the caller of helpline_diagnostics_send, or the SDK worker
- * for heartbeats, rule firings and diagnostics requests. Must not call helpline_close.
- */
-typedef int (*helpline_before_send_fn)(void *user, const char *payload_json, helpline_buffer_t *replacement);
-HELPLINE_API helpline_status_t helpline_options_set_before_send(helpline_options_t *o, helpline_before_send_fn fn,
-                                                               void *user);
-
-/** Supplies recent logs for a diagnostics request (SDK worker thread; append at most 64 KiB). */
-typedef void (*helpline_log_provider_fn)(void *user, helpline_buffer_t *logs);
-HELPLINE_API helpline_status_t helpline_options_set_log_provider(helpline_options_t *o, helpline_log_provider_fn fn,
-                                                                void *user);
-
-/**
- * Adds a redaction pattern (POSIX extended regular expression): matches in breadcrumbs, diagnostic
- * attributes and logs become "[redacted]". Built-in patterns (e-mail, IP addresses, runs of 9+
- * digits) are on unless turned off with helpline_options_set_builtin_redaction(o, 0).
- * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL, does not compile, more than 32 patterns).
- */
-HELPLINE_API helpline_status_t helpline_options_add_redaction_pattern(helpline_options_t *o, const char *posix_ere);
-HELPLINE_API helpline_status_t helpline_options_set_builtin_redaction(helpline_options_t *o, int enabled);
-
-/** Heartbeat interval for aggregated metrics: 10..86400 seconds, default 3600. No metrics, no
- *  heartbeat (and no wake-up). Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT. */
-HELPLINE_API helpline_status_t helpline_options_set_heartbeat_interval(helpline_options_t *o, uint32_t seconds);
-
-/** Declares that a consent is not required by this app (e.g. a managed device fleet): diagnostics
- *  are then recorded and sent without helpline_set_consent. Default: required.
- *  Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT. */
-HELPLINE_API helpline_status_t helpline_options_set_consent_required(helpline_options_t *o, helpline_consent_t what,
-                                                                    int required);
-
-/* ------------------------------------------------------------------------------------------ */
-/* FAQ / help center (synced to the device, searched offline)                                  */
-/* ------------------------------------------------------------------------------------------ */
-
-/**
- * Searches the offline FAQ (no network): ranked hits for plain keywords, questions, misspellings,
- * prefixes typed so far, loosely typed error codes ("e42", "ERR-SYNC-409") and author tags.
- * `locale` (e.g. "de-AT"; NULL or "" for every locale) prefers that language and falls back to the
- * default language ("en"). limit: 1..50. *out_json: {"query", "locale", "hits": [{"id",
- * "section_id", "title", "snippet" (matches in <b></b>), "score", "confidence", "locale"}]}; an
- * empty, punctuation-only or stop-word-only query gives no hits. Reads the local store on the
- * calling thread through the read-only connection (docs/THREADING.md).
- * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL, limit, malformed locale),
- * HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE (query over 1024 bytes), HELPLINE_E_CLOSED,
- * HELPLINE_E_STORE, HELPLINE_E_NO_MEMORY.
- */
-HELPLINE_API helpline_status_t helpline_faq_search(helpline_t *h, const char *query, const char *locale, int limit,
-                                                  char **out_json);
-
-/** Sections with their articles' ids and titles: {"locale", "sections": [{"id", "locale", "title",
- *  "position", "articles": [{"id", "title", "position"}]}]}. Statuses as helpline_faq_search. */
-HELPLINE_API helpline_status_t helpline_faq_sections_json(helpline_t *h, const char *locale, char **out_json);
-
-/** One article as synced plus "vote" (this device's: true, false or null). HELPLINE_E_NOT_FOUND
- *  when the catalog does not hold it; otherwise statuses as helpline_faq_search. */
-HELPLINE_API helpline_status_t helpline_faq_article_json(helpline_t *h, const char *article_id, char **out_json);
-
-/** Records the user's vote on an article (one per article; again replaces it) and sends it.
- *  Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_NOT_FOUND,
- *  HELPLINE_E_CLOSED, HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL. */
-HELPLINE_API helpline_status_t helpline_faq_vote(helpline_t *h, const char *article_id, int helpful);
-
-/**
- * Deflection: the articles to show while the user writes a ticket ({"hits": [...]} as
- * helpline_faq_search, confident hits only). The SDK reports what it suggested to the server
- * (deflection rate, docs/metrics.md): with the ticket's id when helpline_ticket_create follows
- * within 30 minutes, else as a ticket the FAQ answered. subject/body may be NULL (not both).
- * Statuses as helpline_faq_search.
- */
-HELPLINE_API helpline_status_t helpline_faq_suggest_for_ticket(helpline_t *h, const char *subject, const char *body,
-                                                              char **out_json);
-
-/* ------------------------------------------------------------------------------------------ */
-/* Proactive notices                                                                           */
-/* ------------------------------------------------------------------------------------------ */
-
-/**
- * The notices that apply to this device now (within their time window, not dismissed), newest
- * first: {"notices": [notice as in HELPLINE_EVENT_NOTICE]}. Same threading as helpline_tickets_json.
- * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_CLOSED, HELPLINE_E_STORE, HELPLINE_E_NO_MEMORY.
- */
-HELPLINE_API helpline_status_t helpline_notices_json(helpline_t *h, char **out_json);
-
-typedef int32_t helpline_notice_state_t;
-enum { HELPLINE_NOTICE_SEEN = 1, HELPLINE_NOTICE_DISMISSED = 2 };
-/**
- * Marks a notice seen (local) or dismissed (local, and acknowledged to the server).
- * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_NOT_FOUND,
- * HELPLINE_E_CLOSED, HELPLINE_E_BUSY.
- */
-HELPLINE_API helpline_status_t helpline_notice_mark(helpline_t *h, const char *notice_id,
-                                                   helpline_notice_state_t state);
-
-/* ------------------------------------------------------------------------------------------ */
-/* Privacy: erase and export (docs/SECURITY.md)                                                */
-/* ------------------------------------------------------------------------------------------ */
-
-/**
- * Erases the user's support data, here and on the server. In one transaction the SDK deletes
- * every local trace from data_dir (tickets, messages, attachment copies, FAQ votes, notice
- * states, queued items, dead letters, sync cursors, survey prompt times, the signed-in user and
- * its token) and queues exactly one durable item: the erase request for the server, sent as the
- * user (or the anonymous device) with the old device id, which is replaced by a new random one.
- * Breadcrumbs and metrics held in memory are dropped. Works offline: the request survives
- * restarts and kill -9 and is delivered when the server is reachable. Kept: the offline FAQ
- * catalog, diagnostics consent, device attributes set by the host and rules (app settings, not
- * user data). HELPLINE_EVENT_ERASED "local" follows, then "server" once the server confirmed.
- * Calling it again with nothing written in between queues nothing new.
- *
- * Unlike other calls it waits for its own transaction to be on disk (a few milliseconds, at
- * most 10 s) so that the erase is durable when it returns: call it from a UI action, not from
- * a frame loop. Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (h NULL), HELPLINE_E_CLOSED,
- * HELPLINE_E_BUSY, HELPLINE_E_TIMEOUT or HELPLINE_E_DISK_FULL (the request was accepted and is
- * written when the disk allows; local data is erased then).
- */
-HELPLINE_API helpline_status_t helpline_erase_all(helpline_t *h);
-
-/**
- * Asks the server for a copy of everything it stores about the user (or the anonymous device).
- * The request is queued durably like any item; the answer arrives as HELPLINE_EVENT_EXPORT with
- * the export document. Never blocks on disk or network. Returns HELPLINE_OK,
- * HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_CLOSED, HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL.
- */
-HELPLINE_API helpline_status_t helpline_export_request(helpline_t *h);
-
-/* ------------------------------------------------------------------------------------------ */
-/* Identity and device context                                                                 */
-/* ------------------------------------------------------------------------------------------ */
-
-/**
- * Switches from the anonymous device to an identified user. `identity_token` is the user's
- * identity JWT minted by the host app's backend (HS256, docs/protocol.md section 3); it is stored
- * in data_dir and sent with every later request. The server merges this device's anonymous
- * history into the user (HELPLINE_EVENT_IDENTITY "merged"), and the user's tickets from other
- * devices are pulled into the local view (HELPLINE_EVENT_TICKET). Items queued before the call are
- * still sent as the anonymous device, in order. Calling again for the same user replaces the
- * token (use it when the token expires: HELPLINE_EVENT_IDENTITY "token_rejected"). Switching to
- * another user without helpline_logout() first is refused. Never blocks on disk or network.
- * user_id: 1..128 bytes; identity_token: 1..8192 bytes, or NULL only when the app allows anonymous
- * writes and the user id is advisory (then nothing is merged).
- * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL/empty, or another user is signed in),
- * HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE, HELPLINE_E_CLOSED, HELPLINE_E_BUSY,
- * HELPLINE_E_DISK_FULL.
- */
-HELPLINE_API helpline_status_t helpline_identify(helpline_t *h, const char *user_id, const char *identity_token);
-
-/**
- * Signs the user out: the local view (tickets, messages, attachment copies), the sync cursor and
- * the user id are removed from the device, and the instance is the anonymous device again.
- * What the user wrote and is still queued is delivered first, as that user (nothing accepted is
- * lost); the stored token is deleted once nothing of the user is queued. HELPLINE_EVENT_IDENTITY
- * "logged_out" follows. Returns HELPLINE_OK (also when nobody is signed in),
- * HELPLINE_E_INVALID_ARGUMENT (h NULL), HELPLINE_E_CLOSED, HELPLINE_E_BUSY.
- */
-HELPLINE_API helpline_status_t helpline_logout(helpline_t *h);
-
-/**
- * Sets one attribute of the current principal (the identified user, or the anonymous device),
- * shown to agents beside the user's tickets. `json_value` is any JSON value (at most 4 KiB),
- * "null" removes the attribute. Delivered through the outbox like everything else.
- * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8,
- * HELPLINE_E_INVALID_JSON, HELPLINE_E_TOO_LARGE (key over 64 bytes), HELPLINE_E_CLOSED,
- * HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL.
- */
-HELPLINE_API helpline_status_t helpline_set_user_attribute(helpline_t *h, const char *key, const char *json_value);
-
-/**
- * Sets one device attribute (a string, at most 128 bytes). Well-known keys fill the device
- * context the SDK attaches to every ticket and registers with the server (PUT /v1/device):
- * "app_version", "model", "firmware_version", "locale"; any other key (at most 64 bytes) is a
- * free attribute used for notice targeting. OS name and version and the SDK version are
- * collected automatically. NULL value removes the attribute.
- * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE,
- * HELPLINE_E_CLOSED, HELPLINE_E_BUSY.
- */
-HELPLINE_API helpline_status_t helpline_set_device_attribute(helpline_t *h, const char *key, const char *value);
-
-/**
- * Registers the device's push token with the server (which only stores it for the app's own
- * push sender). platform: "apns", "fcm", "hms" or "web" (or any 1..16 byte name);
- * token: 1..4096 bytes. Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8,
- * HELPLINE_E_TOO_LARGE, HELPLINE_E_CLOSED, HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL.
- */
-HELPLINE_API helpline_status_t helpline_set_push_token(helpline_t *h, const char *platform, const char *token);
-
-/* ------------------------------------------------------------------------------------------ */
 /* Tickets and conversations                                                                   */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -723,7 +516,7 @@ HELPLINE_API helpline_status_t helpline_set_push_token(helpline_t *h, const char
  * HELPLINE_E_DISK_FULL, HELPLINE_E_NO_MEMORY. Nothing is queued unless it returns HELPLINE_OK.
  */
 HELPLINE_API helpline_status_t helpline_ticket_create(helpline_t *h, const char *subject, const char *body,
-                                                     const char *fields_json, char **out_ticket_id);
+                                                      const char *fields_json, char **out_ticket_id);
 
 /**
  * Adds the user's message to a ticket (queued like the ticket; in order after it). Writing on a
@@ -733,7 +526,7 @@ HELPLINE_API helpline_status_t helpline_ticket_create(helpline_t *h, const char 
  * HELPLINE_E_DISK_FULL, HELPLINE_E_NO_MEMORY.
  */
 HELPLINE_API helpline_status_t helpline_message_send(helpline_t *h, const char *ticket_id, const char *body,
-                                                    char **out_message_id);
+                                                     char **out_message_id);
 
 /**
  * The local view of the user's tickets, newest activity first, in *out_json (free with
@@ -757,7 +550,8 @@ HELPLINE_API helpline_status_t helpline_tickets_json(helpline_t *h, char **out_j
  * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_NOT_FOUND,
  * HELPLINE_E_CLOSED, HELPLINE_E_STORE, HELPLINE_E_NO_MEMORY.
  */
-HELPLINE_API helpline_status_t helpline_ticket_messages_json(helpline_t *h, const char *ticket_id, char **out_json);
+HELPLINE_API helpline_status_t helpline_ticket_messages_json(helpline_t *h, const char *ticket_id,
+                                                             char **out_json);
 
 /**
  * Marks every message of the ticket as read (unread_count becomes 0). Local only.
@@ -790,7 +584,247 @@ HELPLINE_API helpline_status_t helpline_ticket_reopen(helpline_t *h, const char 
  * (unreadable file), HELPLINE_E_DISK_FULL, HELPLINE_E_CLOSED, HELPLINE_E_BUSY.
  */
 HELPLINE_API helpline_status_t helpline_attachment_add(helpline_t *h, const char *ticket_id, const char *path,
-                                                      const char *mime, char **out_attachment_id);
+                                                       const char *mime, char **out_attachment_id);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Identity and device context                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Switches from the anonymous device to an identified user. `identity_token` is the user's
+ * identity JWT minted by the host app's backend (HS256, docs/protocol.md section 3); it is stored
+ * in data_dir and sent with every later request. The server merges this device's anonymous
+ * history into the user (HELPLINE_EVENT_IDENTITY "merged"), and the user's tickets from other
+ * devices are pulled into the local view (HELPLINE_EVENT_TICKET). Items queued before the call are
+ * still sent as the anonymous device, in order. Calling again for the same user replaces the
+ * token (use it when the token expires: HELPLINE_EVENT_IDENTITY "token_rejected"). Switching to
+ * another user without helpline_logout() first is refused. Never blocks on disk or network.
+ * user_id: 1..128 bytes; identity_token: 1..8192 bytes, or NULL only when the app allows anonymous
+ * writes and the user id is advisory (then nothing is merged).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL/empty, or another user is signed in),
+ * HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE, HELPLINE_E_CLOSED, HELPLINE_E_BUSY,
+ * HELPLINE_E_DISK_FULL.
+ */
+HELPLINE_API helpline_status_t helpline_identify(helpline_t *h, const char *user_id,
+                                                 const char *identity_token);
+
+/**
+ * Signs the user out: the local view (tickets, messages, attachment copies), the sync cursor and
+ * the user id are removed from the device, and the instance is the anonymous device again.
+ * What the user wrote and is still queued is delivered first, as that user (nothing accepted is
+ * lost); the stored token is deleted once nothing of the user is queued. HELPLINE_EVENT_IDENTITY
+ * "logged_out" follows. Returns HELPLINE_OK (also when nobody is signed in),
+ * HELPLINE_E_INVALID_ARGUMENT (h NULL), HELPLINE_E_CLOSED, HELPLINE_E_BUSY.
+ */
+HELPLINE_API helpline_status_t helpline_logout(helpline_t *h);
+
+/**
+ * Sets one attribute of the current principal (the identified user, or the anonymous device),
+ * shown to agents beside the user's tickets. `json_value` is any JSON value (at most 4 KiB),
+ * "null" removes the attribute. Delivered through the outbox like everything else.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8,
+ * HELPLINE_E_INVALID_JSON, HELPLINE_E_TOO_LARGE (key over 64 bytes), HELPLINE_E_CLOSED,
+ * HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL.
+ */
+HELPLINE_API helpline_status_t helpline_set_user_attribute(helpline_t *h, const char *key,
+                                                           const char *json_value);
+
+/**
+ * Sets one device attribute (a string, at most 128 bytes). Well-known keys fill the device
+ * context the SDK attaches to every ticket and registers with the server (PUT /v1/device):
+ * "app_version", "model", "firmware_version", "locale"; any other key (at most 64 bytes) is a
+ * free attribute used for notice targeting. OS name and version and the SDK version are
+ * collected automatically. NULL value removes the attribute.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE,
+ * HELPLINE_E_CLOSED, HELPLINE_E_BUSY.
+ */
+HELPLINE_API helpline_status_t helpline_set_device_attribute(helpline_t *h, const char *key,
+                                                             const char *value);
+
+/**
+ * Registers the device's push token with the server (which only stores it for the app's own
+ * push sender). platform: "apns", "fcm", "hms" or "web" (or any 1..16 byte name);
+ * token: 1..4096 bytes. Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8,
+ * HELPLINE_E_TOO_LARGE, HELPLINE_E_CLOSED, HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL.
+ */
+HELPLINE_API helpline_status_t helpline_set_push_token(helpline_t *h, const char *platform,
+                                                       const char *token);
+
+/* ------------------------------------------------------------------------------------------ */
+/* FAQ / help center (synced to the device, searched offline)                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Searches the offline FAQ (no network): ranked hits for plain keywords, questions, misspellings,
+ * prefixes typed so far, loosely typed error codes ("e42", "ERR-SYNC-409") and author tags.
+ * `locale` (e.g. "de-AT"; NULL or "" for every locale) prefers that language and falls back to the
+ * default language ("en"). limit: 1..50. *out_json: {"query", "locale", "hits": [{"id",
+ * "section_id", "title", "snippet" (matches in <b></b>), "score", "confidence", "locale"}]}; an
+ * empty, punctuation-only or stop-word-only query gives no hits. Reads the local store on the
+ * calling thread through the read-only connection (docs/THREADING.md).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL, limit, malformed locale),
+ * HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE (query over 1024 bytes), HELPLINE_E_CLOSED,
+ * HELPLINE_E_STORE, HELPLINE_E_NO_MEMORY.
+ */
+HELPLINE_API helpline_status_t helpline_faq_search(helpline_t *h, const char *query, const char *locale,
+                                                   int limit, char **out_json);
+
+/** Sections with their articles' ids and titles: {"locale", "sections": [{"id", "locale", "title",
+ *  "position", "articles": [{"id", "title", "position"}]}]}. Statuses as helpline_faq_search. */
+HELPLINE_API helpline_status_t helpline_faq_sections_json(helpline_t *h, const char *locale, char **out_json);
+
+/** One article as synced plus "vote" (this device's: true, false or null). HELPLINE_E_NOT_FOUND
+ *  when the catalog does not hold it; otherwise statuses as helpline_faq_search. */
+HELPLINE_API helpline_status_t helpline_faq_article_json(helpline_t *h, const char *article_id,
+                                                         char **out_json);
+
+/** Records the user's vote on an article (one per article; again replaces it) and sends it.
+ *  Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_NOT_FOUND,
+ *  HELPLINE_E_CLOSED, HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL. */
+HELPLINE_API helpline_status_t helpline_faq_vote(helpline_t *h, const char *article_id, int helpful);
+
+/**
+ * Deflection: the articles to show while the user writes a ticket ({"hits": [...]} as
+ * helpline_faq_search, confident hits only). The SDK reports what it suggested to the server
+ * (deflection rate, docs/metrics.md): with the ticket's id when helpline_ticket_create follows
+ * within 30 minutes, else as a ticket the FAQ answered. subject/body may be NULL (not both).
+ * Statuses as helpline_faq_search.
+ */
+HELPLINE_API helpline_status_t helpline_faq_suggest_for_ticket(helpline_t *h, const char *subject,
+                                                               const char *body, char **out_json);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Diagnostics: events, breadcrumbs, metrics, rules                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Grants or revokes a consent; persisted in the store. Revoking diagnostics consent deletes the
+ * diagnostics still queued (counted as dropped, reason "consent_revoked"). Diagnostics recorded
+ * without consent are discarded, never sent later. Never blocks on disk (applied by the worker).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (h NULL, unknown consent), HELPLINE_E_CLOSED.
+ */
+HELPLINE_API helpline_status_t helpline_set_consent(helpline_t *h, helpline_consent_t what, int granted);
+
+/**
+ * Queues one diagnostics event named `kind` (1..200 bytes, e.g. "wifi_disconnect"; sent as a
+ * protocol item of kind "event" with this name) with optional
+ * attributes (a JSON object, at most 64 KiB; NULL for none). Requires diagnostics consent.
+ * Returns HELPLINE_OK, HELPLINE_E_NO_CONSENT (dropped, not queued), HELPLINE_E_INVALID_ARGUMENT,
+ * HELPLINE_E_INVALID_UTF8, HELPLINE_E_INVALID_JSON, HELPLINE_E_TOO_LARGE, HELPLINE_E_CLOSED,
+ * HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL.
+ */
+HELPLINE_API helpline_status_t helpline_diagnostics_send(helpline_t *h, const char *kind,
+                                                         const char *attributes_json);
+
+/**
+ * Records a breadcrumb (level info) in the in-memory ring of the last 100: written to disk only
+ * as part of the next diagnostic or ticket. category: 1..64 bytes; message: at most 1024 bytes
+ * (longer is cut). Redacted as recorded. Requires diagnostics consent (discarded otherwise).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE,
+ * HELPLINE_E_NO_CONSENT, HELPLINE_E_CLOSED.
+ */
+HELPLINE_API helpline_status_t helpline_breadcrumb(helpline_t *h, const char *category, const char *message);
+/** helpline_breadcrumb with a level (HELPLINE_LOG_DEBUG .. HELPLINE_LOG_ERROR). */
+HELPLINE_API helpline_status_t helpline_breadcrumb_level(helpline_t *h, helpline_log_level_t level,
+                                                         const char *category, const char *message);
+
+/**
+ * Adds `delta` to a counter (e.g. "wifi_disconnects"), or sets a gauge (e.g. "disk_free_pct").
+ * Samples are aggregated on the device and sent as one heartbeat per interval
+ * (helpline_options_set_heartbeat_interval), never one message per sample; on-device rules see
+ * every sample. name: 1..64 bytes; at most 256 distinct metrics; a name is a counter or a gauge,
+ * not both. Requires diagnostics consent. Never blocks (a lock and a map update).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (NULL, not finite, counter/gauge mix),
+ * HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE, HELPLINE_E_NO_CONSENT, HELPLINE_E_CLOSED.
+ */
+HELPLINE_API helpline_status_t helpline_metric_add(helpline_t *h, const char *name, double delta);
+HELPLINE_API helpline_status_t helpline_metric_set(helpline_t *h, const char *name, double value);
+
+/**
+ * Replaces the host's on-device rules (rules the server pushes are kept separately). Format and
+ * semantics: docs/diagnostics.md, e.g. {"rules": [{"id": "low_disk", "metric": "disk_free_pct",
+ * "op": "<", "value": 5, "for_s": 600, "cooldown_s": 3600}]}. At most 64 rules, 256 KiB. On any
+ * error the previous rules stay in force.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_JSON (malformed, wrong types), HELPLINE_E_INVALID_ARGUMENT
+ * (unknown operator, bad durations), HELPLINE_E_TOO_LARGE, HELPLINE_E_INVALID_UTF8, HELPLINE_E_CLOSED.
+ */
+HELPLINE_API helpline_status_t helpline_rules_load_json(helpline_t *h, const char *rules_json);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Proactive notices                                                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * The notices that apply to this device now (within their time window, not dismissed), newest
+ * first: {"notices": [notice as in HELPLINE_EVENT_NOTICE]}. Same threading as helpline_tickets_json.
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_CLOSED, HELPLINE_E_STORE,
+ * HELPLINE_E_NO_MEMORY.
+ */
+HELPLINE_API helpline_status_t helpline_notices_json(helpline_t *h, char **out_json);
+
+typedef int32_t helpline_notice_state_t;
+enum { HELPLINE_NOTICE_SEEN = 1, HELPLINE_NOTICE_DISMISSED = 2 };
+/**
+ * Marks a notice seen (local) or dismissed (local, and acknowledged to the server).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_INVALID_UTF8, HELPLINE_E_NOT_FOUND,
+ * HELPLINE_E_CLOSED, HELPLINE_E_BUSY.
+ */
+HELPLINE_API helpline_status_t helpline_notice_mark(helpline_t *h, const char *notice_id,
+                                                    helpline_notice_state_t state);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Surveys                                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef int32_t helpline_survey_t;
+enum {
+  HELPLINE_SURVEY_CSAT = 1, /**< Customer satisfaction, score 1..5. */
+  HELPLINE_SURVEY_NPS = 2,  /**< Net promoter score, 0..10. */
+  HELPLINE_SURVEY_CES = 3   /**< Customer effort score, 1..7. */
+};
+
+/**
+ * Queues a survey answer (delivered exactly once, offline-safe). ticket_id and comment may be
+ * NULL; comment is at most 2000 bytes. Never blocks on disk or network: the answer is handed to
+ * the worker, which commits it to disk within the group-commit window (docs/OFFLINE.md).
+ * Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (h NULL, unknown kind, score out of range,
+ * empty ticket_id), HELPLINE_E_INVALID_UTF8, HELPLINE_E_TOO_LARGE, HELPLINE_E_CLOSED,
+ * HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL (storage limit reached or the disk is failing).
+ */
+HELPLINE_API helpline_status_t helpline_survey_submit(helpline_t *h, helpline_survey_t kind, int score,
+                                                      const char *ticket_id, const char *comment);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Privacy: erase and export (docs/SECURITY.md)                                                */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * Erases the user's support data, here and on the server. In one transaction the SDK deletes
+ * every local trace from data_dir (tickets, messages, attachment copies, FAQ votes, notice
+ * states, queued items, dead letters, sync cursors, survey prompt times, the signed-in user and
+ * its token) and queues exactly one durable item: the erase request for the server, sent as the
+ * user (or the anonymous device) with the old device id, which is replaced by a new random one.
+ * Breadcrumbs and metrics held in memory are dropped. Works offline: the request survives
+ * restarts and kill -9 and is delivered when the server is reachable. Kept: the offline FAQ
+ * catalog, diagnostics consent, device attributes set by the host and rules (app settings, not
+ * user data). HELPLINE_EVENT_ERASED "local" follows, then "server" once the server confirmed.
+ * Calling it again with nothing written in between queues nothing new.
+ *
+ * Unlike other calls it waits for its own transaction to be on disk (a few milliseconds, at
+ * most 10 s) so that the erase is durable when it returns: call it from a UI action, not from
+ * a frame loop. Returns HELPLINE_OK, HELPLINE_E_INVALID_ARGUMENT (h NULL), HELPLINE_E_CLOSED,
+ * HELPLINE_E_BUSY, HELPLINE_E_TIMEOUT or HELPLINE_E_DISK_FULL (the request was accepted and is
+ * written when the disk allows; local data is erased then).
+ */
+HELPLINE_API helpline_status_t helpline_erase_all(helpline_t *h);
+
+/**
+ * Asks the server for a copy of everything it stores about the user (or the anonymous device).
+ * The request is queued durably like any item; the answer arrives as HELPLINE_EVENT_EXPORT with
+ * the export document. Never blocks on disk or network. Returns HELPLINE_OK,
+ * HELPLINE_E_INVALID_ARGUMENT, HELPLINE_E_CLOSED, HELPLINE_E_BUSY, HELPLINE_E_DISK_FULL.
+ */
+HELPLINE_API helpline_status_t helpline_export_request(helpline_t *h);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <mutex>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace helpline::detail {
 
@@ -14,7 +14,8 @@ void ensure_curl_global_init() {
   static std::once_flag once;
   static CURLcode rc = CURLE_OK;
   std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (rc != CURLE_OK) throw Error(HELPLINE_E_INTERNAL, std::string("curl_global_init: ") + curl_easy_strerror(rc));
+  if (rc != CURLE_OK)
+    throw Error(HELPLINE_E_INTERNAL, std::string("curl_global_init: ") + curl_easy_strerror(rc));
 }
 
 struct CurlTransport::Transfer {
@@ -111,7 +112,8 @@ void CurlTransport::start(HttpRequest request, HttpDone done) {
     curl_easy_setopt(e, CURLOPT_XFERINFODATA, &t->request);
   }
   CURLMcode mc = curl_multi_add_handle(multi_, e);
-  if (mc != CURLM_OK) throw Error(HELPLINE_E_INTERNAL, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));
+  if (mc != CURLM_OK)
+    throw Error(HELPLINE_E_INTERNAL, std::string("curl_multi_add_handle: ") + curl_multi_strerror(mc));
   transfers_.emplace(e, std::move(t));
 }
 
@@ -139,7 +141,9 @@ int CurlTransport::drain() {
   return finished;
 }
 
-void CurlTransport::wakeup() { curl_multi_wakeup(multi_); }
+void CurlTransport::wakeup() {
+  curl_multi_wakeup(multi_);
+}
 
 void CurlTransport::finish(CURL *easy, CURLcode result) {
   auto it = transfers_.find(easy);
@@ -151,7 +155,8 @@ void CurlTransport::finish(CURL *easy, CURLcode result) {
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &t->response.status);
   } else {
     t->response.status = 0;
-    t->response.error = std::string(curl_easy_strerror(result)) + (t->error[0] ? std::string(": ") + t->error : "");
+    t->response.error =
+        std::string(curl_easy_strerror(result)) + (t->error[0] ? std::string(": ") + t->error : "");
   }
   HttpDone done = std::move(t->done);
   HttpResponse response = std::move(t->response);

@@ -8,7 +8,7 @@
 
 #include <curl/curl.h>
 
-#include "sync/transport.hpp"
+#include "base/transport.hpp"
 
 namespace helpline::detail {
 

@@ -16,7 +16,9 @@ namespace {
 
 using File = std::unique_ptr<std::FILE, int (*)(std::FILE *)>;
 
-File open_file(const std::string &path) { return File(std::fopen(path.c_str(), "re"), std::fclose); }
+File open_file(const std::string &path) {
+  return File(std::fopen(path.c_str(), "re"), std::fclose);
+}
 
 std::string first_line(const std::string &path) {
   File f = open_file(path);

@@ -1,14 +1,14 @@
 #include "posix/fs.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace helpline::detail::platform {
 namespace {
@@ -22,7 +22,8 @@ namespace {
 void ensure_private_dir(const std::string &path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
-    if (!S_ISDIR(st.st_mode)) throw Error(HELPLINE_E_IO, "data_dir '" + path + "' exists and is not a directory");
+    if (!S_ISDIR(st.st_mode))
+      throw Error(HELPLINE_E_IO, "data_dir '" + path + "' exists and is not a directory");
   } else if (errno != ENOENT) {
     throw_io("cannot access data_dir", path, errno);
   } else if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -60,7 +61,8 @@ FileLock::FileLock(const std::string &path) {
     ::close(fd_);
     fd_ = -1;
     if (err == EWOULDBLOCK) {
-      throw Error(HELPLINE_E_LOCKED, "data_dir is in use by another open helpline instance (lock '" + path + "')");
+      throw Error(HELPLINE_E_LOCKED,
+                  "data_dir is in use by another open helpline instance (lock '" + path + "')");
     }
     throw_io("cannot lock", path, err);
   }
@@ -117,7 +119,8 @@ int64_t copy_file_private(const std::string &from, const std::string &to, int64_
     total += n;
     if (total > max_bytes) {  // grew while we copied
       ::unlink(to.c_str());
-      throw Error(HELPLINE_E_TOO_LARGE, from + " is over the limit of " + std::to_string(max_bytes) + " bytes");
+      throw Error(HELPLINE_E_TOO_LARGE,
+                  from + " is over the limit of " + std::to_string(max_bytes) + " bytes");
     }
     for (ssize_t done = 0; done < n;) {
       ssize_t w = ::write(out.fd, buf + done, static_cast<size_t>(n - done));
@@ -130,7 +133,9 @@ int64_t copy_file_private(const std::string &from, const std::string &to, int64_
   return total;
 }
 
-void remove_file(const std::string &path) { ::unlink(path.c_str()); }
+void remove_file(const std::string &path) {
+  ::unlink(path.c_str());
+}
 
 std::vector<std::string> list_dir(const std::string &path) {
   std::vector<std::string> names;

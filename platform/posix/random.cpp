@@ -1,10 +1,10 @@
-#include "posix/random.hpp"
+#include "base/random.hpp"
 
+#include <sys/random.h>
 #include <cerrno>
 #include <cstring>
-#include <sys/random.h>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace helpline::detail::platform {
 

@@ -26,17 +26,44 @@ static int g_exported = 0; /* the export asked for arrived */
 static void on_event(void *user, helpline_event_type_t type, const char *json) {
   (void)user;
   switch (type) {
-    case HELPLINE_EVENT_MESSAGE: printf("  <- new message: %s\n", json); g_news++; break;
-    case HELPLINE_EVENT_TICKET_STATUS: printf("  <- status change: %s\n", json); g_news++; break;
-    case HELPLINE_EVENT_TICKET: printf("  <- ticket from another device: %s\n", json); g_news++; break;
-    case HELPLINE_EVENT_DELIVERY: printf("  -> delivered: %s\n", json); break;
-    case HELPLINE_EVENT_ATTACHMENT: printf("  -> attachment: %s\n", json); break;
-    case HELPLINE_EVENT_DEAD_LETTER: printf("  !! refused by the server: %s\n", json); break;
-    case HELPLINE_EVENT_IDENTITY: printf("  .. identity: %s\n", json); break;
-    case HELPLINE_EVENT_SURVEY_PROMPT: printf("  <- survey prompt: %s\n", json); g_news++; break;
-    case HELPLINE_EVENT_ERASED: printf("  .. erased: %s\n", json); break;
-    case HELPLINE_EVENT_EXPORT: printf("  <- export: %s\n", json); g_news++; g_exported = 1; break;
-    default: break;
+    case HELPLINE_EVENT_MESSAGE:
+      printf("  <- new message: %s\n", json);
+      g_news++;
+      break;
+    case HELPLINE_EVENT_TICKET_STATUS:
+      printf("  <- status change: %s\n", json);
+      g_news++;
+      break;
+    case HELPLINE_EVENT_TICKET:
+      printf("  <- ticket from another device: %s\n", json);
+      g_news++;
+      break;
+    case HELPLINE_EVENT_DELIVERY:
+      printf("  -> delivered: %s\n", json);
+      break;
+    case HELPLINE_EVENT_ATTACHMENT:
+      printf("  -> attachment: %s\n", json);
+      break;
+    case HELPLINE_EVENT_DEAD_LETTER:
+      printf("  !! refused by the server: %s\n", json);
+      break;
+    case HELPLINE_EVENT_IDENTITY:
+      printf("  .. identity: %s\n", json);
+      break;
+    case HELPLINE_EVENT_SURVEY_PROMPT:
+      printf("  <- survey prompt: %s\n", json);
+      g_news++;
+      break;
+    case HELPLINE_EVENT_ERASED:
+      printf("  .. erased: %s\n", json);
+      break;
+    case HELPLINE_EVENT_EXPORT:
+      printf("  <- export: %s\n", json);
+      g_news++;
+      g_exported = 1;
+      break;
+    default:
+      break;
   }
 }
 
@@ -89,19 +116,29 @@ int main(int argc, char **argv) {
     const char *a = argv[i];
     const char *next = i + 1 < argc ? argv[i + 1] : NULL;
     if (a[0] == '-' && a[1] == '-' && next == NULL) return usage(argv[0]);
-    if (strcmp(a, "--endpoint") == 0) endpoint = argv[++i];
-    else if (strcmp(a, "--app-key") == 0) app_key = argv[++i];
-    else if (strcmp(a, "--data-dir") == 0) data_dir = argv[++i];
-    else if (strcmp(a, "--user") == 0) user = argv[++i];
-    else if (strcmp(a, "--token") == 0) token = argv[++i];
-    else if (strcmp(a, "--attach") == 0) attach = argv[++i];
-    else if (strcmp(a, "--mime") == 0) mime = argv[++i];
-    else if (strcmp(a, "--wait") == 0) wait_ms = strtol(argv[++i], NULL, 10);
-    else if (nargs < 4) args[nargs++] = a;
-    else return usage(argv[0]);
+    if (strcmp(a, "--endpoint") == 0)
+      endpoint = argv[++i];
+    else if (strcmp(a, "--app-key") == 0)
+      app_key = argv[++i];
+    else if (strcmp(a, "--data-dir") == 0)
+      data_dir = argv[++i];
+    else if (strcmp(a, "--user") == 0)
+      user = argv[++i];
+    else if (strcmp(a, "--token") == 0)
+      token = argv[++i];
+    else if (strcmp(a, "--attach") == 0)
+      attach = argv[++i];
+    else if (strcmp(a, "--mime") == 0)
+      mime = argv[++i];
+    else if (strcmp(a, "--wait") == 0)
+      wait_ms = strtol(argv[++i], NULL, 10);
+    else if (nargs < 4)
+      args[nargs++] = a;
+    else
+      return usage(argv[0]);
   }
-  if (nargs < 2 || (strcmp(args[0], "ticket") != 0 && strcmp(args[0], "survey") != 0 &&
-                    strcmp(args[0], "privacy") != 0)) {
+  if (nargs < 2 ||
+      (strcmp(args[0], "ticket") != 0 && strcmp(args[0], "survey") != 0 && strcmp(args[0], "privacy") != 0)) {
     return usage(argv[0]);
   }
   if (data_dir == NULL) {
@@ -137,7 +174,8 @@ int main(int argc, char **argv) {
       helpline_close(h, 0);
       return usage(argv[0]);
     }
-    if ((s = helpline_survey_submit(h, kind, atoi(args[2]), nargs == 4 ? args[3] : NULL, NULL)) != HELPLINE_OK) {
+    if ((s = helpline_survey_submit(h, kind, atoi(args[2]), nargs == 4 ? args[3] : NULL, NULL)) !=
+        HELPLINE_OK) {
       rc = failed(h, "helpline_survey_submit", s);
       goto done;
     }

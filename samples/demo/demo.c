@@ -10,35 +10,56 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <helpline/helpline.h>
 
 static const char *event_name(helpline_event_type_t type) {
   switch (type) {
-    case HELPLINE_EVENT_STORE_RECOVERED: return "store_recovered";
-    case HELPLINE_EVENT_EVENTS_LOST: return "events_lost";
-    case HELPLINE_EVENT_OPENED: return "opened";
-    case HELPLINE_EVENT_DEAD_LETTER: return "dead_letter";
-    case HELPLINE_EVENT_DROPPED: return "dropped";
-    case HELPLINE_EVENT_STORE_ERROR: return "store_error";
-    case HELPLINE_EVENT_SYNC_ITEM: return "sync_item";
-    case HELPLINE_EVENT_CONNECTIVITY: return "connectivity";
-    case HELPLINE_EVENT_MESSAGE: return "message";
-    case HELPLINE_EVENT_TICKET_STATUS: return "ticket_status";
-    case HELPLINE_EVENT_TICKET: return "ticket";
-    case HELPLINE_EVENT_DELIVERY: return "delivery";
-    case HELPLINE_EVENT_ATTACHMENT: return "attachment";
-    case HELPLINE_EVENT_IDENTITY: return "identity";
-    case HELPLINE_EVENT_SURVEY_PROMPT: return "survey_prompt";
-    case HELPLINE_EVENT_DIAGNOSTICS_REQUEST: return "diagnostics_request";
-    case HELPLINE_EVENT_NOTICE: return "notice";
-    case HELPLINE_EVENT_NOTICE_WITHDRAWN: return "notice_withdrawn";
-    case HELPLINE_EVENT_RULE_FIRED: return "rule_fired";
-    case HELPLINE_EVENT_FAQ_UPDATED: return "faq_updated";
-    default: return "other";
+    case HELPLINE_EVENT_STORE_RECOVERED:
+      return "store_recovered";
+    case HELPLINE_EVENT_EVENTS_LOST:
+      return "events_lost";
+    case HELPLINE_EVENT_OPENED:
+      return "opened";
+    case HELPLINE_EVENT_DEAD_LETTER:
+      return "dead_letter";
+    case HELPLINE_EVENT_DROPPED:
+      return "dropped";
+    case HELPLINE_EVENT_STORE_ERROR:
+      return "store_error";
+    case HELPLINE_EVENT_SYNC_ITEM:
+      return "sync_item";
+    case HELPLINE_EVENT_CONNECTIVITY:
+      return "connectivity";
+    case HELPLINE_EVENT_MESSAGE:
+      return "message";
+    case HELPLINE_EVENT_TICKET_STATUS:
+      return "ticket_status";
+    case HELPLINE_EVENT_TICKET:
+      return "ticket";
+    case HELPLINE_EVENT_DELIVERY:
+      return "delivery";
+    case HELPLINE_EVENT_ATTACHMENT:
+      return "attachment";
+    case HELPLINE_EVENT_IDENTITY:
+      return "identity";
+    case HELPLINE_EVENT_SURVEY_PROMPT:
+      return "survey_prompt";
+    case HELPLINE_EVENT_DIAGNOSTICS_REQUEST:
+      return "diagnostics_request";
+    case HELPLINE_EVENT_NOTICE:
+      return "notice";
+    case HELPLINE_EVENT_NOTICE_WITHDRAWN:
+      return "notice_withdrawn";
+    case HELPLINE_EVENT_RULE_FIRED:
+      return "rule_fired";
+    case HELPLINE_EVENT_FAQ_UPDATED:
+      return "faq_updated";
+    default:
+      return "other";
   }
 }
 
@@ -110,8 +131,8 @@ int main(int argc, char **argv) {
   {
     char *ticket = NULL, *json = NULL;
     if ((s = helpline_ticket_create(h, "Thermostat keeps disconnecting",
-                                    "Since yesterday it drops off the Wi-Fi every hour.", "{\"room\":\"living\"}",
-                                    &ticket)) != HELPLINE_OK)
+                                    "Since yesterday it drops off the Wi-Fi every hour.",
+                                    "{\"room\":\"living\"}", &ticket)) != HELPLINE_OK)
       return fail("helpline_ticket_create", s);
     printf("[tickets] opened ticket %s while offline (it exists locally at once)\n", ticket);
     if ((s = helpline_message_send(h, ticket, "It also shows E42 sometimes.", NULL)) != HELPLINE_OK)
@@ -131,15 +152,17 @@ int main(int argc, char **argv) {
   printf("[diagnostics] without consent: %s (discarded, never sent later)\n", helpline_status_str(s));
   helpline_set_consent(h, HELPLINE_CONSENT_DIAGNOSTICS, 1);
   for (i = 0; i < 100; ++i) {
-    if ((s = helpline_diagnostics_send(h, "wifi_disconnect", "{\"rssi\":-81,\"ssid\":\"home\"}")) != HELPLINE_OK)
+    if ((s = helpline_diagnostics_send(h, "wifi_disconnect", "{\"rssi\":-81,\"ssid\":\"home\"}")) !=
+        HELPLINE_OK)
       return fail("helpline_diagnostics_send", s);
   }
   printf("[diagnostics] consent granted: queued 100 diagnostics events\n");
   helpline_breadcrumb(h, "ui", "opened settings as ann@example.com"); /* the e-mail is redacted */
   helpline_metric_add(h, "wifi_disconnects", 1);
   helpline_metric_set(h, "disk_free_pct", 42);
-  s = helpline_rules_load_json(h, "{\"rules\":[{\"id\":\"low_disk\",\"metric\":\"disk_free_pct\",\"op\":\"<\","
-                                  "\"value\":5,\"cooldown_s\":3600}]}");
+  s = helpline_rules_load_json(h,
+                               "{\"rules\":[{\"id\":\"low_disk\",\"metric\":\"disk_free_pct\",\"op\":\"<\","
+                               "\"value\":5,\"cooldown_s\":3600}]}");
   printf("[diagnostics] breadcrumb + metrics recorded, rule low_disk (disk_free_pct < 5) loaded: %s\n",
          helpline_status_str(s));
   helpline_metric_set(h, "disk_free_pct", 3);

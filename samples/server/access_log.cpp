@@ -1,7 +1,7 @@
 #include "access_log.hpp"
 
 #include "ids.hpp"
-#include "json_out.hpp"
+#include "json_fields.hpp"
 
 #include <stdexcept>
 
@@ -26,20 +26,20 @@ AccessLog::~AccessLog() {
 void AccessLog::write(const AccessEntry &e) {
   if (!out_) return;
   JsonOut j;
-  j.obj()
-      .kv("ts", now_ms())
-      .kv("req_id", e.req_id)
-      .kv("remote", e.remote)
-      .kv("method", e.method)
-      .kv("path", e.path)
-      .kv("status", e.status)
-      .kv("bytes_in", static_cast<int64_t>(e.bytes_in))
-      .kv("bytes_out", static_cast<int64_t>(e.bytes_out))
-      .kv("dur_us", e.dur_us);
-  if (!e.app.empty()) j.kv("app", e.app);
-  if (!e.device.empty()) j.kv("device", e.device);
-  if (!e.fault.empty()) j.kv("fault", e.fault);
-  j.end_obj();
+  j.begin_object()
+      .field("ts", now_ms())
+      .field("req_id", e.req_id)
+      .field("remote", e.remote)
+      .field("method", e.method)
+      .field("path", e.path)
+      .field("status", e.status)
+      .field("bytes_in", static_cast<int64_t>(e.bytes_in))
+      .field("bytes_out", static_cast<int64_t>(e.bytes_out))
+      .field("dur_us", e.dur_us);
+  if (!e.app.empty()) j.field("app", e.app);
+  if (!e.device.empty()) j.field("device", e.device);
+  if (!e.fault.empty()) j.field("fault", e.fault);
+  j.end_object();
   std::string line = j.take();
   line.push_back('\n');
   std::lock_guard<std::mutex> g(mutex_);

@@ -3,8 +3,8 @@
 #include "cli_options.hpp"
 #include "ids.hpp"
 #include "password.hpp"
-#include "store/sqlite_schema.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sqlite/sqlite_schema.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 #include <cstdio>
 #include <iostream>
@@ -49,12 +49,12 @@ int run_admin(const std::vector<std::string> &args) {
       a.password_hash = password_hash(password);
       SqliteStore store(db);
       auto tx = store.write();
-      if (tx->find_agent_by_email(app, a.email)) {
+      if (tx->agents().find_by_email(app, a.email)) {
         std::cerr << "helpline-server admin: an agent with email " << a.email << " already exists for app "
                   << app << "\n";
         return 1;
       }
-      tx->insert_agent(app, a);
+      tx->agents().insert(app, a);
       tx->commit();
       std::cout << a.id << "\n";
       return 0;
@@ -62,7 +62,7 @@ int run_admin(const std::vector<std::string> &args) {
     if (cmd == "list-agents") {
       SqliteStore store(need("db"));
       auto tx = store.read();
-      for (const auto &a : tx->list_agents(need("app")))
+      for (const auto &a : tx->agents().list(need("app")))
         std::cout << a.id << "\t" << a.email << "\t" << a.role << "\t" << a.name << "\n";
       return 0;
     }

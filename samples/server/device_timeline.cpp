@@ -1,6 +1,6 @@
 #include "device_timeline.hpp"
 
-#include "json_out.hpp"
+#include "json_fields.hpp"
 #include "rules/diagnostic_values.hpp"
 
 #include <algorithm>
@@ -91,7 +91,7 @@ void add_heartbeat(const rapidjson::Value *attrs, size_t b, int64_t ts,
 void opt_num(JsonOut &j, const char *k, const std::optional<double> &v) {
   j.key(k);
   if (v)
-    j.dbl(*v);
+    j.number(*v);
   else
     j.null();
 }
@@ -146,75 +146,82 @@ std::string timeline_json(const std::string &device_id, const TimelineFacts &f) 
             [](const FiringRow &a, const FiringRow &b) { return a.ts < b.ts; });
 
   JsonOut j;
-  j.obj()
-      .kv("device_id", device_id)
-      .kv("from", f.from)
-      .kv("to", f.to)
-      .kv("bucket", f.bucket)
-      .kv("truncated", f.truncated);
-  j.key("buckets").arr();
+  j.begin_object()
+      .field("device_id", device_id)
+      .field("from", f.from)
+      .field("to", f.to)
+      .field("bucket", f.bucket)
+      .field("truncated", f.truncated);
+  j.key("buckets").begin_array();
   for (size_t i = 0; i < n; ++i) {
     const Bucket &b = buckets[i];
     int64_t from = f.from + static_cast<int64_t>(i) * f.bucket;
-    j.obj().kv("from", from).kv("to", std::min(f.to, from + f.bucket)).kv("total", b.total);
-    j.key("levels").obj();
+    j.begin_object().field("from", from).field("to", std::min(f.to, from + f.bucket)).field("total", b.total);
+    j.key("levels").begin_object();
     for (const char *l : {"fatal", "error", "warning", "info", "debug", "other"}) {
       auto it = b.levels.find(l);
-      j.kv(l, it == b.levels.end() ? int64_t(0) : it->second);
+      j.field(l, it == b.levels.end() ? int64_t(0) : it->second);
     }
-    j.end_obj().key("kinds").obj();
-    for (const auto &[k, v] : b.kinds) j.kv(k.c_str(), v);
-    j.end_obj()
-        .kv("heartbeats", b.heartbeats)
-        .kv("device_rule_firings", b.device_firings)
-        .kv("server_rule_firings", b.server_firings)
-        .kv("tickets_opened", b.tickets)
-        .end_obj();
+    j.end_object().key("kinds").begin_object();
+    for (const auto &[k, v] : b.kinds) j.field(k.c_str(), v);
+    j.end_object()
+        .field("heartbeats", b.heartbeats)
+        .field("device_rule_firings", b.device_firings)
+        .field("server_rule_firings", b.server_firings)
+        .field("tickets_opened", b.tickets)
+        .end_object();
   }
-  j.end_arr().key("metrics").obj();
+  j.end_array().key("metrics").begin_object();
   for (const auto &[name, s] : series) {
-    j.key(name.c_str()).obj().kv("type", s.counter ? "counter" : "gauge").key("points").arr();
+    j.key(name.c_str())
+        .begin_object()
+        .field("type", s.counter ? "counter" : "gauge")
+        .key("points")
+        .begin_array();
     for (size_t i = 0; i < n; ++i) {
       if (s.counter) {
         auto it = s.sums.find(i);
         if (it == s.sums.end())
           j.null();
         else
-          j.obj().key("sum").dbl(it->second).end_obj();
+          j.begin_object().key("sum").number(it->second).end_object();
       } else {
         auto it = s.gauges.find(i);
         if (it == s.gauges.end()) {
           j.null();
         } else {
           const GaugeAgg &g = it->second;
-          j.obj().key("last").dbl(g.last).key("min").dbl(g.min).key("max").dbl(g.max);
-          j.key("avg").dbl(g.sum / static_cast<double>(g.reports)).kv("samples", g.samples).end_obj();
+          j.begin_object().key("last").number(g.last).key("min").number(g.min).key("max").number(g.max);
+          j.key("avg")
+              .number(g.sum / static_cast<double>(g.reports))
+              .field("samples", g.samples)
+              .end_object();
         }
       }
     }
-    j.end_arr().end_obj();
+    j.end_array().end_object();
   }
-  j.end_obj().key("rule_firings").arr();
+  j.end_object().key("rule_firings").begin_array();
   for (const auto &r : firings) {
-    j.obj().kv("ts", r.ts).kv("source", r.source).kv("rule_id", r.rule_id);
-    if (r.source == "device") j.kv("metric", r.metric).kv("op", r.op);
+    j.begin_object().field("ts", r.ts).field("source", r.source).field("rule_id", r.rule_id);
+    if (r.source == "device") j.field("metric", r.metric).field("op", r.op);
     if (r.source == "device") opt_num(j, "threshold", r.threshold);
     opt_num(j, "value", r.value);
     if (r.source == "server")
-      j.kv("action", r.action).kv_opt("ticket_id", r.ticket_id).kv_opt("notice_id", r.notice_id);
-    j.end_obj();
+      j.field("action", r.action).opt_field("ticket_id", r.ticket_id).opt_field("notice_id", r.notice_id);
+    j.end_object();
   }
-  j.end_arr().key("tickets").arr();
+  j.end_array().key("tickets").begin_array();
   for (const auto &t : f.tickets)
-    j.obj()
-        .kv("id", t.id)
-        .kv("subject", t.subject)
-        .kv("status", t.status)
-        .kv("proactive", t.proactive_rule.has_value())
-        .kv_opt("rule_id", t.proactive_rule)
-        .kv("created_at", t.created_at)
-        .end_obj();
-  j.end_arr().end_obj();
+    j.begin_object()
+        .field("id", t.id)
+        .field("subject", t.subject)
+        .field("status", t.status)
+        .field("proactive", t.proactive_rule.has_value())
+        .opt_field("rule_id", t.proactive_rule)
+        .field("created_at", t.created_at)
+        .end_object();
+  j.end_array().end_object();
   return j.take();
 }
 

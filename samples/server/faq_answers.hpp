@@ -30,8 +30,8 @@ class FaqAnswers {
   // `faq_seq`: the app's current FAQ sequence; `document(since)`: the GET /v1/faq body for the
   // changes after `since` (0: everything).
   std::vector<FaqHit> suggest(const std::string &app, int64_t faq_seq,
-                              const std::function<std::string(int64_t since)> &document, const std::string &subject,
-                              const std::string &body);
+                              const std::function<std::string(int64_t since)> &document,
+                              const std::string &subject, const std::string &body);
 
  private:
   struct Index;

@@ -5,6 +5,7 @@
 #include "change_notifier.hpp"
 #include "fault_injector.hpp"
 #include "http_types.hpp"
+#include "query_string.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -26,39 +27,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string url_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else if (s[i] == '+') {
-      out.push_back(' ');
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 void split_target(std::string_view target, HttpRequest &req) {
   size_t q = target.find('?');
   req.path = url_decode(target.substr(0, q));
-  if (q == std::string_view::npos) return;
-  std::string_view qs = target.substr(q + 1);
-  while (!qs.empty()) {
-    size_t amp = qs.find('&');
-    std::string_view part = qs.substr(0, amp);
-    if (!part.empty()) {
-      size_t eq = part.find('=');
-      req.query.emplace_back(url_decode(part.substr(0, eq)),
-                             eq == std::string_view::npos ? std::string() : url_decode(part.substr(eq + 1)));
-    }
-    if (amp == std::string_view::npos) break;
-    qs = qs.substr(amp + 1);
-  }
+  if (q != std::string_view::npos) req.query = parse_query(target.substr(q + 1));
 }
 
 std::string error_json(const char *code, const char *message) {

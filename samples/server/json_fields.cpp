@@ -3,8 +3,6 @@
 #include "api_error.hpp"
 
 #include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace helpline::server {
 
@@ -43,13 +41,6 @@ void parse_json_object(const std::string &text, rapidjson::Document &doc) {
   if (!doc.IsObject()) throw ApiError(400, "malformed_json", "body must be a JSON object");
 }
 
-std::string to_json(const JsonValue &v) {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  v.Accept(w);
-  return std::string(sb.GetString(), sb.GetSize());
-}
-
 size_t utf8_length(const std::string &s) {
   size_t n = 0;
   for (unsigned char c : s)
@@ -58,7 +49,7 @@ size_t utf8_length(const std::string &s) {
 }
 
 bool is_valid_id(const std::string &s) {
-  if (s.empty() || s.size() > 64) return false;
+  if (s.empty() || s.size() > wire::limit::kIdBytes) return false;
   for (char c : s) {
     bool ok =
         (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';

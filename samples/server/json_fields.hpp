@@ -1,5 +1,9 @@
-// Reading and validating request JSON fields; every failure is a 400 naming the field.
+// JSON in the server: reading and validating request fields (every failure is a 400 naming the field), and
+// writing with the SDK's JsonOut (base/json_out.hpp).
 #pragma once
+#include "base/json_out.hpp"
+#include "protocol/wire.hpp"
+
 #include <rapidjson/document.h>
 
 #include <cstdint>
@@ -10,13 +14,14 @@
 namespace helpline::server {
 
 using JsonValue = rapidjson::Value;
+using detail::JsonOut;
+using detail::to_json;  // compact re-serialisation of a parsed value
 
-constexpr int kMaxJsonDepth = 64;
+constexpr int kMaxJsonDepth = wire::limit::kMaxJsonDepth;
 bool json_depth_within(const std::string &text, int max_depth);
 
 // Parses `text` (must be a JSON object, valid UTF-8) or throws 400 malformed_json.
 void parse_json_object(const std::string &text, rapidjson::Document &doc);
-std::string to_json(const JsonValue &v);
 
 size_t utf8_length(const std::string &s);
 bool is_valid_id(const std::string &s);

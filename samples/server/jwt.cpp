@@ -2,7 +2,6 @@
 
 #include "crypto.hpp"
 #include "json_fields.hpp"
-#include "json_out.hpp"
 
 #include <rapidjson/document.h>
 
@@ -65,10 +64,10 @@ std::string mint_jwt(const std::string &secret, const std::string &sub, int64_t 
                      const std::optional<std::string> &name, const std::optional<std::string> &email) {
   std::string header = base64url_encode(R"({"alg":"HS256","typ":"JWT"})");
   JsonOut p;
-  p.obj().kv("sub", sub).kv("exp", exp_s);
-  if (name) p.kv("name", *name);
-  if (email) p.kv("email", *email);
-  p.end_obj();
+  p.begin_object().field("sub", sub).field("exp", exp_s);
+  if (name) p.field("name", *name);
+  if (email) p.field("email", *email);
+  p.end_object();
   std::string signing = header + "." + base64url_encode(p.take());
   return signing + "." + base64url_encode(hmac_sha256(secret, signing));
 }

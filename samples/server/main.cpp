@@ -10,8 +10,8 @@
 #include "otlp/otlp_exporter.hpp"
 #include "password.hpp"
 #include "rate_limiter.hpp"
-#include "store/sqlite_schema.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sqlite/sqlite_schema.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 #include <csignal>
 #include <cstdio>

@@ -56,15 +56,15 @@ std::string device_value(const TicketFact &t, const char *key) {
 void opt_number(JsonOut &j, const char *key, const std::optional<double> &v) {
   j.key(key);
   if (v)
-    j.dbl(*v);
+    j.number(*v);
   else
     j.null();
 }
 
 void counts(JsonOut &j, const char *key, const std::map<std::string, int64_t> &m) {
-  j.key(key).obj();
-  for (const auto &[k, v] : m) j.kv(k.c_str(), v);
-  j.end_obj();
+  j.key(key).begin_object();
+  for (const auto &[k, v] : m) j.field(k.c_str(), v);
+  j.end_object();
 }
 
 std::string iso8601(int64_t ms) {
@@ -162,43 +162,43 @@ Metrics compute_metrics(const MetricFacts &facts, int64_t from, int64_t to, int6
 }
 
 void render_metrics(JsonOut &j, const Metrics &m) {
-  j.obj().kv("from", m.from).kv("to", m.to).kv("tickets_created", m.tickets_created);
-  j.key("csat").obj();
+  j.begin_object().field("from", m.from).field("to", m.to).field("tickets_created", m.tickets_created);
+  j.key("csat").begin_object();
   opt_number(j, "value", m.csat());
-  j.kv("responses", m.csat_responses).kv("satisfied", m.csat_satisfied).end_obj();
-  j.key("nps").obj();
+  j.field("responses", m.csat_responses).field("satisfied", m.csat_satisfied).end_object();
+  j.key("nps").begin_object();
   opt_number(j, "value", m.nps());
-  j.kv("responses", m.nps_responses)
-      .kv("promoters", m.nps_promoters)
-      .kv("passives", m.nps_passives)
-      .kv("detractors", m.nps_detractors)
-      .end_obj();
-  j.key("ces").obj();
+  j.field("responses", m.nps_responses)
+      .field("promoters", m.nps_promoters)
+      .field("passives", m.nps_passives)
+      .field("detractors", m.nps_detractors)
+      .end_object();
+  j.key("ces").begin_object();
   opt_number(j, "value", m.ces());
-  j.kv("responses", m.ces_responses).end_obj();
-  j.key("frt_ms").obj();
+  j.field("responses", m.ces_responses).end_object();
+  j.key("frt_ms").begin_object();
   opt_number(j, "value", m.frt_ms());
-  j.kv("tickets", m.frt_tickets).end_obj();
-  j.key("art_ms").obj();
+  j.field("tickets", m.frt_tickets).end_object();
+  j.key("art_ms").begin_object();
   opt_number(j, "value", m.art_ms());
-  j.kv("tickets", m.resolved).end_obj();
-  j.key("fcr").obj();
+  j.field("tickets", m.resolved).end_object();
+  j.key("fcr").begin_object();
   opt_number(j, "value", m.fcr());
-  j.kv("solved", m.resolved).kv("first_contact", m.first_contact).end_obj();
-  j.key("bot_resolved").obj();
+  j.field("solved", m.resolved).field("first_contact", m.first_contact).end_object();
+  j.key("bot_resolved").begin_object();
   opt_number(j, "value", m.bot_resolved_share());
-  j.kv("solved", m.resolved).kv("without_agent", m.bot_resolved).end_obj();
-  j.kv("backlog", m.backlog);
-  j.key("deflection").obj();
+  j.field("solved", m.resolved).field("without_agent", m.bot_resolved).end_object();
+  j.field("backlog", m.backlog);
+  j.key("deflection").begin_object();
   opt_number(j, "value", m.deflection_rate());
-  j.kv("shown", m.deflections_shown)
-      .kv("followed_by_ticket", m.deflections_followed)
-      .kv("deflected", m.deflections_shown - m.deflections_followed)
-      .end_obj();
+  j.field("shown", m.deflections_shown)
+      .field("followed_by_ticket", m.deflections_followed)
+      .field("deflected", m.deflections_shown - m.deflections_followed)
+      .end_object();
   counts(j, "tickets_by_channel", m.by_channel);
   counts(j, "tickets_by_app_version", m.by_app_version);
   counts(j, "tickets_by_device_model", m.by_device_model);
-  j.end_obj();
+  j.end_object();
 }
 
 std::string metrics_csv_header() {

@@ -1,6 +1,6 @@
 // Support metrics computed from stored facts (formulas: docs/metrics.md). Pure functions: no SQL, no clock.
 #pragma once
-#include "json_out.hpp"
+#include "json_fields.hpp"
 #include "store/store.hpp"
 
 #include <cstdint>

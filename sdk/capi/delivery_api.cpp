@@ -23,9 +23,10 @@ helpline_status_t helpline_set_consent(helpline_t *h, helpline_consent_t what, i
   return guard(__func__, [&] {
     auto client = require_client(h, __func__);
     if (what != HELPLINE_CONSENT_DIAGNOSTICS) {
-      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_set_consent: unknown consent " + std::to_string(what));
+      throw Error(HELPLINE_E_INVALID_ARGUMENT,
+                  "helpline_set_consent: unknown consent " + std::to_string(what));
     }
-    client->set_diagnostics_consent(granted != 0);
+    client->diagnostics().set_consent(granted != 0);
     return HELPLINE_OK;
   });
 }

@@ -1,6 +1,8 @@
 // extern "C" shims for the offline FAQ.
 #include "capi/guard.hpp"
+#include "capi/limits.hpp"
 #include "core/client.hpp"
+#include "protocol/wire.hpp"
 
 using namespace helpline::detail;
 
@@ -20,9 +22,9 @@ helpline_status_t helpline_faq_search(helpline_t *h, const char *query, const ch
     require(out_json, __func__, "out_json");
     *out_json = nullptr;
     auto client = require_client(h, __func__);
-    std::string_view q = require_text(query, __func__, "query", 1024, true);
-    std::string_view l = optional_text(locale, __func__, "locale", 35);
-    *out_json = copy_out(client->faq_search(q, l, limit));
+    std::string_view q = require_text(query, __func__, "query", wire::limit::kFaqQueryBytes, true);
+    std::string_view l = optional_text(locale, __func__, "locale", limits::kLocaleBytes);
+    *out_json = copy_out(client->faq().search(q, l, limit));
     return HELPLINE_OK;
   });
 }
@@ -32,7 +34,8 @@ helpline_status_t helpline_faq_sections_json(helpline_t *h, const char *locale, 
     require(out_json, __func__, "out_json");
     *out_json = nullptr;
     auto client = require_client(h, __func__);
-    *out_json = copy_out(client->faq_sections(optional_text(locale, __func__, "locale", 35)));
+    *out_json =
+        copy_out(client->faq().sections(optional_text(locale, __func__, "locale", limits::kLocaleBytes)));
     return HELPLINE_OK;
   });
 }
@@ -42,7 +45,8 @@ helpline_status_t helpline_faq_article_json(helpline_t *h, const char *article_i
     require(out_json, __func__, "out_json");
     *out_json = nullptr;
     auto client = require_client(h, __func__);
-    *out_json = copy_out(client->faq_article(require_text(article_id, __func__, "article_id", 128)));
+    *out_json = copy_out(client->faq().article(
+        require_text(article_id, __func__, "article_id", wire::limit::kFaqArticleIdBytes)));
     return HELPLINE_OK;
   });
 }
@@ -50,7 +54,9 @@ helpline_status_t helpline_faq_article_json(helpline_t *h, const char *article_i
 helpline_status_t helpline_faq_vote(helpline_t *h, const char *article_id, int helpful) {
   return guard(__func__, [&] {
     auto client = require_client(h, __func__);
-    client->faq_vote(std::string(require_text(article_id, __func__, "article_id", 128)), helpful != 0);
+    client->faq().vote(
+        std::string(require_text(article_id, __func__, "article_id", wire::limit::kFaqArticleIdBytes)),
+        helpful != 0);
     return HELPLINE_OK;
   });
 }
@@ -61,12 +67,13 @@ helpline_status_t helpline_faq_suggest_for_ticket(helpline_t *h, const char *sub
     require(out_json, __func__, "out_json");
     *out_json = nullptr;
     auto client = require_client(h, __func__);
-    std::string_view s = optional_text(subject, __func__, "subject", 20000);
-    std::string_view b = optional_text(body, __func__, "body", 20000);
+    std::string_view s = optional_text(subject, __func__, "subject", wire::limit::kBodyBytes);
+    std::string_view b = optional_text(body, __func__, "body", wire::limit::kBodyBytes);
     if (s.empty() && b.empty()) {
-      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_faq_suggest_for_ticket: subject and body are both empty");
+      throw Error(HELPLINE_E_INVALID_ARGUMENT,
+                  "helpline_faq_suggest_for_ticket: subject and body are both empty");
     }
-    *out_json = copy_out(client->faq_suggest(s, b));
+    *out_json = copy_out(client->faq().suggest(s, b));
     return HELPLINE_OK;
   });
 }

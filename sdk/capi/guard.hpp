@@ -8,9 +8,10 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
+#include "base/utf8.hpp"
 #include "core/handle_registry.hpp"
-#include "core/utf8.hpp"
+#include "protocol/wire.hpp"
 
 namespace helpline::detail {
 
@@ -28,20 +29,22 @@ helpline_status_t guard(const char *function, Body &&body) noexcept {
 }
 
 inline void require(const void *p, const char *function, const char *name) {
-  if (p == nullptr) throw Error(HELPLINE_E_INVALID_ARGUMENT, std::string(function) + ": " + name + " is NULL");
+  if (p == nullptr)
+    throw Error(HELPLINE_E_INVALID_ARGUMENT, std::string(function) + ": " + name + " is NULL");
 }
 
 // Checks a string argument: not NULL, valid UTF-8, at most max_bytes, optionally non-empty.
-inline std::string_view require_text(const char *s, const char *function, const char *name, std::size_t max_bytes,
-                                     bool allow_empty = false) {
+inline std::string_view require_text(const char *s, const char *function, const char *name,
+                                     std::size_t max_bytes, bool allow_empty = false) {
   require(s, function, name);
   std::string_view v(s, std::strlen(s));
   if (!allow_empty && v.empty()) {
     throw Error(HELPLINE_E_INVALID_ARGUMENT, std::string(function) + ": " + name + " is empty");
   }
   if (v.size() > max_bytes) {
-    throw Error(HELPLINE_E_TOO_LARGE, std::string(function) + ": " + name + " is " + std::to_string(v.size()) +
-                                          " bytes; the limit is " + std::to_string(max_bytes));
+    throw Error(HELPLINE_E_TOO_LARGE, std::string(function) + ": " + name + " is " +
+                                          std::to_string(v.size()) + " bytes; the limit is " +
+                                          std::to_string(max_bytes));
   }
   if (!is_valid_utf8(v)) {
     throw Error(HELPLINE_E_INVALID_UTF8, std::string(function) + ": " + name + " is not valid UTF-8");
@@ -54,7 +57,8 @@ inline std::shared_ptr<Client> require_client(const helpline_t *h, const char *f
   require(h, function, "h");
   auto client = HandleRegistry::find(h);
   if (!client || client->closing()) {
-    throw Error(HELPLINE_E_CLOSED, std::string(function) + ": the instance is closed (or the handle is not valid)");
+    throw Error(HELPLINE_E_CLOSED,
+                std::string(function) + ": the instance is closed (or the handle is not valid)");
   }
   return client;
 }
@@ -69,3 +73,6 @@ inline char *copy_out(const std::string &s) {
 }
 
 }  // namespace helpline::detail
+
+// The shims use the wire limits unqualified (they are written with using namespace helpline::detail).
+namespace wire = helpline::wire;

@@ -4,21 +4,25 @@
 #include <cmath>
 
 #include "capi/guard.hpp"
+#include "capi/limits.hpp"
 #include "core/client.hpp"
 #include "diagnostics/diagnostics.hpp"
+#include "protocol/wire.hpp"
 #include "surveys/survey.hpp"
 
 using namespace helpline::detail;
 
 extern "C" {
 
-helpline_status_t helpline_survey_submit(helpline_t *h, helpline_survey_t kind, int score, const char *ticket_id,
-                                         const char *comment) {
+helpline_status_t helpline_survey_submit(helpline_t *h, helpline_survey_t kind, int score,
+                                         const char *ticket_id, const char *comment) {
   return guard(__func__, [&] {
     auto client = require_client(h, __func__);
     std::optional<std::string> ticket, text;
-    if (ticket_id != nullptr) ticket = std::string(require_text(ticket_id, __func__, "ticket_id", 64));
-    if (comment != nullptr) text = std::string(require_text(comment, __func__, "comment", 2000, true));
+    if (ticket_id != nullptr)
+      ticket = std::string(require_text(ticket_id, __func__, "ticket_id", wire::limit::kIdBytes));
+    if (comment != nullptr)
+      text = std::string(require_text(comment, __func__, "comment", wire::limit::kSurveyCommentBytes, true));
     client->enqueue(make_survey_item(kind, score, ticket, text));
     return HELPLINE_OK;
   });
@@ -27,12 +31,12 @@ helpline_status_t helpline_survey_submit(helpline_t *h, helpline_survey_t kind, 
 helpline_status_t helpline_diagnostics_send(helpline_t *h, const char *kind, const char *attributes_json) {
   return guard(__func__, [&] {
     auto client = require_client(h, __func__);
-    std::string name(require_text(kind, __func__, "kind", 200));
+    std::string name(require_text(kind, __func__, "kind", wire::limit::kDiagnosticNameBytes));
     std::string_view attributes;
     if (attributes_json != nullptr) {
       attributes = require_text(attributes_json, __func__, "attributes_json", kMaxDiagnosticAttributesBytes);
     }
-    client->diagnostics_send(name, attributes);
+    client->diagnostics().send(name, attributes);
     return HELPLINE_OK;
   });
 }
@@ -46,11 +50,12 @@ helpline_status_t helpline_breadcrumb_level(helpline_t *h, helpline_log_level_t 
   return guard(__func__, [&] {
     auto client = require_client(h, __func__);
     if (level < HELPLINE_LOG_DEBUG || level > HELPLINE_LOG_ERROR) {
-      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_breadcrumb_level: level must be HELPLINE_LOG_DEBUG..ERROR");
+      throw Error(HELPLINE_E_INVALID_ARGUMENT,
+                  "helpline_breadcrumb_level: level must be HELPLINE_LOG_DEBUG..ERROR");
     }
-    std::string_view c = require_text(category, __func__, "category", 64);
-    std::string_view m = require_text(message, __func__, "message", 64 * 1024, true);
-    client->breadcrumb(level, c, m);
+    std::string_view c = require_text(category, __func__, "category", limits::kBreadcrumbCategoryBytes);
+    std::string_view m = require_text(message, __func__, "message", limits::kBreadcrumbMessageBytes, true);
+    client->diagnostics().breadcrumb(level, c, m);
     return HELPLINE_OK;
   });
 }
@@ -59,9 +64,10 @@ namespace {
 helpline_status_t metric(helpline_t *h, const char *function, const char *name, double value, bool counter) {
   return guard(function, [&] {
     auto client = require_client(h, function);
-    std::string n(require_text(name, function, "name", 64));
-    if (!std::isfinite(value)) throw Error(HELPLINE_E_INVALID_ARGUMENT, std::string(function) + ": value is not finite");
-    client->metric(n, value, counter);
+    std::string n(require_text(name, function, "name", limits::kMetricNameBytes));
+    if (!std::isfinite(value))
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, std::string(function) + ": value is not finite");
+    client->diagnostics().metric(n, value, counter);
     return HELPLINE_OK;
   });
 }
@@ -78,7 +84,8 @@ helpline_status_t helpline_metric_set(helpline_t *h, const char *name, double va
 helpline_status_t helpline_rules_load_json(helpline_t *h, const char *rules_json) {
   return guard(__func__, [&] {
     auto client = require_client(h, __func__);
-    client->rules_load(std::string(require_text(rules_json, __func__, "rules_json", 256 * 1024)));
+    client->diagnostics().load_rules(
+        std::string(require_text(rules_json, __func__, "rules_json", limits::kRulesJsonBytes)));
     return HELPLINE_OK;
   });
 }
@@ -96,7 +103,8 @@ helpline_status_t helpline_notices_json(helpline_t *h, char **out_json) {
 helpline_status_t helpline_notice_mark(helpline_t *h, const char *notice_id, helpline_notice_state_t state) {
   return guard(__func__, [&] {
     auto client = require_client(h, __func__);
-    client->notice_mark(std::string(require_text(notice_id, __func__, "notice_id", 128)), state);
+    client->notice_mark(
+        std::string(require_text(notice_id, __func__, "notice_id", wire::limit::kNoticeIdBytes)), state);
     return HELPLINE_OK;
   });
 }
@@ -104,7 +112,7 @@ helpline_status_t helpline_notice_mark(helpline_t *h, const char *notice_id, hel
 helpline_status_t helpline_buffer_set(helpline_buffer_t *b, const char *text) {
   return guard(__func__, [&] {
     require(b, __func__, "b");
-    std::string_view t = require_text(text, __func__, "text", 1u << 20, true);
+    std::string_view t = require_text(text, __func__, "text", limits::kCallbackTextBytes, true);
     b->text.assign(t.data(), t.size());
     return HELPLINE_OK;
   });
@@ -113,8 +121,8 @@ helpline_status_t helpline_buffer_set(helpline_buffer_t *b, const char *text) {
 helpline_status_t helpline_buffer_append(helpline_buffer_t *b, const char *text) {
   return guard(__func__, [&] {
     require(b, __func__, "b");
-    std::string_view t = require_text(text, __func__, "text", 1u << 20, true);
-    if (b->text.size() + t.size() > (1u << 20)) {
+    std::string_view t = require_text(text, __func__, "text", limits::kCallbackTextBytes, true);
+    if (b->text.size() + t.size() > limits::kCallbackTextBytes) {
       throw Error(HELPLINE_E_TOO_LARGE, "helpline_buffer_append: buffers are capped at 1 MiB");
     }
     b->text.append(t.data(), t.size());

@@ -1,8 +1,8 @@
 // extern "C" shims for open / flush / close / dispatch / stats.
 #include <memory>
 
+#include "base/options.hpp"
 #include "capi/guard.hpp"
-#include "core/options.hpp"
 
 using namespace helpline::detail;
 

@@ -1,7 +1,8 @@
 // extern "C" shims for helpline_options_*.
+#include "base/options.hpp"
 #include "capi/guard.hpp"
+#include "capi/limits.hpp"
 #include "diagnostics/redaction.hpp"
-#include "core/options.hpp"
 
 using namespace helpline::detail;
 
@@ -16,15 +17,18 @@ helpline_options_t *helpline_options_new(void) {
   }
 }
 
-void helpline_options_free(helpline_options_t *o) { delete o; }
+void helpline_options_free(helpline_options_t *o) {
+  delete o;
+}
 
 helpline_status_t helpline_options_set_endpoint(helpline_options_t *o, const char *base_url) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
-    std::string_view url = require_text(base_url, __func__, "base_url", 2048);
+    std::string_view url = require_text(base_url, __func__, "base_url", limits::kEndpointBytes);
     if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
-      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_endpoint: base_url must start with https:// "
-                                               "(or http:// for testing)");
+      throw Error(HELPLINE_E_INVALID_ARGUMENT,
+                  "helpline_options_set_endpoint: base_url must start with https:// "
+                  "(or http:// for testing)");
     }
     while (!url.empty() && url.back() == '/') url.remove_suffix(1);
     o->options.endpoint.assign(url);
@@ -35,7 +39,7 @@ helpline_status_t helpline_options_set_endpoint(helpline_options_t *o, const cha
 helpline_status_t helpline_options_set_app_key(helpline_options_t *o, const char *app_key) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
-    o->options.app_key.assign(require_text(app_key, __func__, "app_key", 256));
+    o->options.app_key.assign(require_text(app_key, __func__, "app_key", limits::kAppKeyBytes));
     return HELPLINE_OK;
   });
 }
@@ -43,7 +47,7 @@ helpline_status_t helpline_options_set_app_key(helpline_options_t *o, const char
 helpline_status_t helpline_options_set_data_dir(helpline_options_t *o, const char *path) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
-    std::string_view p = require_text(path, __func__, "path", 4096);
+    std::string_view p = require_text(path, __func__, "path", limits::kPathBytes);
     if (p.front() != '/') {
       throw Error(HELPLINE_E_INVALID_ARGUMENT,
                   "helpline_options_set_data_dir: path must be absolute (got '" + std::string(p) + "')");
@@ -54,7 +58,8 @@ helpline_status_t helpline_options_set_data_dir(helpline_options_t *o, const cha
   });
 }
 
-helpline_status_t helpline_options_set_event_callback(helpline_options_t *o, helpline_event_cb cb, void *user) {
+helpline_status_t helpline_options_set_event_callback(helpline_options_t *o, helpline_event_cb cb,
+                                                      void *user) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
     o->options.event_cb = cb;
@@ -68,10 +73,10 @@ helpline_status_t helpline_options_set_event_delivery(helpline_options_t *o, hel
   return guard(__func__, [&] {
     require(o, __func__, "o");
     if (mode != HELPLINE_DELIVERY_WORKER && mode != HELPLINE_DELIVERY_DISPATCH) {
-      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_event_delivery: unknown mode " +
-                                                   std::to_string(mode));
+      throw Error(HELPLINE_E_INVALID_ARGUMENT,
+                  "helpline_options_set_event_delivery: unknown mode " + std::to_string(mode));
     }
-    if (queue_capacity < 1 || queue_capacity > 65536) {
+    if (queue_capacity < 1 || queue_capacity > limits::kEventQueueMax) {
       throw Error(HELPLINE_E_INVALID_ARGUMENT,
                   "helpline_options_set_event_delivery: queue_capacity must be 1..65536");
     }
@@ -102,7 +107,7 @@ extern "C" {
 helpline_status_t helpline_options_set_storage_limit(helpline_options_t *o, uint64_t max_bytes) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
-    if (max_bytes < (64u << 10)) {
+    if (max_bytes < limits::kStorageLimitMin) {
       throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_storage_limit: at least 65536 bytes");
     }
     o->options.storage_limit = max_bytes;
@@ -110,18 +115,22 @@ helpline_status_t helpline_options_set_storage_limit(helpline_options_t *o, uint
   });
 }
 
-helpline_status_t helpline_options_set_tls(helpline_options_t *o, const char *ca_file, const char *pinned_public_key) {
+helpline_status_t helpline_options_set_tls(helpline_options_t *o, const char *ca_file,
+                                           const char *pinned_public_key) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
-    o->options.ca_file = ca_file ? std::string(require_text(ca_file, __func__, "ca_file", 4096)) : std::string();
+    o->options.ca_file =
+        ca_file ? std::string(require_text(ca_file, __func__, "ca_file", limits::kPathBytes)) : std::string();
     o->options.pinned_public_key =
-        pinned_public_key ? std::string(require_text(pinned_public_key, __func__, "pinned_public_key", 4096))
-                          : std::string();
+        pinned_public_key
+            ? std::string(require_text(pinned_public_key, __func__, "pinned_public_key", limits::kPathBytes))
+            : std::string();
     return HELPLINE_OK;
   });
 }
 
-helpline_status_t helpline_options_set_before_send(helpline_options_t *o, helpline_before_send_fn fn, void *user) {
+helpline_status_t helpline_options_set_before_send(helpline_options_t *o, helpline_before_send_fn fn,
+                                                   void *user) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
     o->options.before_send = fn;
@@ -130,7 +139,8 @@ helpline_status_t helpline_options_set_before_send(helpline_options_t *o, helpli
   });
 }
 
-helpline_status_t helpline_options_set_log_provider(helpline_options_t *o, helpline_log_provider_fn fn, void *user) {
+helpline_status_t helpline_options_set_log_provider(helpline_options_t *o, helpline_log_provider_fn fn,
+                                                    void *user) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
     o->options.log_provider = fn;
@@ -142,8 +152,8 @@ helpline_status_t helpline_options_set_log_provider(helpline_options_t *o, helpl
 helpline_status_t helpline_options_add_redaction_pattern(helpline_options_t *o, const char *posix_ere) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
-    std::string pattern(require_text(posix_ere, __func__, "posix_ere", 1024));
-    if (o->options.redaction_patterns.size() >= 32) {
+    std::string pattern(require_text(posix_ere, __func__, "posix_ere", limits::kRedactionPatternBytes));
+    if (o->options.redaction_patterns.size() >= limits::kRedactionPatterns) {
       throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_add_redaction_pattern: at most 32 patterns");
     }
     Redactor().add_pattern(pattern);  // compiles it now, so a bad pattern is refused here
@@ -163,7 +173,7 @@ helpline_status_t helpline_options_set_builtin_redaction(helpline_options_t *o, 
 helpline_status_t helpline_options_set_heartbeat_interval(helpline_options_t *o, uint32_t seconds) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
-    if (seconds < 10 || seconds > 86400) {
+    if (seconds < limits::kHeartbeatMinS || seconds > limits::kHeartbeatMaxS) {
       throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_heartbeat_interval: 10..86400 seconds");
     }
     o->options.heartbeat_s = seconds;
@@ -171,7 +181,8 @@ helpline_status_t helpline_options_set_heartbeat_interval(helpline_options_t *o,
   });
 }
 
-helpline_status_t helpline_options_set_consent_required(helpline_options_t *o, helpline_consent_t what, int required) {
+helpline_status_t helpline_options_set_consent_required(helpline_options_t *o, helpline_consent_t what,
+                                                        int required) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
     if (what != HELPLINE_CONSENT_DIAGNOSTICS) {
@@ -185,8 +196,9 @@ helpline_status_t helpline_options_set_consent_required(helpline_options_t *o, h
 helpline_status_t helpline_options_set_survey_prompt_interval(helpline_options_t *o, uint32_t seconds) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
-    if (seconds > 31536000u) {
-      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_survey_prompt_interval: 0..31536000 seconds");
+    if (seconds > limits::kSurveyPromptIntervalMaxS) {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT,
+                  "helpline_options_set_survey_prompt_interval: 0..31536000 seconds");
     }
     o->options.survey_prompt_interval_s = seconds;
     return HELPLINE_OK;
@@ -196,13 +208,15 @@ helpline_status_t helpline_options_set_survey_prompt_interval(helpline_options_t
 helpline_status_t helpline_options_set_long_poll(helpline_options_t *o, uint32_t wait_seconds) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
-    if (wait_seconds > 30) throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_long_poll: 0..30 seconds");
+    if (wait_seconds > limits::kLongPollMaxS)
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_options_set_long_poll: 0..30 seconds");
     o->options.long_poll_s = wait_seconds;
     return HELPLINE_OK;
   });
 }
 
-helpline_status_t helpline_options_set_transport(helpline_options_t *o, helpline_transport_fn fn, void *user) {
+helpline_status_t helpline_options_set_transport(helpline_options_t *o, helpline_transport_fn fn,
+                                                 void *user) {
   return guard(__func__, [&] {
     require(o, __func__, "o");
     o->options.transport_fn = fn;

@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "capi/guard.hpp"
+#include "capi/limits.hpp"
 #include "sync/host_transport.hpp"
 
 using namespace helpline::detail;
@@ -11,7 +12,7 @@ extern "C" {
 helpline_status_t helpline_http_response_set_status(helpline_http_response_t *r, int status) {
   return guard(__func__, [&] {
     require(r, __func__, "r");
-    if (status < 100 || status > 599) {
+    if (status < limits::kHttpStatusMin || status > limits::kHttpStatusMax) {
       throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_http_response_set_status: status must be 100..599");
     }
     r->response.status = status;
@@ -19,11 +20,12 @@ helpline_status_t helpline_http_response_set_status(helpline_http_response_t *r,
   });
 }
 
-helpline_status_t helpline_http_response_append_body(helpline_http_response_t *r, const void *data, size_t len) {
+helpline_status_t helpline_http_response_append_body(helpline_http_response_t *r, const void *data,
+                                                     size_t len) {
   return guard(__func__, [&] {
     require(r, __func__, "r");
     if (len > 0) require(data, __func__, "data");
-    if (r->response.body.size() + len > (64u << 20)) {
+    if (r->response.body.size() + len > limits::kHttpBodyBytes) {
       throw Error(HELPLINE_E_TOO_LARGE, "helpline_http_response_append_body: responses are capped at 64 MiB");
     }
     r->response.body.append(static_cast<const char *>(data), len);
@@ -31,11 +33,12 @@ helpline_status_t helpline_http_response_append_body(helpline_http_response_t *r
   });
 }
 
-helpline_status_t helpline_http_response_set_header(helpline_http_response_t *r, const char *name, const char *value) {
+helpline_status_t helpline_http_response_set_header(helpline_http_response_t *r, const char *name,
+                                                    const char *value) {
   return guard(__func__, [&] {
     require(r, __func__, "r");
-    std::string n(require_text(name, __func__, "name", 256));
-    std::string v(require_text(value, __func__, "value", 8192, true));
+    std::string n(require_text(name, __func__, "name", limits::kHeaderNameBytes));
+    std::string v(require_text(value, __func__, "value", limits::kHeaderValueBytes, true));
     for (auto &c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     note_response_header(r->response, n, v);
     return HELPLINE_OK;

@@ -2,30 +2,20 @@
 
 #include <future>
 
-#include "core/clock.hpp"
-#include "core/ids.hpp"
-#include "core/utf8.hpp"
-#include "json/batch_item.hpp"
-#include "tickets/ticket_items.hpp"
+#include "base/clock.hpp"
+#include "base/ids.hpp"
+#include "base/json_writer.hpp"
+#include "base/random.hpp"
 #include "http_curl/curl_transport.hpp"
-#include "json/json_writer.hpp"
-#include "posix/random.hpp"
-#include "privacy/local_erase.hpp"
+#include "identity/identity_items.hpp"
+#include "surveys/survey.hpp"
 #include "sync/host_transport.hpp"
+#include "tickets/ticket_items.hpp"
 
 namespace helpline::detail {
 namespace {
 
 constexpr const char *kDeviceIdKey = "device_id";
-constexpr const char *kConsentKey = "consent_diagnostics";
-constexpr const char *kDeviceAttributesKey = "device_attributes";
-constexpr const char *kDeviceSentKey = "device_context_sent";
-constexpr const char *kAttachmentsDir = "attachments";
-constexpr const char *kScrubPendingKey = "erase_scrub_pending";
-// Attribute changes within this window go to the server as one PUT /v1/device.
-constexpr int64_t kDeviceDebounceMs = 200;
-// Suggestions followed by a ticket within this window are reported with the ticket.
-constexpr int64_t kDeflectionWindowMs = 30 * 60 * 1000;
 constexpr int64_t kCommitRetryMs = 1000;
 
 // The instance whose events this thread is delivering in helpline_dispatch(), if any: closing
@@ -59,7 +49,8 @@ Client::~Client() {
 
 std::shared_ptr<Client> Client::open(Options options) {
   if (options.data_dir.empty()) {
-    throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_open: data_dir is not set (helpline_options_set_data_dir)");
+    throw Error(HELPLINE_E_INVALID_ARGUMENT,
+                "helpline_open: data_dir is not set (helpline_options_set_data_dir)");
   }
   std::shared_ptr<Client> c(new Client(std::move(options)));
   const std::string &dir = c->options_.data_dir;
@@ -76,67 +67,14 @@ std::shared_ptr<Client> Client::open(Options options) {
     device_id = new_uuid_v7();
     c->meta_->set(kDeviceIdKey, device_id);
   }
-  c->diagnostics_consent_.store(c->meta_->get(kConsentKey).value_or("0") == "1");
-  delete_erased_files(*c->meta_, dir);  // an erase interrupted between its commit and its file deletions
   c->outbox_ = std::make_unique<Outbox>(db);
   c->commit_ = std::make_unique<GroupCommit>(db, *c->outbox_, c->stats_, c->options_.storage_limit);
   c->commit_->refresh_totals();
   c->identity_.load(db, *c->meta_);
-  c->device_.restore(c->meta_->get(kDeviceAttributesKey).value_or("{}"));
+  c->build_features(device_id);
+  c->register_items();
+
   Client *self = c.get();
-  c->tickets_ = std::make_unique<TicketStore>(db, [self](helpline_event_type_t t, std::string j) {
-    self->emit(t, std::move(j));
-  });
-  c->commit_->set_local_writer([self](const LocalChange &change) { self->apply_local(change); });
-  c->diagnostics_ = std::make_unique<Diagnostics>(c->options_);
-  // Read once here (/proc, /sys, statvfs: well under a millisecond) so that a diagnostic sent right after
-  // helpline_open (a crash report from the last run) carries them; the worker refreshes them later.
-  c->diagnostics_->refresh_facts(dir);
-  c->diagnostics_->rules().set_attributes(c->device_.flat());
-  for (const char *source : {"host", "server"}) {
-    std::string saved = c->meta_->get(std::string("rules_") + source).value_or("");
-    if (saved.empty()) continue;
-    try {
-      c->diagnostics_->rules().load(source, saved);
-    } catch (const Error &e) {
-      c->logger_.warn(std::string("saved rules not loaded: ") + e.what());
-    }
-  }
-  c->faq_ = std::make_unique<FaqCatalog>(db);
-  c->notices_ = std::make_unique<NoticeStore>(db, [self](helpline_event_type_t t, std::string j) {
-    self->emit(t, std::move(j));
-  });
-
-  uint32_t long_poll = c->options_.long_poll_s;
-  if (c->options_.transport_fn != nullptr) {
-    c->transport_ = std::make_unique<HostTransport>(c->options_.transport_fn, c->options_.transport_user);
-    long_poll = 0;  // a synchronous host transport would hold the worker for the whole wait
-  } else {
-    c->transport_ = std::make_unique<CurlTransport>(TlsOptions{c->options_.ca_file, c->options_.pinned_public_key});
-  }
-  c->requests_ = std::make_unique<RequestBuilder>(c->options_.endpoint, c->options_.app_key, device_id);
-  uint64_t seed = platform::random_u64();
-  c->sender_ = std::make_unique<Sender>(db, *c->outbox_, *c->transport_, *c->requests_, c->stats_, c->logger_,
-                                        c->sync_hooks(), seed, dir);
-  auto current_token = [self] { return self->identity_.token_for(self->identity_.committed_user()); };
-  InboundHooks inbound{[self] { return self->identity_.committed_user(); }, current_token,
-                       [self](const rapidjson::Value &item) { return self->handle_inbound(item); },
-                       [self] {
-                         self->history_->kick();
-                         self->register_device();
-                       }};
-  c->poller_ = std::make_unique<Poller>(db, *c->meta_, *c->transport_, *c->requests_, c->stats_, c->logger_,
-                                        c->sync_hooks(), std::move(inbound), long_poll, seed ^ 0x5bd1e995u);
-  c->prompts_ = std::make_unique<SurveyPrompts>(
-      *c->meta_, [self](helpline_event_type_t t, std::string j) { self->emit(t, std::move(j)); },
-      c->options_.survey_prompt_interval_s);
-  c->faq_sync_ = std::make_unique<FaqSync>(
-      *c->faq_, *c->transport_, *c->requests_, c->stats_, c->logger_, current_token,
-      [self](int64_t at) { self->wake_at(at); },
-      [self](std::string json) { self->emit(HELPLINE_EVENT_FAQ_UPDATED, std::move(json)); }, seed ^ 0x27d4eb2du);
-  c->history_ = std::make_unique<History>(db, *c->meta_, *c->tickets_, *c->transport_, *c->requests_, c->stats_, c->logger_,
-                                          current_token);
-
   c->waiter_ = std::make_unique<TransportWaiter>(*c->transport_);
   c->worker_.set_waiter(c->waiter_.get());
   c->worker_.set_error_handler([self](const std::string &what) {
@@ -148,28 +86,137 @@ std::shared_ptr<Client> Client::open(Options options) {
   if (recovery.happened) {
     c->logger_.warn("store " + c->store_->path() + " was " + recovery.reason + "; moved aside to " +
                     recovery.moved_to + " and a new store was created");
-    c->emit(HELPLINE_EVENT_STORE_RECOVERED,
-            JsonObjectWriter().field("moved_to", recovery.moved_to).field("reason", recovery.reason).finish());
+    c->emit(
+        HELPLINE_EVENT_STORE_RECOVERED,
+        JsonObjectWriter().field("moved_to", recovery.moved_to).field("reason", recovery.reason).finish());
   }
   c->logger_.info("opened " + dir + " (schema " + std::to_string(c->schema_version_) + ", " +
                   std::to_string(c->stats_.queued.load()) + " queued)");
   c->emit(HELPLINE_EVENT_OPENED,
           JsonObjectWriter().field("data_dir", dir).field("schema_version", c->schema_version_).finish());
-  c->post_or_throw(
+  c->post(
       [self] {
         self->commit_now();
         self->sender_->kick();
         self->poller_->poll_now();
         self->history_->kick();
-        self->register_device();
-        self->faq_sync_->sync_now();
-        self->scrub_store();
+        self->registration_->register_now();
+        self->faq_->sync().sync_now();
+        self->privacy_->scrub_store();
       },
       "helpline_open");
   return c;
 }
 
-void Client::post_or_throw(Worker::Task task, const char *what) {
+// Builds the transport, the sync pipeline and the features, each given the shared pieces it uses.
+void Client::build_features(const std::string &device_id) {
+  sqlite3 *db = store_->db();
+  const std::string &dir = options_.data_dir;
+  EmitFn emit = [this](helpline_event_type_t t, std::string j) { this->emit(t, std::move(j)); };
+  auto token = [this] { return this->token(); };
+
+  uint32_t long_poll = options_.long_poll_s;
+  if (options_.transport_fn != nullptr) {
+    transport_ = std::make_unique<HostTransport>(options_.transport_fn, options_.transport_user);
+    long_poll = 0;  // a synchronous host transport would hold the worker for the whole wait
+  } else {
+    transport_ = std::make_unique<CurlTransport>(TlsOptions{options_.ca_file, options_.pinned_public_key});
+  }
+  requests_ = std::make_unique<RequestBuilder>(options_.endpoint, options_.app_key, device_id);
+  read_ = std::make_unique<ReadConnection>(store_->path(), [this] { return commit_->pending_local(); });
+
+  diagnostics_ = std::make_unique<Diagnostics>(options_);
+  // Read once here (/proc, /sys, statvfs: well under a millisecond) so that a diagnostic sent right after
+  // helpline_open (a crash report from the last run) carries them; the worker refreshes them later.
+  diagnostics_->refresh_facts(dir);
+  notices_ = std::make_unique<NoticeStore>(db, device_, emit);
+  registration_ = std::make_unique<DeviceRegistration>(
+      device_, *meta_, *transport_, *requests_, stats_, logger_, *this,
+      DeviceRegistration::Wiring{[this] { diagnostics_->rules().set_attributes(device_.flat()); },
+                                 [this](const rapidjson::Value &items, int64_t asked_at) {
+                                   notices_->reconcile(items, device_.flat(), asked_at);
+                                 }});
+  scheduler_ = std::make_unique<DiagnosticsScheduler>(options_, *diagnostics_, device_, *meta_, *outbox_, db,
+                                                      stats_, logger_, *this);
+
+  uint64_t seed = platform::random_u64();
+  sender_ = std::make_unique<Sender>(db, *outbox_, *transport_, *requests_, stats_, logger_, sync_hooks(),
+                                     registry_, seed, dir);
+  InboundHooks inbound{[this] { return identity_.committed_user(); }, token,
+                       [this] {
+                         history_->kick();
+                         registration_->register_now();
+                       }};
+  poller_ = std::make_unique<Poller>(db, *meta_, *transport_, *requests_, stats_, logger_, sync_hooks(),
+                                     std::move(inbound), registry_, long_poll, seed ^ 0x5bd1e995u);
+  prompts_ = std::make_unique<SurveyPrompts>(*meta_, identity_, emit, options_.survey_prompt_interval_s);
+  faq_ = std::make_unique<Faq>(db, *read_, *this, logger_, [&](FaqCatalog &catalog) {
+    return std::make_unique<FaqSync>(
+        catalog, *transport_, *requests_, stats_, logger_, token, [this](int64_t at) { wake_at(at); },
+        [this](std::string json) { this->emit(HELPLINE_EVENT_FAQ_UPDATED, std::move(json)); },
+        seed ^ 0x27d4eb2du);
+  });
+  ticket_store_ = std::make_unique<TicketStore>(db, emit);
+  history_ =
+      std::make_unique<History>(db, *meta_, *ticket_store_, *transport_, *requests_, stats_, logger_, token);
+  tickets_ = std::make_unique<Tickets>(
+      *read_, dir, *this,
+      Tickets::Wiring{
+          [this] {
+            std::string device = device_.json();
+            // The latest diagnostics and breadcrumbs go with the ticket (with consent): same
+            // object, more keys, within what the server takes for a ticket's "device".
+            constexpr std::size_t kMaxTicketDevice = wire::limit::kTicketDeviceBytes - 256;
+            std::string recent = device.size() < kMaxTicketDevice
+                                     ? scheduler_->take_for_ticket(kMaxTicketDevice - device.size())
+                                     : std::string();
+            if (recent.size() > 2) device = device.substr(0, device.size() - 1) + "," + recent.substr(1);
+            return device;
+          },
+          [this](const std::string &ticket_id) { return faq_->deflection().take_for_ticket(ticket_id); }});
+  privacy_ =
+      std::make_unique<Privacy>(db, *meta_, *commit_, identity_, *requests_, logger_, dir, *this,
+                                Privacy::Wiring{stamp_mu_,
+                                                [this] {
+                                                  faq_->deflection().clear();
+                                                  tickets_->forget_known();
+                                                },
+                                                [this] { after_erase(); },
+                                                [this](const std::string &user_id) {
+                                                  principal_changed_ = true;
+                                                  if (user_id.empty()) return;
+                                                  identity_events_.push_back(JsonObjectWriter()
+                                                                                 .field("state", "logged_out")
+                                                                                 .field("user_id", user_id)
+                                                                                 .field("reason", "erased")
+                                                                                 .finish());
+                                                }});
+  commit_->set_local_writer([this](const LocalChange &change) { registry_.apply_local(change); });
+}
+
+// Every feature's outbound kinds, local changes and inbound sync item types.
+void Client::register_items() {
+  register_ticket_items(registry_, *ticket_store_);
+  register_identity_items(registry_, *this);
+  // Signing in and out moves the principal everything else follows: applied here, in the core.
+  registry_.add_local<change::Identify>(this, [](void *owner, const LocalChange &c) {
+    owner_as<Client>(owner).apply_identify(std::get<change::Identify>(c));
+  });
+  registry_.add_local<change::Logout>(this, [](void *owner, const LocalChange &c) {
+    owner_as<Client>(owner).apply_logout(std::get<change::Logout>(c));
+  });
+  register_survey_items(registry_, *prompts_);
+  register_notice_items(registry_, *notices_);
+  faq_->register_items(registry_);
+  scheduler_->register_items(registry_);
+  privacy_->register_items(registry_);
+}
+
+std::string Client::token() const {
+  return identity_.token_for(identity_.committed_user());
+}
+
+void Client::post(Worker::Task task, const char *what) {
   if (!worker_.post(std::move(task))) {
     throw Error(closing() ? HELPLINE_E_CLOSED : HELPLINE_E_BUSY,
                 std::string(what) + (closing() ? ": the instance is closing" : ": the worker queue is full"));
@@ -192,21 +239,15 @@ void Client::emit(helpline_event_type_t type, std::string json) {
   if (!queued) logger_.warn("event " + std::to_string(type) + " not delivered: instance is closing");
 }
 
-void Client::enqueue(NewItem item) {
-  std::vector<NewItem> items;
-  items.push_back(std::move(item));
-  enqueue_all(std::move(items));
-}
-
-void Client::enqueue_all(std::vector<NewItem> items) {
+void Client::enqueue(std::vector<NewItem> items) {
   if (closing()) throw Error(HELPLINE_E_CLOSED, "the instance is closed");
   bool post = false;
   {
     std::lock_guard<std::mutex> lock(stamp_mu_);
     const std::string user = identity_.current_user();
-    erase_clean_.store(false, std::memory_order_relaxed);  // written since the last erase (or about to be)
+    privacy_->written();  // written since the last erase (or about to be)
     for (auto &item : items) {
-      if (item.kind != "identify") item.principal = user;
+      if (item.kind->stamped) item.principal = user;
       post = commit_->accept(std::move(item)) || post;
     }
   }
@@ -223,33 +264,6 @@ SyncHooks Client::sync_hooks() {
   hooks.wake_at = [this](int64_t at) { wake_at(at); };
   hooks.outbox_changed = [this] { outbox_changed(); };
   hooks.token_for = [this](const std::string &principal) { return identity_.token_for(principal); };
-  hooks.delivered = [this](const QueuedItem &item, const rapidjson::Value *body) {
-    if (item.kind == "identify") {
-      int64_t merged = body != nullptr && body->IsObject() && body->HasMember("merged_tickets") &&
-                               (*body)["merged_tickets"].IsInt64()
-                           ? (*body)["merged_tickets"].GetInt64()
-                           : 0;
-      emit(HELPLINE_EVENT_IDENTITY, JsonObjectWriter()
-                                        .field("state", "merged")
-                                        .field("user_id", item.principal)
-                                        .field("merged_tickets", merged)
-                                        .finish());
-      return;
-    }
-    if (item.kind == "erase") {
-      emit(HELPLINE_EVENT_ERASED,
-           JsonObjectWriter().field("state", "server").field("request_id", item.idempotency_key).finish());
-      return;
-    }
-    if (item.kind == "export") {
-      const bool has = body != nullptr && body->IsObject() && body->HasMember("export");
-      emit(HELPLINE_EVENT_EXPORT, "{\"request_id\":" + JsonOut().str(item.idempotency_key).take() +
-                                      ",\"export\":" + (has ? to_json((*body)["export"]) : "null") + "}");
-      return;
-    }
-    tickets_->delivered(item, body);
-  };
-  hooks.refused = [this](const QueuedItem &item, const std::string &error) { tickets_->failed(item, error); };
   hooks.auth_rejected = [this](const std::string &principal, long status) {
     if (principal.empty()) return;  // the app key or device, not an identity: see CONNECTIVITY
     emit(HELPLINE_EVENT_IDENTITY, JsonObjectWriter()
@@ -261,57 +275,26 @@ SyncHooks Client::sync_hooks() {
   return hooks;
 }
 
-void Client::apply_local(const LocalChange &c) {
-  switch (c.kind) {
-    case LocalChange::Kind::kIdentify: {
-      const bool switched = identity_.committed_user() != c.user_id;
-      // A new token for a user whose requests were refused: retry at once, not after the backoff.
-      if (identity_.token_for(c.user_id) != c.token) retry_now_ = true;
-      identity_.apply_identify(store_->db(), *meta_, c.user_id, c.token);
-      if (switched) {
-        meta_->set(History::kListPendingKey, "1");
-        principal_changed_ = true;
-        identity_events_.push_back(
-            JsonObjectWriter().field("state", "identified").field("user_id", c.user_id).finish());
-      }
-      break;
-    }
-    case LocalChange::Kind::kLogout:
-      tickets_->clear();
-      meta_->set(History::kListPendingKey, "0");
-      identity_.apply_logout(store_->db(), *meta_, *outbox_, c.user_id);
-      principal_changed_ = true;
-      identity_events_.push_back(JsonObjectWriter().field("state", "logged_out").field("user_id", c.user_id).finish());
-      break;
-    case LocalChange::Kind::kNoticeState:
-      notices_->apply(c);
-      break;
-    case LocalChange::Kind::kErase: {
-      const std::string signed_in = identity_.committed_user();
-      erase_local_data(store_->db(), *meta_, c.request_id, options_.data_dir);
-      identity_.apply_erase(store_->db());
-      if (!signed_in.empty()) {
-        identity_events_.push_back(JsonObjectWriter()
-                                       .field("state", "logged_out")
-                                       .field("user_id", signed_in)
-                                       .field("reason", "erased")
-                                       .finish());
-      }
-      principal_changed_ = true;
-      erased_.push_back(Erased{c.request_id, c.origin});
-      meta_->set(kScrubPendingKey, "1");
-      break;
-    }
-    case LocalChange::Kind::kFaqVote:
-      try {
-        faq_->record_vote(c.article_id, c.helpful);
-      } catch (const Error &e) {
-        logger_.info(std::string("vote kept for the server only: ") + e.what());  // article gone meanwhile
-      }
-      break;
-    default:
-      tickets_->apply(c);
+void Client::apply_identify(const change::Identify &c) {
+  const bool switched = identity_.committed_user() != c.user_id;
+  // A new token for a user whose requests were refused: retry at once, not after the backoff.
+  if (identity_.token_for(c.user_id) != c.token) retry_now_ = true;
+  identity_.apply_identify(store_->db(), *meta_, c.user_id, c.token);
+  if (switched) {
+    meta_->set(History::kListPendingKey, "1");
+    principal_changed_ = true;
+    identity_events_.push_back(
+        JsonObjectWriter().field("state", "identified").field("user_id", c.user_id).finish());
   }
+}
+
+void Client::apply_logout(const change::Logout &c) {
+  ticket_store_->clear();
+  meta_->set(History::kListPendingKey, "0");
+  identity_.apply_logout(store_->db(), *meta_, *outbox_, c.user_id);
+  principal_changed_ = true;
+  identity_events_.push_back(
+      JsonObjectWriter().field("state", "logged_out").field("user_id", c.user_id).finish());
 }
 
 void Client::after_principal_change() {
@@ -329,386 +312,33 @@ void Client::after_principal_change() {
   history_->kick();
 }
 
-template <class Fn>
-auto Client::with_view(Fn &&fn) {
-  std::lock_guard<std::mutex> lock(read_mu_);
-  if (closing()) throw Error(HELPLINE_E_CLOSED, "the instance is closed");
-  if (!view_) {
-    sqlite3 *db = nullptr;
-    int rc = sqlite3_open_v2(store_->path().c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-    SqliteDb owned(db);
-    if (rc != SQLITE_OK) throw_sqlite(db, rc, "open read connection");
-    sqlite3_busy_timeout(db, 1000);
-    read_db_ = std::move(owned);
-    view_ = std::make_unique<TicketView>(read_db_.get());
-    notice_view_ = std::make_unique<NoticeView>(read_db_.get());
-    faq_search_ = std::make_unique<FaqSearch>(read_db_.get());
-  }
-  return fn(*view_, commit_->pending_local());
-}
-
-void Client::require_ticket(const std::string &ticket_id, const char *function) {
-  {
-    // Tickets found once stay (until a logout): a conversation's messages skip the store read.
-    std::lock_guard<std::mutex> lock(known_mu_);
-    if (known_tickets_.count(ticket_id) != 0) return;
-  }
-  bool found = with_view([&](TicketView &v, const Overlay &o) { return v.exists(ticket_id, o); });
-  if (!found) {
-    throw Error(HELPLINE_E_NOT_FOUND, std::string(function) + ": no ticket " + ticket_id + " in the local view");
-  }
-  remember_ticket(ticket_id);
-}
-
-void Client::remember_ticket(const std::string &ticket_id) {
-  std::lock_guard<std::mutex> lock(known_mu_);
-  if (known_tickets_.size() >= kKnownTicketsMax) known_tickets_.clear();  // bounded; refilled on demand
-  known_tickets_.insert(ticket_id);
-}
-
-std::string Client::ticket_create(std::string_view subject, std::string_view body, const std::string &fields_json) {
-  std::string ticket_id = new_uuid_v7();
-  std::string device = device_.json();
-  // The latest diagnostics and breadcrumbs go with the ticket (with consent): same object, more keys.
-  // The server takes a ticket's "device" object up to 16 KiB (docs/protocol.md section 7).
-  constexpr std::size_t kMaxTicketDevice = 16 * 1024 - 256;
-  std::string recent = diagnostics_consent() && device.size() < kMaxTicketDevice
-                           ? diagnostics_->take_for_ticket(kMaxTicketDevice - device.size())
-                           : std::string();
-  if (recent.size() > 2) device = device.substr(0, device.size() - 1) + "," + recent.substr(1);
-  std::vector<NewItem> items;
-  items.push_back(make_ticket_item(ticket_id, new_uuid_v7(), subject, body, fields_json, device));
-  {
-    // What the FAQ suggested while the user wrote this ticket goes right after it.
-    std::lock_guard<std::mutex> lock(deflection_mu_);
-    if (!deflection_.article_ids.empty()) {
-      items.push_back(make_deflection_item(deflection_.article_ids, deflection_.query, ticket_id));
-      deflection_ = Deflection{};
-    }
-  }
-  enqueue_all(std::move(items));
-  remember_ticket(ticket_id);
-  return ticket_id;
-}
-
-std::string Client::faq_search(std::string_view query, std::string_view locale, int limit) {
-  return with_view([&](TicketView &, const Overlay &) { return faq_search_->search_json(query, locale, limit); });
-}
-
-std::string Client::faq_sections(std::string_view locale) {
-  return with_view([&](TicketView &, const Overlay &) { return faq_search_->sections_json(locale); });
-}
-
-std::string Client::faq_article(std::string_view id) {
-  return with_view([&](TicketView &, const Overlay &o) {
-    // A vote accepted a moment ago is not in the store yet: read your own writes, as the ticket view does.
-    std::optional<bool> pending;
-    for (const auto &c : o)
-      if (c->kind == LocalChange::Kind::kFaqVote && c->article_id == id) pending = c->helpful;
-    return faq_search_->article_json(id, pending);
-  });
-}
-
-void Client::faq_vote(const std::string &id, bool helpful) {
-  faq_article(id);  // throws HELPLINE_E_NOT_FOUND for an article the catalog does not hold
-  enqueue(make_faq_vote_item(id, helpful));
-}
-
-std::string Client::faq_suggest(std::string_view subject, std::string_view body) {
-  std::string json = with_view(
-      [&](TicketView &, const Overlay &) { return faq_search_->suggest_for_ticket_json(subject, body, 5); });
-  rapidjson::Document d;
-  d.Parse(json.data(), json.size());
-  if (d.IsObject() && d.HasMember("hits") && d["hits"].IsArray() && !d["hits"].Empty()) {
-    std::lock_guard<std::mutex> lock(deflection_mu_);
-    for (const auto &hit : d["hits"].GetArray()) {
-      if (!hit.HasMember("id") || !hit["id"].IsString()) continue;
-      std::string id = hit["id"].GetString();
-      auto &ids = deflection_.article_ids;
-      if (ids.size() < 20 && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-    }
-    deflection_.query = std::string(utf8_head(subject.empty() ? body : subject, 500));
-    deflection_.at = now_ms();
-    if (!deflection_timer_.exchange(true)) {  // one timer, however many suggestions are typed
-      post_or_throw(
-          [this] {
-            worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(kDeflectionWindowMs),
-                            [this] { on_deflection_timer(); });
-          },
-          "helpline_faq_suggest_for_ticket");
-    }
-  }
-  return json;
-}
-
-void Client::on_deflection_timer() {
-  deflection_timer_.store(false);
-  flush_deflection(kDeflectionWindowMs);
-  std::lock_guard<std::mutex> lock(deflection_mu_);
-  if (!deflection_.article_ids.empty() && !deflection_timer_.exchange(true)) {
-    const int64_t left = std::max<int64_t>(0, deflection_.at + kDeflectionWindowMs - now_ms());
-    worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(left), [this] { on_deflection_timer(); });
-  }
-}
-
-void Client::flush_deflection(int64_t older_than_ms) {
-  NewItem item;
-  {
-    std::lock_guard<std::mutex> lock(deflection_mu_);
-    if (deflection_.article_ids.empty() || now_ms() - deflection_.at < older_than_ms) return;
-    item = make_deflection_item(deflection_.article_ids, deflection_.query, std::string());
-    deflection_ = Deflection{};
-  }
-  // No ticket followed the suggestions: the FAQ answered the user.
-  enqueue(std::move(item));
-}
-
-void Client::require_consent(const char *function) const {
-  if (!diagnostics_consent()) {
-    throw Error(HELPLINE_E_NO_CONSENT, std::string(function) +
-                                           ": no diagnostics consent (helpline_set_consent); the data was discarded");
-  }
-}
-
-void Client::diagnostics_send(const std::string &name, std::string_view attributes_json) {
-  require_consent("helpline_diagnostics_send");
-  DiagnosticSpec spec;
-  spec.name = name;
-  if (!attributes_json.empty()) spec.attributes_json = diagnostics_->redact_attributes(attributes_json);
-  auto item = diagnostics_->make_item(spec, device_.json());
-  if (item) enqueue(std::move(*item));
-}
-
-void Client::breadcrumb(int level, std::string_view category, std::string_view message) {
-  require_consent("helpline_breadcrumb");
-  std::string_view cut = message.substr(0, Breadcrumbs::kMaxMessageBytes);
-  while (!cut.empty() && cut.size() < message.size() && (static_cast<unsigned char>(message[cut.size()]) & 0xC0) == 0x80) {
-    cut.remove_suffix(1);  // never cut inside a UTF-8 sequence
-  }
-  diagnostics_->breadcrumbs().add(level, diagnostics_->redact(category), diagnostics_->redact(cut), now_ms());
-}
-
-void Client::metric(const std::string &name, double value, bool counter) {
-  require_consent(counter ? "helpline_metric_add" : "helpline_metric_set");
-  Metrics &m = diagnostics_->metrics();
-  bool first = counter ? m.add(name, value) : m.set(name, value);
-  if (first) {
-    post_or_throw(
-        [this] {
-          worker_.post_at(Worker::Clock::now() + std::chrono::seconds(options_.heartbeat_s), [this] { on_heartbeat(); });
-        },
-        "helpline_metric");
-  }
-  Rules &rules = diagnostics_->rules();
-  std::vector<Firing> firings = rules.sample(name, value, counter, now_ms());
-  if (!firings.empty()) post_or_throw([this, firings] { fire(firings); }, "helpline_metric");
-  const int64_t due = rules.next_deadline();
-  if (due > 0 && rules_due_at_.exchange(due) != due) {
-    post_or_throw(
-        [this, due] {
-          worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(std::max<int64_t>(0, due - now_ms())),
-                          [this] { on_rules_due(); });
-        },
-        "helpline_metric");
-  }
-}
-
-void Client::rules_load(const std::string &json) {
-  diagnostics_->rules().load("host", json);
-  post_or_throw([this, json] { meta_->set("rules_host", json); }, "helpline_rules_load_json");
-}
-
-void Client::enqueue_diagnostic(const DiagnosticSpec &spec) {
-  if (!diagnostics_consent()) return;
-  try {
-    auto item = diagnostics_->make_item(spec, device_.json());
-    if (item) enqueue(std::move(*item));
-  } catch (const Error &e) {
-    logger_.warn(std::string("diagnostic not sent: ") + e.what());
-  }
-}
-
-void Client::on_heartbeat() {
-  std::string metrics = diagnostics_->metrics().take_heartbeat(now_ms());
-  if (metrics.empty()) return;
-  DiagnosticSpec spec;
-  spec.kind = "metric";
-  spec.name = "heartbeat";
-  spec.extra_key = "metrics";
-  spec.extra_json = metrics;
-  diagnostics_->refresh_facts(options_.data_dir);
-  enqueue_diagnostic(spec);
-}
-
-void Client::on_rules_due() {
-  rules_due_at_.store(-1);
-  Rules &rules = diagnostics_->rules();
-  fire(rules.tick(now_ms()));
-  const int64_t due = rules.next_deadline();
-  if (due > 0 && rules_due_at_.exchange(due) != due) {
-    worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(std::max<int64_t>(0, due - now_ms())),
-                    [this] { on_rules_due(); });
-  }
-}
-
-void Client::fire(const std::vector<Firing> &firings) {
-  if (firings.empty()) return;
-  diagnostics_->refresh_facts(options_.data_dir);
-  for (const auto &f : firings) {
-    JsonOut rule;
-    rule.begin_object().field("rule_id", f.rule_id).field("kind", f.kind).field("metric", f.metric);
-    rule.field("op", f.op).key("threshold").number(f.threshold).key("value").number(f.value);
-    rule.end_object();
-    std::string rule_json = rule.take();
-    DiagnosticSpec spec;
-    spec.name = f.kind;
-    spec.level = "warning";
-    spec.message = "rule " + f.rule_id + ": " + f.metric + " " + f.op + " " + std::to_string(f.threshold);
-    spec.extra_key = "rule";
-    spec.extra_json = rule_json;
-    enqueue_diagnostic(spec);
-    emit(HELPLINE_EVENT_RULE_FIRED, rule_json);
-  }
-}
-
-bool Client::handle_inbound(const rapidjson::Value &item) {
-  if (tickets_->handle_sync_item(item)) return true;
-  if (prompts_->handle_sync_item(item, identity_.committed_user())) return true;
-  if (notices_->handle_sync_item(item, device_.flat())) return true;
-  if (handle_diagnostics_request(item)) return true;
-  const char *type = item["type"].GetString();
-  if (std::string(type) == "erase") {
-    // The user was erased on the server (from another device or by an agent): wipe this copy too,
-    // and ask the server to drop what this device id still has there (as the device, not the user).
-    logger_.info("the server erased this user: erasing local data");
-    if (queue_erase("server", false)) worker_.post_front([this] { commit_now(); });
-    return true;
-  }
-  if (std::string(type) == "faq_changed") {
-    faq_sync_->sync_now();
-    return true;
-  }
-  if (std::string(type) == "rules" && item.HasMember("data") && item["data"].IsObject()) {
-    std::string json = to_json(item["data"]);
-    try {
-      diagnostics_->rules().load("server", json);
-      meta_->set("rules_server", json);
-    } catch (const Error &e) {
-      logger_.warn(std::string("rules from the server refused, previous rules kept: ") + e.what());
-    }
-    return true;
-  }
-  return false;
-}
-
-bool Client::handle_diagnostics_request(const rapidjson::Value &item) {
-  if (std::string(item["type"].GetString()) != "diagnostics_request") return false;
-  if (!item.HasMember("data") || !item["data"].IsObject()) return true;
-  const rapidjson::Value &data = item["data"];
-  std::string id = data.HasMember("id") && data["id"].IsString() ? data["id"].GetString() : "";
-  std::string ticket = data.HasMember("ticket_id") && data["ticket_id"].IsString() ? data["ticket_id"].GetString() : "";
-  if (id.empty()) return true;
-  std::string request = to_json(data);
-  if (diagnostics_consent()) {
-    answer_request(id, ticket, request);
-  } else {
-    if (pending_requests_.size() < 16) pending_requests_.push_back(request);
-    emit(HELPLINE_EVENT_DIAGNOSTICS_REQUEST, request.substr(0, request.size() - 1) + ",\"answered\":false}");
-  }
-  return true;
-}
-
-void Client::answer_request(const std::string &id, const std::string &ticket_id, const std::string &request_json) {
-  diagnostics_->refresh_facts(options_.data_dir);
-  DiagnosticSpec spec;
-  spec.kind = "snapshot";
-  spec.name = "diagnostics_request";
-  spec.request_id = id;
-  (void)ticket_id;  // the request already names its ticket on the server
-  std::string logs = diagnostics_->host_logs();
-  if (!logs.empty()) {
-    JsonOut l;
-    l.str(logs);
-    spec.extra_key = "logs";
-    spec.extra_json = l.take();
-  }
-  enqueue_diagnostic(spec);
-  emit(HELPLINE_EVENT_DIAGNOSTICS_REQUEST, request_json.substr(0, request_json.size() - 1) + ",\"answered\":true}");
+// Worker, after the commit that erased: what the wipe left in memory goes, the next poll starts from
+// the beginning, and the device registers under its new id (its attributes are the host's settings, kept).
+void Client::after_erase() {
+  scheduler_->clear();
+  poller_->forget_cursor();  // restarted with the principal change
+  registration_->register_now();
+  outbox_changed();
 }
 
 std::string Client::notices_json() {
-  return with_view([this](TicketView &, const Overlay &o) { return notice_view_->notices_json(o, now_ms()); });
+  return read_->with([this](sqlite3 *db, const Overlay &o) {
+    if (!notice_view_) notice_view_ = std::make_unique<NoticeView>(db);
+    return notice_view_->notices_json(o, now_ms());
+  });
 }
 
 void Client::notice_mark(const std::string &id, helpline_notice_state_t state) {
   if (state != HELPLINE_NOTICE_SEEN && state != HELPLINE_NOTICE_DISMISSED) {
-    throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_notice_mark: state must be HELPLINE_NOTICE_SEEN or _DISMISSED");
+    throw Error(HELPLINE_E_INVALID_ARGUMENT,
+                "helpline_notice_mark: state must be HELPLINE_NOTICE_SEEN or _DISMISSED");
   }
-  bool known = with_view([&](TicketView &, const Overlay &) { return notice_view_->exists(id); });
+  bool known = read_->with([&](sqlite3 *db, const Overlay &) {
+    if (!notice_view_) notice_view_ = std::make_unique<NoticeView>(db);
+    return notice_view_->exists(id);
+  });
   if (!known) throw Error(HELPLINE_E_NOT_FOUND, "helpline_notice_mark: no notice " + id);
-  auto change = std::make_shared<LocalChange>();
-  change->kind = LocalChange::Kind::kNoticeState;
-  change->notice_id = id;
-  change->notice_state = state == HELPLINE_NOTICE_SEEN ? "seen" : "dismissed";
-  change->at = now_ms();
-  NewItem item{Channel::kBatch, "notice_ack", kPriorityControl, {}, {}, now_ms(), {}, change};
-  if (state == HELPLINE_NOTICE_DISMISSED) {
-    item.idempotency_key = new_uuid_v7();
-    item.payload = batch_item_json(item.idempotency_key, "POST", "/v1/notices/" + percent_encode(id) + "/ack", "{}");
-  }
-  enqueue(std::move(item));
-}
-
-std::string Client::message_send(const std::string &ticket_id, std::string_view body) {
-  require_ticket(ticket_id, "helpline_message_send");
-  std::string message_id = new_uuid_v7();
-  enqueue(make_message_item(ticket_id, message_id, body));
-  return message_id;
-}
-
-void Client::ticket_mark_read(const std::string &ticket_id) {
-  require_ticket(ticket_id, "helpline_ticket_mark_read");
-  enqueue(make_mark_read_item(ticket_id));
-}
-
-void Client::ticket_reopen(const std::string &ticket_id) {
-  require_ticket(ticket_id, "helpline_ticket_reopen");
-  enqueue(make_reopen_item(ticket_id));
-}
-
-std::string Client::attachment_add(const std::string &ticket_id, const std::string &path, const std::string &mime) {
-  require_ticket(ticket_id, "helpline_attachment_add");
-  AttachmentFile f;
-  f.id = new_uuid_v7();
-  f.ticket_id = ticket_id;
-  f.message_id = new_uuid_v7();
-  auto slash = path.find_last_of('/');
-  f.filename = slash == std::string::npos ? path : path.substr(slash + 1);
-  if (f.filename.empty()) f.filename = "attachment";
-  f.content_type = mime.empty() ? "application/octet-stream" : mime;
-  f.stored_path = std::string(kAttachmentsDir) + "/" + f.id;
-  const std::string dir = options_.data_dir + "/" + kAttachmentsDir;
-  platform::ensure_private_dir(dir);
-  const std::string copy = options_.data_dir + "/" + f.stored_path;
-  f.size = platform::copy_file_private(path, copy, HELPLINE_MAX_ATTACHMENT_BYTES);
-  std::vector<NewItem> items;
-  items.push_back(make_upload_item(f));
-  items.push_back(make_attachment_message_item(f));
-  try {
-    enqueue_all(std::move(items));
-  } catch (...) {
-    platform::remove_file(copy);
-    throw;
-  }
-  return f.id;
-}
-
-std::string Client::tickets_json() {
-  return with_view([](TicketView &v, const Overlay &o) { return v.tickets_json(o); });
-}
-
-std::string Client::ticket_messages_json(const std::string &ticket_id) {
-  return with_view([&](TicketView &v, const Overlay &o) { return v.messages_json(ticket_id, o); });
+  enqueue(make_notice_ack_item(id, state));
 }
 
 void Client::identify(const std::string &user_id, const std::string &token) {
@@ -718,13 +348,13 @@ void Client::identify(const std::string &user_id, const std::string &token) {
     std::lock_guard<std::mutex> lock(stamp_mu_);
     const std::string current = identity_.current_user();
     if (!current.empty() && current != user_id) {
-      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_identify: user " + current +
-                                                   " is signed in; call helpline_logout first");
+      throw Error(HELPLINE_E_INVALID_ARGUMENT,
+                  "helpline_identify: user " + current + " is signed in; call helpline_logout first");
     }
     NewItem item = make_identify_item(user_id, token);
     item.principal = user_id;
     post = commit_->accept(std::move(item));
-    erase_clean_.store(false, std::memory_order_relaxed);
+    privacy_->written();
     identity_.set_current_user(user_id);
   }
   if (post) worker_.post_front([this] { commit_now(); });
@@ -737,167 +367,10 @@ void Client::logout() {
     std::lock_guard<std::mutex> lock(stamp_mu_);
     if (identity_.current_user().empty()) return;  // nobody signed in: nothing to clear
     post = commit_->accept(make_logout_item(identity_.current_user()));
-    std::lock_guard<std::mutex> known(known_mu_);
-    known_tickets_.clear();
+    tickets_->forget_known();
     identity_.set_current_user(std::string());
   }
   if (post) worker_.post_front([this] { commit_now(); });
-}
-
-bool Client::queue_erase(const char *origin, bool as_user) {
-  auto change = std::make_shared<LocalChange>();
-  change->kind = LocalChange::Kind::kErase;
-  change->origin = origin;
-  change->at = now_ms();
-  {
-    std::lock_guard<std::mutex> lock(deflection_mu_);
-    deflection_ = Deflection{};
-  }
-  std::lock_guard<std::mutex> lock(stamp_mu_);
-  const std::string user = as_user ? identity_.current_user() : std::string();
-  NewItem item{Channel::kBatch, "erase", kPriorityControl, {}, {}, now_ms(), user, nullptr};
-  // The payload (with the device id being retired) is written by the commit: privacy/local_erase.cpp.
-  if (!(erase_clean_.load() && identity_.current_user().empty())) {
-    item.idempotency_key = new_uuid_v7();
-    item.payload = batch_item_json(item.idempotency_key, "POST", "/v1/me/erase", "{}");
-  }
-  change->request_id = item.idempotency_key;
-  change->user_id = user;
-  item.local = std::move(change);
-  const bool post = commit_->accept(std::move(item));
-  identity_.set_current_user(std::string());
-  erase_clean_.store(true);
-  std::lock_guard<std::mutex> known(known_mu_);
-  known_tickets_.clear();
-  return post;
-}
-
-void Client::erase_all() {
-  if (closing()) throw Error(HELPLINE_E_CLOSED, "the instance is closed");
-  (void)queue_erase("app", true);  // the commit is posted below, and waited for
-  // Durable before returning: the one host call that waits for its fsync (docs/SECURITY.md).
-  auto result = std::make_shared<CommitResult>();
-  if (is_worker_thread()) {
-    *result = commit_now();
-  } else {
-    auto barrier = std::make_shared<std::promise<void>>();
-    auto done = barrier->get_future();
-    if (!worker_.post_front([this, barrier, result] {
-          *result = commit_now();
-          barrier->set_value();
-        })) {
-      throw Error(HELPLINE_E_CLOSED, "helpline_erase_all: the instance is closing; close writes the erase");
-    }
-    if (done.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
-      throw Error(HELPLINE_E_TIMEOUT, "helpline_erase_all: accepted, not yet on disk after 10 s");
-    }
-  }
-  if (!result->ok) throw Error(result->status, "helpline_erase_all: accepted, kept in memory: " + result->error);
-}
-
-void Client::export_request() {
-  NewItem item{Channel::kBatch, "export", kPriorityControl, new_uuid_v7(), {}, now_ms(), {}, nullptr};
-  item.payload = batch_item_json(item.idempotency_key, "POST", "/v1/me/export", "{}");
-  enqueue(std::move(item));
-}
-
-void Client::after_erase() {
-  if (erased_.empty()) return;
-  std::vector<Erased> done;
-  done.swap(erased_);
-  delete_erased_files(*meta_, options_.data_dir);
-  requests_->set_device_id(meta_->get(kDeviceIdKey).value_or(requests_->device_id()));
-  worker_.post([this] { scrub_store(); });  // after helpline_erase_all() returned
-  diagnostics_->clear();
-  pending_requests_.clear();
-  poller_->forget_cursor();  // restarted with the principal change below
-  register_device();  // as the new device id (device attributes are the host's settings, kept)
-  outbox_changed();
-  for (const auto &e : done) {
-    JsonObjectWriter w;
-    w.field("state", "local").field("origin", e.origin);
-    if (e.request_id.empty()) {
-      w.null_field("request_id");
-    } else {
-      w.field("request_id", e.request_id);
-    }
-    emit(HELPLINE_EVENT_ERASED, w.finish());
-  }
-}
-
-// The pages as they were before an erase stay in the WAL (and the store file keeps its old pages) until a
-// checkpoint: it runs right after the erase, off the caller's thread, and at the next open if it was cut short.
-void Client::scrub_store() {
-  if (!meta_->get(kScrubPendingKey)) return;
-  sqlite3 *db = store_->db();
-  int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-  if (rc != SQLITE_OK) {
-    logger_.warn("erase: WAL checkpoint incomplete (" + std::string(sqlite3_errstr(rc)) +
-                 "); retried at the next open");
-    return;
-  }
-  meta_->remove(kScrubPendingKey);
-}
-
-void Client::set_device_attribute(const std::string &key, const std::optional<std::string> &value) {
-  device_.set(key, value);
-  diagnostics_->rules().set_attributes(device_.flat());
-  post_or_throw(
-      [this] {
-        if (device_save_pending_) return;
-        device_save_pending_ = true;
-        worker_.post_at(Worker::Clock::now() + std::chrono::milliseconds(kDeviceDebounceMs),
-                        [this] { save_device_context(); });
-      },
-      "helpline_set_device_attribute");
-}
-
-void Client::save_device_context() {
-  device_save_pending_ = false;
-  meta_->set(kDeviceAttributesKey, device_.attributes_json());
-  register_device();
-}
-
-// The device context is state, not an event: the newest one replaces the last (PUT), so it is
-// sent directly whenever it differs from what the server last acknowledged, not queued.
-void Client::register_device() {
-  if (device_in_flight_ || !stats_.online.load() || !requests_->configured()) return;
-  std::string context = device_.json();
-  if (meta_->get(kDeviceSentKey).value_or("") == context) return;
-  device_in_flight_ = true;
-  HttpRequest r = requests_->post_json("/v1/device", context, 30000,
-                                       identity_.token_for(identity_.committed_user()));
-  r.method = "PUT";
-  transport_->start(std::move(r), [this, context, sent_as = requests_->device_id()](HttpResponse response) {
-    device_in_flight_ = false;
-    if (sent_as != requests_->device_id()) {  // sent as a device id an erase retired meanwhile
-      register_device();
-      return;
-    }
-    if (response.status == 200) {
-      meta_->set(kDeviceSentKey, context);
-      // Notices are targeted when they are published: ones that match this device only now (new model,
-      // firmware updated into a range) come from the authoritative list, not from /v1/sync.
-      fetch_notices();
-      register_device();  // changed again meanwhile?
-    } else {
-      logger_.info("PUT /v1/device: " + (response.status == 0 ? response.error : "HTTP " + std::to_string(response.status)) +
-                   "; sent again with the next sync");
-    }
-  });
-}
-
-void Client::fetch_notices() {
-  if (!stats_.online.load() || !requests_->configured()) return;
-  const int64_t asked_at = now_ms();
-  transport_->start(requests_->get("/v1/notices", 30000, identity_.token_for(identity_.committed_user())),
-                    [this, asked_at](HttpResponse response) {
-                      if (response.status != 200 || !notices_) return;
-                      rapidjson::Document d;
-                      d.Parse(response.body.data(), response.body.size());
-                      if (d.HasParseError() || !d.IsObject() || !d.HasMember("items")) return;
-                      notices_->reconcile(d["items"], device_.flat(), asked_at);
-                    });
 }
 
 CommitResult Client::commit_now() {
@@ -910,7 +383,8 @@ CommitResult Client::commit_now() {
   }
   if (!r.ok) {
     stats_.set_error(r.error);
-    logger_.error("commit failed, keeping " + std::to_string(commit_->pending()) + " item(s) in memory: " + r.error);
+    logger_.error("commit failed, keeping " + std::to_string(commit_->pending()) +
+                  " item(s) in memory: " + r.error);
     emit(HELPLINE_EVENT_STORE_ERROR, JsonObjectWriter()
                                          .field("status", helpline_status_str(r.status))
                                          .field("message", r.error)
@@ -923,10 +397,10 @@ CommitResult Client::commit_now() {
         commit_now();
       });
     }
-    erased_.clear();  // rolled back: applied again by the retry
+    privacy_->commit_failed();  // rolled back: applied again by the retry
     return r;
   }
-  after_erase();
+  privacy_->after_commit();
   after_principal_change();
   if (r.evicted > 0) {
     logger_.warn("storage limit: dropped " + std::to_string(r.evicted) + " low-priority item(s)");
@@ -949,7 +423,7 @@ void Client::on_timer() {
   if (next_wake_ms_ <= now_ms()) next_wake_ms_ = INT64_MAX;
   sender_->kick();
   poller_->on_timer();
-  faq_sync_->on_timer();
+  faq_->sync().on_timer();
 }
 
 void Client::outbox_changed() {
@@ -964,58 +438,27 @@ void Client::outbox_changed() {
 void Client::set_network_available(bool available) {
   // Applied at once, so nothing queued after this call can slip out before the worker sees it.
   stats_.online.store(available);
-  post_or_throw(
+  post(
       [this, available] {
         sender_->set_online(available);
         poller_->set_online(available);
         if (available) {
-          faq_sync_->sync_now();  // a sync skipped while offline (at open, say) happens now
+          faq_->sync().sync_now();  // a sync skipped while offline (at open, say) happens now
           history_->kick();
-          register_device();
+          registration_->register_now();
         }
       },
       "helpline_set_network_available");
 }
 
 void Client::sync_now() {
-  post_or_throw(
+  post(
       [this] {
         sender_->kick();
         poller_->poll_now();
         history_->kick();
       },
       "helpline_sync_now");
-}
-
-void Client::set_diagnostics_consent(bool granted) {
-  diagnostics_consent_.store(granted);
-  post_or_throw(
-      [this, granted] {
-        commit_now();  // what was accepted before the change is on disk first
-        Transaction tx(store_->db());
-        meta_->set(kConsentKey, granted ? "1" : "0");
-        int64_t dropped = granted ? 0 : outbox_->remove_kind("diagnostic");
-        tx.commit();
-        if (!granted) {
-          diagnostics_->clear();
-          pending_requests_.clear();
-        } else {
-          std::vector<std::string> waiting;
-          waiting.swap(pending_requests_);
-          for (const auto &request : waiting) {
-            rapidjson::Document d;
-            d.Parse(request.data(), request.size());
-            answer_request(d["id"].GetString(), "", request);
-          }
-        }
-        if (dropped > 0) {
-          stats_.dropped.fetch_add(dropped);
-          emit(HELPLINE_EVENT_DROPPED,
-               JsonObjectWriter().field("dropped", dropped).field("reason", "consent_revoked").finish());
-          outbox_changed();
-        }
-      },
-      "helpline_set_consent");
 }
 
 helpline_status_t Client::flush(uint32_t timeout_ms) {
@@ -1029,13 +472,14 @@ helpline_status_t Client::flush(uint32_t timeout_ms) {
   // row up to the newest one has left the outbox (delivered or dead-lettered).
   auto barrier = std::make_shared<std::promise<void>>();
   auto done = barrier->get_future();
-  post_or_throw(
+  post(
       [this, barrier] {
         commit_now();
         int64_t target = -1;
         {
           Statement max_id(store_->db(), "SELECT max(id) FROM outbox");
-          if (max_id.step() && sqlite3_column_type(max_id.get(), 0) != SQLITE_NULL) target = max_id.column_int64(0);
+          if (max_id.step() && sqlite3_column_type(max_id.get(), 0) != SQLITE_NULL)
+            target = max_id.column_int64(0);
         }
         if (target < 0 && commit_->pending() == 0) {
           barrier->set_value();
@@ -1057,7 +501,9 @@ bool Client::nothing_queued() const noexcept {
   return stats_.pending_commit.load() == 0 && stats_.queued.load() == 0;
 }
 
-bool Client::in_own_callback() const noexcept { return is_worker_thread() || t_dispatching == this; }
+bool Client::in_own_callback() const noexcept {
+  return is_worker_thread() || t_dispatching == this;
+}
 
 helpline_status_t Client::close(uint32_t timeout_ms) {
   if (in_own_callback()) {
@@ -1067,7 +513,7 @@ helpline_status_t Client::close(uint32_t timeout_ms) {
   if (closed_) throw Error(HELPLINE_E_CLOSED, "helpline_close: already closed");
   helpline_status_t result = HELPLINE_OK;
   try {
-    flush_deflection(0);  // suggestions shown and no ticket followed: the FAQ answered
+    faq_->deflection().flush(0);  // suggestions shown and no ticket followed: the FAQ answered
   } catch (const Error &) {
     // busy or disk full: a deflection report is not worth failing close for
   }
@@ -1081,34 +527,32 @@ helpline_status_t Client::close(uint32_t timeout_ms) {
     logger_.info("close: not everything was delivered in time; it stays queued on disk");
   }
   closing_.store(true, std::memory_order_release);
+  read_->refuse();
   worker_.stop();
   transport_->abort_all();
   // The worker is gone: commit on this thread whatever was accepted and not yet written.
   CommitResult last = commit_->commit();
   while (last.ok && last.more) last = commit_->commit();
   if (!last.ok) {
-    logger_.error("close: " + std::to_string(commit_->pending()) + " accepted item(s) could not be written: " +
-                  last.error);
+    logger_.error("close: " + std::to_string(commit_->pending()) +
+                  " accepted item(s) could not be written: " + last.error);
     set_last_error("helpline_close: accepted items could not be written: " + last.error);
     result = last.status;
   }
-  {
-    std::lock_guard<std::mutex> read_lock(read_mu_);
-    view_.reset();
-    notice_view_.reset();
-    faq_search_.reset();
-    read_db_.reset();
-  }
+  read_->close();
+  privacy_.reset();
+  registration_.reset();
   history_.reset();
   poller_.reset();
   prompts_.reset();
   notices_.reset();
-  faq_sync_.reset();
   faq_.reset();
   sender_.reset();
   commit_.reset();
   outbox_.reset();
   tickets_.reset();
+  ticket_store_.reset();
+  scheduler_.reset();
   meta_.reset();
   store_.reset();
   lock_.reset();

@@ -1,6 +1,6 @@
 #include "core/event_queue.hpp"
 
-#include "json/json_writer.hpp"
+#include "base/json_writer.hpp"
 
 namespace helpline::detail {
 

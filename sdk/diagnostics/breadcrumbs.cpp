@@ -9,10 +9,14 @@ namespace helpline::detail {
 
 const char *level_name(int level) {
   switch (level) {
-    case HELPLINE_LOG_DEBUG: return "debug";
-    case HELPLINE_LOG_INFO: return "info";
-    case HELPLINE_LOG_WARN: return "warning";
-    default: return "error";
+    case HELPLINE_LOG_DEBUG:
+      return "debug";
+    case HELPLINE_LOG_INFO:
+      return "info";
+    case HELPLINE_LOG_WARN:
+      return "warning";
+    default:
+      return "error";
   }
 }
 

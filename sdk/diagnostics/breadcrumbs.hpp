@@ -9,7 +9,7 @@
 #include <mutex>
 #include <string>
 
-#include "json/json_out.hpp"
+#include "base/json_out.hpp"
 
 namespace helpline::detail {
 

@@ -2,9 +2,9 @@
 
 #include <rapidjson/document.h>
 
-#include "core/clock.hpp"
-#include "core/error.hpp"
-#include "core/ids.hpp"
+#include "base/clock.hpp"
+#include "base/error.hpp"
+#include "base/ids.hpp"
 #include "linux/collectors.hpp"
 
 namespace helpline::detail {
@@ -24,8 +24,8 @@ std::string facts_to_json(const platform::DeviceFacts &f) {
   opt("disk_total_bytes", f.disk_total_bytes);
   opt("disk_free_bytes", f.disk_free_bytes);
   if (f.disk_total_bytes && f.disk_free_bytes && *f.disk_total_bytes > 0) {
-    w.key("disk_free_pct").number(100.0 * static_cast<double>(*f.disk_free_bytes) /
-                                  static_cast<double>(*f.disk_total_bytes));
+    w.key("disk_free_pct")
+        .number(100.0 * static_cast<double>(*f.disk_free_bytes) / static_cast<double>(*f.disk_total_bytes));
   }
   opt("uptime_s", f.uptime_s);
   opt("process_rss_bytes", f.process_rss_bytes);
@@ -49,14 +49,15 @@ Diagnostics::Diagnostics(const Options &options)
 std::string Diagnostics::redact_attributes(std::string_view json) const {
   rapidjson::Document d;
   d.Parse(json.data(), json.size());
-  if (d.HasParseError() || !d.IsObject()) throw Error(HELPLINE_E_INVALID_JSON, "attributes_json must be a JSON object");
+  if (d.HasParseError() || !d.IsObject())
+    throw Error(HELPLINE_E_INVALID_JSON, "attributes_json must be a JSON object");
   redactor_.apply(d, d.GetAllocator());
   return to_json(d);
 }
 
 std::optional<NewItem> Diagnostics::make_item(const DiagnosticSpec &spec, const std::string &device_json) {
   const int64_t now = now_ms();
-  NewItem item{Channel::kDiagnostics, "diagnostic", kPriorityDiagnostics, new_uuid_v7(), {}, now, {}, nullptr};
+  NewItem item{&kDiagnosticKind, new_uuid_v7(), {}, now, {}, nullptr};
   const std::string facts = facts_json();
   // 0: everything, 1: no breadcrumbs, 2: no facts, 3: not even the device context (host attributes of
   // nearly 64 KiB); past the server's cap it is refused here rather than by the server later.
@@ -80,12 +81,15 @@ std::optional<NewItem> Diagnostics::make_item(const DiagnosticSpec &spec, const 
     if (attributes.size() > kMaxAttributesBytes && attempt < 2) continue;
     if (attributes.size() > kServerAttributesCap) {
       if (attempt < 3) continue;
-      throw Error(HELPLINE_E_TOO_LARGE, "diagnostic \"" + spec.name + "\": attributes are " +
-                                            std::to_string(attributes.size()) + " bytes once redacted; the limit is " +
-                                            std::to_string(kServerAttributesCap));
+      throw Error(HELPLINE_E_TOO_LARGE,
+                  "diagnostic \"" + spec.name + "\": attributes are " + std::to_string(attributes.size()) +
+                      " bytes once redacted; the limit is " + std::to_string(kServerAttributesCap));
     }
     JsonOut w;
-    w.begin_object().field("idempotency_key", item.idempotency_key).field("kind", spec.kind).field("name", spec.name);
+    w.begin_object()
+        .field("idempotency_key", item.idempotency_key)
+        .field("kind", spec.kind)
+        .field("name", spec.name);
     w.field("ts", now);
     if (!spec.level.empty()) w.field("level", spec.level);
     if (!spec.message.empty()) w.field("message", spec.message);
@@ -98,14 +102,17 @@ std::optional<NewItem> Diagnostics::make_item(const DiagnosticSpec &spec, const 
   }
   if (before_send_ != nullptr) {
     helpline_buffer_s replacement;
-    if (before_send_(before_send_user_, item.payload.c_str(), &replacement) == HELPLINE_SEND_DROP) return std::nullopt;
+    if (before_send_(before_send_user_, item.payload.c_str(), &replacement) == HELPLINE_SEND_DROP)
+      return std::nullopt;
     if (!replacement.text.empty()) {
       rapidjson::Document d;
       d.Parse(replacement.text.data(), replacement.text.size());
-      if (d.HasParseError() || !d.IsObject()) return std::nullopt;  // unusable: dropped, never sent half-edited
+      if (d.HasParseError() || !d.IsObject())
+        return std::nullopt;  // unusable: dropped, never sent half-edited
       // The idempotency key is ours: it must stay what the outbox row carries.
       d.RemoveMember("idempotency_key");
-      d.AddMember("idempotency_key", rapidjson::Value(item.idempotency_key.c_str(), d.GetAllocator()), d.GetAllocator());
+      d.AddMember("idempotency_key", rapidjson::Value(item.idempotency_key.c_str(), d.GetAllocator()),
+                  d.GetAllocator());
       item.payload = to_json(d);
     }
   }
@@ -130,16 +137,18 @@ std::string Diagnostics::host_logs() const {
   if (log_provider_ == nullptr) return std::string();
   helpline_buffer_s logs;
   log_provider_(log_provider_user_, &logs);
-  if (logs.text.size() > kMaxLogBytes) logs.text.erase(0, logs.text.size() - kMaxLogBytes);  // keep the newest
+  if (logs.text.size() > kMaxLogBytes)
+    logs.text.erase(0, logs.text.size() - kMaxLogBytes);  // keep the newest
   std::string text = redactor_.apply(logs.text);
   // Keep the newest part whose escaped JSON fits kMaxLogJsonBytes (quotes, backslashes and control
   // characters grow when escaped), starting at a line (or at least a UTF-8 character) boundary.
   std::size_t cost = 2, start = text.size();
   while (start > 0) {
     const unsigned char c = static_cast<unsigned char>(text[start - 1]);
-    const std::size_t n = c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f'
-                              ? 2
-                              : c < 0x20 ? 6 : 1;
+    const std::size_t n =
+        c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f' ? 2
+        : c < 0x20                                                                             ? 6
+                                                                                               : 1;
     if (cost + n > kMaxLogJsonBytes) break;
     cost += n;
     --start;
@@ -165,7 +174,8 @@ std::string Diagnostics::take_for_ticket(std::size_t max_bytes) {
   if (sent.empty() && crumbs_.size() == 0) return std::string();
   JsonOut w;
   w.begin_object().key("diagnostics").begin_array();
-  for (const auto &s : sent) w.begin_object().field("id", s.id).field("name", s.name).field("ts", s.ts).end_object();
+  for (const auto &s : sent)
+    w.begin_object().field("id", s.id).field("name", s.name).field("ts", s.ts).end_object();
   w.end_array().key("breadcrumbs");
   const std::size_t used = w.take().size() + 32;
   crumbs_.write(w, kTicketBreadcrumbs, max_bytes > used ? max_bytes - used : 0);

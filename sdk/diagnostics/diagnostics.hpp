@@ -9,17 +9,22 @@
 #include <string>
 #include <string_view>
 
-#include "core/options.hpp"
+#include "base/options.hpp"
 #include "diagnostics/breadcrumbs.hpp"
 #include "diagnostics/metrics.hpp"
 #include "diagnostics/redaction.hpp"
 #include "diagnostics/rules.hpp"
-#include "store/outbox.hpp"
+#include "items/item.hpp"
+#include "protocol/wire.hpp"
 
 namespace helpline::detail {
 
 // Largest attributes_json helpline_diagnostics_send takes (the server's cap on an item's attributes).
-constexpr std::size_t kMaxDiagnosticAttributesBytes = 64 * 1024;
+constexpr std::size_t kMaxDiagnosticAttributesBytes = wire::limit::kDiagnosticAttributesBytes;
+
+// Diagnostics go on their own channel and are the first to be evicted (and dropped without consent).
+inline constexpr ItemKind kDiagnosticKind{wire::kind::kDiagnostic, Channel::kDiagnostics,
+                                          kPriorityDiagnostics};
 
 struct DiagnosticSpec {
   const char *kind = "event";  // event | metric | snapshot | log
@@ -29,7 +34,7 @@ struct DiagnosticSpec {
   std::string attributes_json;  // a redacted JSON object, or empty
   std::string request_id;
   std::string ticket_id;
-  std::string extra_key;        // one more attribute written as is (heartbeat "metrics", request "logs")
+  std::string extra_key;  // one more attribute written as is (heartbeat "metrics", request "logs")
   std::string extra_json;
 };
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "core/clock.hpp"
-#include "core/error.hpp"
+#include "base/clock.hpp"
+#include "base/error.hpp"
 
 namespace helpline::detail {
 

@@ -4,17 +4,24 @@
 
 #include <cctype>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace helpline::detail {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
-bool is_local(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
 }
-bool is_domain(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-'; }
+bool is_hex(char c) {
+  return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
+bool is_local(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '%' || c == '+' ||
+         c == '-';
+}
+bool is_domain(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-';
+}
 
 // Length of an e-mail address starting at i (0 when none). Scans back is done by the caller.
 std::size_t email_at(std::string_view s, std::size_t i) {
@@ -48,7 +55,9 @@ std::size_t ipv4_at(std::string_view s, std::size_t i) {
   return k - i;
 }
 
-bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+bool is_word(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
 
 // Groups of 1..4 hex digits separated by colons, with one "::" or at least five colons (so "12:30:45" is a
 // time), standing on its own: not glued to a word on either side, so C++ scopes ("std::vector",

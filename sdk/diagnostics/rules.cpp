@@ -5,7 +5,7 @@
 
 #include <rapidjson/document.h>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace helpline::detail {
 namespace {
@@ -23,12 +23,15 @@ bool known_op(const std::string &op) {
   return op == "<" || op == "<=" || op == ">" || op == ">=" || op == "==" || op == "!=";
 }
 
-[[noreturn]] void bad(const std::string &what) { throw Error(HELPLINE_E_INVALID_JSON, "rules: " + what); }
+[[noreturn]] void bad(const std::string &what) {
+  throw Error(HELPLINE_E_INVALID_JSON, "rules: " + what);
+}
 
 int64_t seconds_ms(const rapidjson::Value &r, const char *key, int64_t fallback, const std::string &id) {
   if (!r.HasMember(key)) return fallback;
   if (!r[key].IsNumber() || r[key].GetDouble() < 0 || r[key].GetDouble() > 31536000) {
-    throw Error(HELPLINE_E_INVALID_ARGUMENT, "rules: rule \"" + id + "\": " + key + " must be 0..31536000 seconds");
+    throw Error(HELPLINE_E_INVALID_ARGUMENT,
+                "rules: rule \"" + id + "\": " + key + " must be 0..31536000 seconds");
   }
   return static_cast<int64_t>(r[key].GetDouble() * 1000);
 }
@@ -56,8 +59,8 @@ std::vector<Rules::Rule> Rules::parse(const std::string &json) {
     rule.metric = r["metric"].GetString();
     rule.op = r["op"].GetString();
     if (!known_op(rule.op)) {
-      throw Error(HELPLINE_E_INVALID_ARGUMENT, "rules: rule \"" + rule.id + "\": unknown operator \"" + rule.op +
-                                                   "\" (use <, <=, >, >=, ==, !=)");
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, "rules: rule \"" + rule.id + "\": unknown operator \"" +
+                                                   rule.op + "\" (use <, <=, >, >=, ==, !=)");
     }
     if (!r.HasMember("value") || !r["value"].IsNumber() || !std::isfinite(r["value"].GetDouble())) {
       bad("rule \"" + rule.id + "\": \"value\" must be a number");
@@ -127,7 +130,8 @@ std::vector<Firing> Rules::sample(const std::string &metric, double v, bool coun
       double value = v;
       if (counter) {
         r.window.emplace_back(now, v);
-        while (!r.window.empty() && (now - r.window.front().first > r.window_ms || r.window.size() > kMaxWindowSamples)) {
+        while (!r.window.empty() &&
+               (now - r.window.front().first > r.window_ms || r.window.size() > kMaxWindowSamples)) {
           r.window.pop_front();
         }
         value = 0;

@@ -56,9 +56,9 @@ class Rules {
     int64_t for_ms = 0, window_ms = 3600000, cooldown_ms = 3600000;
     std::map<std::string, std::string> when;
     // State.
-    bool active = false;        // the condition holds (or held for long enough)
-    bool fired = false;         // fired during the current active period
-    int64_t true_since = -1;    // gauges with for_s: when the condition became true
+    bool active = false;      // the condition holds (or held for long enough)
+    bool fired = false;       // fired during the current active period
+    int64_t true_since = -1;  // gauges with for_s: when the condition became true
     int64_t last_fired = -1;
     double last_value = 0;
     std::deque<std::pair<int64_t, double>> window;  // counters

@@ -1,14 +1,16 @@
 #include "faq/faq_sync.hpp"
 
-#include "core/clock.hpp"
-#include "json/json_writer.hpp"
+#include "base/clock.hpp"
+#include "base/json_writer.hpp"
+#include "protocol/wire.hpp"
 #include "sync/sender.hpp"
 
 namespace helpline::detail {
 
-FaqSync::FaqSync(FaqCatalog &catalog, Transport &transport, const RequestBuilder &requests, const SyncStats &stats,
-                 const Logger &logger, std::function<std::string()> token, std::function<void(int64_t)> wake_at,
-                 std::function<void(std::string)> changed, uint64_t seed)
+FaqSync::FaqSync(FaqCatalog &catalog, Transport &transport, const RequestBuilder &requests,
+                 const SyncStats &stats, const Logger &logger, std::function<std::string()> token,
+                 std::function<void(int64_t)> wake_at, std::function<void(std::string)> changed,
+                 uint64_t seed)
     : catalog_(catalog),
       transport_(transport),
       requests_(requests),
@@ -34,7 +36,7 @@ void FaqSync::sync_now() {
     again_ = true;
     return;
   }
-  std::string path = "/v1/faq";
+  std::string path = wire::path::kFaq;
   const std::string cursor = catalog_.cursor();
   if (!cursor.empty()) path += "?since=" + percent_encode(cursor);
   HttpRequest request = requests_.get(path, 30000, token_());
@@ -79,8 +81,8 @@ void FaqSync::on_response(const HttpResponse &r) {
       catalog_.forget_cursor();
     }
     next_at_ = now_ms() + backoff_.after_response(r.status, r.retry_after_s);
-    logger_.info("/v1/faq: " + (r.status == 0 ? r.error : "HTTP " + std::to_string(r.status)) + "; again in " +
-                 std::to_string(next_at_ - now_ms()) + " ms");
+    logger_.info("/v1/faq: " + (r.status == 0 ? r.error : "HTTP " + std::to_string(r.status)) +
+                 "; again in " + std::to_string(next_at_ - now_ms()) + " ms");
     wake_at_(next_at_);
     return;
   }

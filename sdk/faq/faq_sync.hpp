@@ -7,12 +7,12 @@
 #include <functional>
 #include <string>
 
-#include "core/logger.hpp"
-#include "core/stats.hpp"
-#include "faq/faq_catalog.hpp"
+#include "base/logger.hpp"
+#include "base/stats.hpp"
+#include "base/transport.hpp"
+#include "faq/engine/faq_catalog.hpp"
 #include "sync/backoff.hpp"
 #include "sync/request_builder.hpp"
-#include "sync/transport.hpp"
 
 namespace helpline::detail {
 

@@ -5,9 +5,12 @@
 #include <set>
 #include <vector>
 
-#include "core/clock.hpp"
-#include "json/json_out.hpp"
-#include "json/json_writer.hpp"
+#include "base/clock.hpp"
+#include "base/ids.hpp"
+#include "base/json_out.hpp"
+#include "base/json_writer.hpp"
+#include "items/batch_item.hpp"
+#include "sync/request_builder.hpp"
 
 namespace helpline::detail {
 namespace {
@@ -41,9 +44,12 @@ bool condition_matches(const rapidjson::Value &c, const std::string &value) {
     return false;
   }
   if (!c.IsObject()) return false;
-  if (c.HasMember("min") && c["min"].IsString() && version_compare(value, c["min"].GetString()) < 0) return false;
-  if (c.HasMember("max") && c["max"].IsString() && version_compare(value, c["max"].GetString()) > 0) return false;
-  if (c.HasMember("prefix") && c["prefix"].IsString() && value.rfind(c["prefix"].GetString(), 0) != 0) return false;
+  if (c.HasMember("min") && c["min"].IsString() && version_compare(value, c["min"].GetString()) < 0)
+    return false;
+  if (c.HasMember("max") && c["max"].IsString() && version_compare(value, c["max"].GetString()) > 0)
+    return false;
+  if (c.HasMember("prefix") && c["prefix"].IsString() && value.rfind(c["prefix"].GetString(), 0) != 0)
+    return false;
   return true;
 }
 
@@ -73,17 +79,19 @@ bool target_matches(const rapidjson::Value &target, const std::map<std::string, 
   return true;
 }
 
-bool NoticeStore::handle_sync_item(const rapidjson::Value &item, const std::map<std::string, std::string> &attributes) {
-  const std::string type = str(item, "type");
-  if (type != "notice" && type != "notice_withdrawn") return false;
+bool NoticeStore::on_withdrawn(const rapidjson::Value &item) {
+  if (!item.HasMember("data") || !item["data"].IsObject()) return true;
+  const std::string id = str(item["data"], "notice_id");
+  Statement(db_, "DELETE FROM notices WHERE id = ?1").bind(1, id).run();
+  if (sqlite3_changes(db_) > 0)
+    emit_(HELPLINE_EVENT_NOTICE_WITHDRAWN, JsonObjectWriter().field("notice_id", id).finish());
+  return true;
+}
+
+bool NoticeStore::on_notice(const rapidjson::Value &item,
+                            const std::map<std::string, std::string> &attributes) {
   if (!item.HasMember("data") || !item["data"].IsObject()) return true;
   const rapidjson::Value &data = item["data"];
-  if (type == "notice_withdrawn") {
-    const std::string id = str(data, "notice_id");
-    Statement(db_, "DELETE FROM notices WHERE id = ?1").bind(1, id).run();
-    if (sqlite3_changes(db_) > 0) emit_(HELPLINE_EVENT_NOTICE_WITHDRAWN, JsonObjectWriter().field("notice_id", id).finish());
-    return true;
-  }
   const std::string id = str(data, "id");
   if (id.empty()) return true;
   if (data.HasMember("target") && !target_matches(data["target"], attributes)) {
@@ -108,17 +116,16 @@ bool NoticeStore::handle_sync_item(const rapidjson::Value &item, const std::map<
   return true;
 }
 
-void NoticeStore::apply(const LocalChange &c) {
-  if (c.kind != LocalChange::Kind::kNoticeState) return;
+void NoticeStore::apply(const change::NoticeState &c) {
   // "seen" never undoes "dismissed".
   Statement(db_, "UPDATE notices SET state = ?2 WHERE id = ?1 AND NOT (state = 'dismissed' AND ?2 = 'seen')")
       .bind(1, c.notice_id)
-      .bind(2, c.notice_state)
+      .bind(2, c.state)
       .run();
 }
 
-void NoticeStore::reconcile(const rapidjson::Value &items, const std::map<std::string, std::string> &attributes,
-                            int64_t asked_at) {
+void NoticeStore::reconcile(const rapidjson::Value &items,
+                            const std::map<std::string, std::string> &attributes, int64_t asked_at) {
   if (!items.IsArray()) return;
   std::map<std::string, std::string> local;  // id -> json, stored before the list was asked for
   std::set<std::string> newer;               // stored (from /v1/sync) while the list was on its way
@@ -149,12 +156,12 @@ void NoticeStore::reconcile(const rapidjson::Value &items, const std::map<std::s
     }
     rapidjson::Document item;
     item.SetObject();
-    item.AddMember("type", "notice", item.GetAllocator());
+    item.AddMember("type", rapidjson::StringRef(wire::sync_type::kNotice), item.GetAllocator());
     rapidjson::Value data;
     data.CopyFrom(n, item.GetAllocator());
     data.RemoveMember("acknowledged");
     item.AddMember("data", data, item.GetAllocator());
-    handle_sync_item(item, attributes);
+    on_notice(item, attributes);
   }
   for (const auto &[id, json] : local) {
     if (listed.count(id) != 0) continue;
@@ -163,7 +170,9 @@ void NoticeStore::reconcile(const rapidjson::Value &items, const std::map<std::s
   }
 }
 
-void NoticeStore::clear() { exec(db_, "DELETE FROM notices"); }
+void NoticeStore::clear() {
+  exec(db_, "DELETE FROM notices");
+}
 
 std::string NoticeView::notices_json(const Overlay &overlay, int64_t now) {
   struct Row {
@@ -173,12 +182,14 @@ std::string NoticeView::notices_json(const Overlay &overlay, int64_t now) {
   std::vector<Row> rows;
   {
     Statement s(db_, "SELECT id, json, state, updated_at FROM notices ORDER BY updated_at DESC LIMIT 100");
-    while (s.step()) rows.push_back(Row{s.column_text(0), s.column_text(1), s.column_text(2), s.column_int64(3)});
+    while (s.step())
+      rows.push_back(Row{s.column_text(0), s.column_text(1), s.column_text(2), s.column_int64(3)});
   }
   for (const auto &c : overlay) {
-    if (c->kind != LocalChange::Kind::kNoticeState) continue;
+    const auto *n = as<change::NoticeState>(*c);
+    if (n == nullptr) continue;
     for (auto &r : rows) {
-      if (r.id == c->notice_id && !(r.state == "dismissed" && c->notice_state == "seen")) r.state = c->notice_state;
+      if (r.id == n->notice_id && !(r.state == "dismissed" && n->state == "seen")) r.state = n->state;
     }
   }
   JsonOut w;
@@ -200,6 +211,31 @@ bool NoticeView::exists(const std::string &id) {
   Statement s(db_, "SELECT 1 FROM notices WHERE id = ?1");
   s.bind(1, id);
   return s.step();
+}
+
+NewItem make_notice_ack_item(const std::string &notice_id, helpline_notice_state_t state) {
+  auto change = std::make_shared<LocalChange>(
+      change::NoticeState{notice_id, state == HELPLINE_NOTICE_SEEN ? "seen" : "dismissed"});
+  if (state != HELPLINE_NOTICE_DISMISSED) return make_local_item(kNoticeAckKind, std::move(change));
+  // Dismissing tells the server too (seen stays on the device).
+  return make_batch_item(kNoticeAckKind, new_uuid_v7(), "POST",
+                         wire::path::kNoticesPrefix + percent_encode(notice_id) + wire::path::kAckSuffix,
+                         "{}", std::move(change));
+}
+
+void register_notice_items(ItemRegistry &registry, NoticeStore &store) {
+  registry.add_kind(kNoticeAckKind);
+  registry.add_local<change::NoticeState>(&store, [](void *owner, const LocalChange &c) {
+    owner_as<NoticeStore>(owner).apply(std::get<change::NoticeState>(c));
+  });
+  registry.add_sync_type(wire::sync_type::kNotice, &store, [](void *owner, const rapidjson::Value &item) {
+    NoticeStore &notices = owner_as<NoticeStore>(owner);
+    return notices.on_notice(item, notices.device().flat());
+  });
+  registry.add_sync_type(wire::sync_type::kNoticeWithdrawn, &store,
+                         [](void *owner, const rapidjson::Value &item) {
+                           return owner_as<NoticeStore>(owner).on_withdrawn(item);
+                         });
 }
 
 }  // namespace helpline::detail

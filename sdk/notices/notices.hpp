@@ -5,15 +5,19 @@
 // the read-only connection, like tickets.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 
 #include <rapidjson/document.h>
 
-#include "store/sqlite.hpp"
-#include "tickets/local_change.hpp"
-#include "tickets/ticket_store.hpp"
-#include "tickets/ticket_view.hpp"
+#include "base/sqlite.hpp"
+#include "device/device_context.hpp"
+#include "items/emit.hpp"
+#include "items/item.hpp"
+#include "items/local_change.hpp"
+#include "items/registry.hpp"
+#include "protocol/wire.hpp"
 
 namespace helpline::detail {
 
@@ -22,10 +26,14 @@ bool target_matches(const rapidjson::Value &target, const std::map<std::string, 
 
 class NoticeStore {
  public:
-  NoticeStore(sqlite3 *db, EmitFn emit) : db_(db), emit_(std::move(emit)) {}
-  // notice / notice_withdrawn sync items; false for other types.
-  bool handle_sync_item(const rapidjson::Value &item, const std::map<std::string, std::string> &attributes);
-  void apply(const LocalChange &c);  // kNoticeState, inside the commit's transaction
+  // `device`: the attributes a notice's target is checked against.
+  NoticeStore(sqlite3 *db, const DeviceContext &device, EmitFn emit)
+      : db_(db), device_(device), emit_(std::move(emit)) {}
+  const DeviceContext &device() const noexcept { return device_; }
+  // The notice and notice_withdrawn sync items (a malformed one is dropped: still true).
+  bool on_notice(const rapidjson::Value &item, const std::map<std::string, std::string> &attributes);
+  bool on_withdrawn(const rapidjson::Value &item);
+  void apply(const change::NoticeState &c);  // inside the commit's transaction
   // GET /v1/notices (authoritative for what applies to this device now, protocol section 12): stores the
   // listed notices that are new or changed (HELPLINE_EVENT_NOTICE) and removes the ones no longer listed
   // (HELPLINE_EVENT_NOTICE_WITHDRAWN). Needed when the device starts matching after a notice was published.
@@ -36,6 +44,7 @@ class NoticeStore {
 
  private:
   sqlite3 *db_;
+  const DeviceContext &device_;
   EmitFn emit_;
 };
 
@@ -48,5 +57,13 @@ class NoticeView {
  private:
   sqlite3 *db_;
 };
+
+// helpline_notice_mark: seen is recorded on the device only; dismissed is also sent to the server.
+inline constexpr ItemKind kNoticeAckKind{wire::kind::kNoticeAck, Channel::kBatch, kPriorityControl};
+NewItem make_notice_ack_item(const std::string &notice_id, helpline_notice_state_t state);
+
+// The notice_ack kind, its local change, and the notice / notice_withdrawn sync items (checked
+// against the device attributes).
+void register_notice_items(ItemRegistry &registry, NoticeStore &store);
 
 }  // namespace helpline::detail

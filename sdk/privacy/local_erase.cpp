@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <vector>
 
-#include "core/ids.hpp"
-#include "json/batch_item.hpp"
-#include "json/json_out.hpp"
+#include "base/ids.hpp"
+#include "base/json_out.hpp"
+#include "items/batch_item.hpp"
 #include "posix/fs.hpp"
+#include "protocol/wire.hpp"
 
 namespace helpline::detail {
 namespace {
@@ -30,7 +31,8 @@ void erase_local_data(sqlite3 *db, Meta &meta, const std::string &request_id, co
     JsonOut body;
     body.begin_object().field("device_id", old_device_id).end_object();
     Statement update(db, "UPDATE outbox SET payload = ?1 WHERE idempotency_key = ?2 RETURNING id");
-    update.bind(1, batch_item_json(request_id, "POST", "/v1/me/erase", body.take())).bind(2, request_id);
+    update.bind(1, batch_item_json(request_id, "POST", wire::path::kMeErase, body.take()))
+        .bind(2, request_id);
     if (update.step()) request_row = update.column_int64(0);
     while (update.step()) {
     }
@@ -38,23 +40,27 @@ void erase_local_data(sqlite3 *db, Meta &meta, const std::string &request_id, co
   // Items written after the request (in the same commit) stay: they belong to the new, empty state.
   std::vector<std::string> keep_files;
   {
-    Statement later(db, "SELECT idempotency_key FROM outbox WHERE kind = 'attachment' AND id > ?1");
-    later.bind(1, request_row);
+    Statement later(db, "SELECT idempotency_key FROM outbox WHERE kind = ?2 AND id > ?1");
+    later.bind(1, request_row).bind(2, std::string(wire::kind::kAttachment));
     while (later.step()) keep_files.push_back(later.column_text(0).substr(2));  // "a:<attachment id>"
   }
-  Statement drop(db, "DELETE FROM outbox WHERE id < ?1 AND kind != 'erase'");
-  drop.bind(1, request_row).run();
+  Statement drop(db, "DELETE FROM outbox WHERE id < ?1 AND kind != ?2");
+  drop.bind(1, request_row).bind(2, std::string(wire::kind::kErase)).run();
   exec(db,
        "DELETE FROM outbox_totals;"
        "INSERT INTO outbox_totals (priority, rows, bytes) "
        "  SELECT priority, count(*), sum(length(CAST(payload AS BLOB))) FROM outbox GROUP BY priority;"
        "DELETE FROM dead_letter;"
        "DELETE FROM attachments; DELETE FROM messages; DELETE FROM tickets;"
-       "DELETE FROM notices; DELETE FROM faq_votes;"
-       // A queued erase request is sent with its user's token; every other token goes.
-       "DELETE FROM identities WHERE user_id NOT IN (SELECT principal FROM outbox WHERE kind = 'erase');"
+       "DELETE FROM notices; DELETE FROM faq_votes;");
+  // A queued erase request is sent with its user's token; every other token goes.
+  Statement tokens(
+      db, "DELETE FROM identities WHERE user_id NOT IN (SELECT principal FROM outbox WHERE kind = ?1)");
+  tokens.bind(1, std::string(wire::kind::kErase)).run();
+  exec(db,
        "UPDATE identities SET logged_out = 1;"
-       "DELETE FROM meta WHERE key NOT IN ('consent_diagnostics', 'device_attributes', 'rules_host', 'rules_server');");
+       "DELETE FROM meta WHERE key NOT IN ('consent_diagnostics', 'device_attributes', 'rules_host', "
+       "'rules_server');");
   meta.set(kDeviceIdKey, device_id);
 
   std::string files;

@@ -7,8 +7,8 @@
 
 #include <string>
 
+#include "base/sqlite.hpp"
 #include "store/meta.hpp"
-#include "store/sqlite.hpp"
 
 namespace helpline::detail {
 

@@ -16,7 +16,7 @@ GroupCommit::GroupCommit(sqlite3 *db, Outbox &outbox, SyncStats &stats, uint64_t
 bool GroupCommit::accept(NewItem item) {
   const auto size = static_cast<int64_t>(item.payload.size());
   std::lock_guard<std::mutex> lock(mu_);
-  if (failing_.load(std::memory_order_acquire) && item.priority < kPriorityControl) {
+  if (failing_.load(std::memory_order_acquire) && item.priority() < kPriorityControl) {
     throw Error(HELPLINE_E_DISK_FULL, "the store cannot write (" + failure_ + "); item not accepted");
   }
   if (pending_.size() >= max_items_ || pending_bytes_ + size > static_cast<int64_t>(max_bytes_)) {
@@ -25,7 +25,7 @@ bool GroupCommit::accept(NewItem item) {
   if (size > storage_limit_) {
     throw Error(HELPLINE_E_TOO_LARGE, "item of " + std::to_string(size) + " bytes exceeds the storage limit");
   }
-  if (item.priority >= kLowestProtectedPriority) {
+  if (item.priority() >= kLowestProtectedPriority) {
     int64_t total = stats_.queued_bytes.load() + pending_bytes_ + size;
     int64_t evictable = stats_.evictable_bytes.load() + pending_evictable_bytes_;
     if (total - evictable > storage_limit_) {
@@ -57,7 +57,7 @@ CommitResult GroupCommit::commit() {
       if (item.local) committing_local_.push_back(item.local);
       const auto size = static_cast<int64_t>(item.payload.size());
       pending_bytes_ -= size;
-      if (item.priority < kLowestProtectedPriority) pending_evictable_bytes_ -= size;
+      if (item.priority() < kLowestProtectedPriority) pending_evictable_bytes_ -= size;
     }
   }
   CommitResult r;
@@ -82,9 +82,11 @@ CommitResult GroupCommit::commit() {
     // Put the batch back in front of anything accepted meanwhile: order is preserved.
     for (const auto &item : batch) {
       pending_bytes_ += static_cast<int64_t>(item.payload.size());
-      if (item.priority < kLowestProtectedPriority) pending_evictable_bytes_ += static_cast<int64_t>(item.payload.size());
+      if (item.priority() < kLowestProtectedPriority)
+        pending_evictable_bytes_ += static_cast<int64_t>(item.payload.size());
     }
-    pending_.insert(pending_.begin(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+    pending_.insert(pending_.begin(), std::make_move_iterator(batch.begin()),
+                    std::make_move_iterator(batch.end()));
     failure_ = e.what();
     failing_.store(true, std::memory_order_release);
   }

@@ -16,19 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "core/stats.hpp"
+#include "base/stats.hpp"
 #include "store/outbox.hpp"
 
 namespace helpline::detail {
-
-struct CommitResult {
-  bool ok = true;
-  bool more = false;  // items remain buffered: commit again
-  int64_t committed = 0;
-  int64_t evicted = 0;
-  helpline_status_t status = HELPLINE_OK;
-  std::string error;
-};
 
 class GroupCommit {
  public:
@@ -51,7 +42,9 @@ class GroupCommit {
   // a reader overlays on the store so that it sees its own writes at once).
   std::vector<std::shared_ptr<const LocalChange>> pending_local() const;
   // Worker: writes an item's local change inside the commit's transaction.
-  void set_local_writer(std::function<void(const LocalChange &)> writer) { local_writer_ = std::move(writer); }
+  void set_local_writer(std::function<void(const LocalChange &)> writer) {
+    local_writer_ = std::move(writer);
+  }
   // Worker: refresh the committed totals the host-side limit check reads.
   void refresh_totals();
 

@@ -4,7 +4,9 @@ namespace helpline::detail {
 
 Meta::Meta(sqlite3 *db)
     : get_(db, "SELECT value FROM meta WHERE key = ?1"),
-      set_(db, "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      set_(db,
+           "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = "
+           "excluded.value"),
       remove_(db, "DELETE FROM meta WHERE key = ?1") {}
 
 std::optional<std::string> Meta::get(const std::string &key) {

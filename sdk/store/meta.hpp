@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "store/sqlite.hpp"
+#include "base/sqlite.hpp"
 
 namespace helpline::detail {
 

@@ -54,16 +54,16 @@ int64_t Outbox::insert(const std::vector<NewItem> &items) {
   int64_t per_priority_bytes[kPriorityControl + 1] = {0};
   for (const auto &item : items) {
     if (item.payload.empty()) continue;
-    insert_.bind(1, static_cast<int64_t>(item.channel))
-        .bind(2, item.kind)
-        .bind(3, int64_t{item.priority})
+    insert_.bind(1, static_cast<int64_t>(item.channel()))
+        .bind(2, std::string(item.kind->name))
+        .bind(3, int64_t{item.priority()})
         .bind(4, item.payload)
         .bind(5, item.idempotency_key)
         .bind(6, item.created_at)
         .bind(7, item.principal);
     insert_.run();
-    per_priority_rows[item.priority] += 1;
-    per_priority_bytes[item.priority] += static_cast<int64_t>(item.payload.size());
+    per_priority_rows[item.priority()] += 1;
+    per_priority_bytes[item.priority()] += static_cast<int64_t>(item.payload.size());
   }
   for (int p = 0; p <= kPriorityControl; ++p) {
     if (per_priority_rows[p] != 0) adjust_totals(p, per_priority_rows[p], per_priority_bytes[p]);
@@ -78,8 +78,9 @@ std::vector<QueuedItem> Outbox::due(Channel channel, int64_t now_ms, int max_ite
   int64_t bytes = 0;
   try {
     while (due_.step()) {
-      QueuedItem item{due_.column_int64(0), static_cast<int>(due_.column_int64(1)), due_.column_text(2),
-                      due_.column_text(3), due_.column_text(4), due_.column_int64(5),
+      QueuedItem item{due_.column_int64(0), static_cast<int>(due_.column_int64(1)),
+                      due_.column_text(2),  due_.column_text(3),
+                      due_.column_text(4),  due_.column_int64(5),
                       due_.column_text(6)};
       bytes += static_cast<int64_t>(item.payload.size());
       if (!out.empty() && bytes > max_bytes) break;
@@ -96,7 +97,8 @@ std::vector<QueuedItem> Outbox::due(Channel channel, int64_t now_ms, int max_ite
 int64_t Outbox::next_due(Channel channel) {
   next_due_.bind(1, static_cast<int64_t>(channel));
   int64_t v = -1;
-  if (next_due_.step() && sqlite3_column_type(next_due_.get(), 0) != SQLITE_NULL) v = next_due_.column_int64(0);
+  if (next_due_.step() && sqlite3_column_type(next_due_.get(), 0) != SQLITE_NULL)
+    v = next_due_.column_int64(0);
   next_due_.reset();
   return v;
 }
@@ -159,8 +161,8 @@ int64_t Outbox::evict_to(int64_t limit_bytes) {
   OutboxTotals t = totals();
   if (t.bytes <= limit_bytes) return 0;
   int64_t dropped = 0;
-  Statement oldest(db_,
-                   "SELECT id, length(payload) FROM outbox WHERE priority < ?1 ORDER BY priority, id LIMIT 512");
+  Statement oldest(
+      db_, "SELECT id, length(payload) FROM outbox WHERE priority < ?1 ORDER BY priority, id LIMIT 512");
   while (t.bytes > limit_bytes) {
     oldest.bind(1, int64_t{kLowestProtectedPriority});
     std::vector<std::pair<int64_t, int64_t>> victims;

@@ -7,42 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "store/sqlite.hpp"
+#include "base/sqlite.hpp"
+#include "items/item.hpp"
 
 namespace helpline::detail {
-
-// Where a row is sent: /v1/batch (ordered writes) or /v1/diagnostics/batch.
-enum class Channel : int { kBatch = 0, kDiagnostics = 1 };
-constexpr int kChannelCount = 2;
-
-// Lower priorities are evicted first when the storage limit is reached. User-written content
-// (tickets, messages) is never evicted: a new item is refused instead.
-enum Priority : int { kPriorityDiagnostics = 0, kPrioritySurvey = 1, kPriorityUser = 2, kPriorityControl = 3 };
-constexpr int kLowestProtectedPriority = kPriorityUser;
-
-struct LocalChange;  // tickets/local_change.hpp
-
-struct NewItem {
-  Channel channel;
-  std::string kind;  // "survey", "diagnostic", "ticket", ...
-  int priority;
-  std::string idempotency_key;
-  std::string payload;  // the item's wire JSON; empty: nothing to send (a local change only)
-  int64_t created_at;   // unix ms
-  std::string principal;  // '' = the anonymous device, else the user id it was written as
-  // What the item changes in the local view, written in the same transaction as the row.
-  std::shared_ptr<const LocalChange> local;
-};
-
-struct QueuedItem {
-  int64_t id;
-  int priority;
-  std::string kind;
-  std::string idempotency_key;
-  std::string payload;
-  int64_t attempts;
-  std::string principal;
-};
 
 struct OutboxTotals {
   int64_t rows = 0;
@@ -60,7 +28,8 @@ class Outbox {
   int64_t insert(const std::vector<NewItem> &items);
   // Oldest first, due at `now_ms`, at most max_items and about max_bytes (at least one row).
   // Only rows with id > after_id.
-  std::vector<QueuedItem> due(Channel channel, int64_t now_ms, int max_items, int64_t max_bytes, int64_t after_id = 0);
+  std::vector<QueuedItem> due(Channel channel, int64_t now_ms, int max_items, int64_t max_bytes,
+                              int64_t after_id = 0);
   // Earliest next_attempt_at on a channel, or -1 when the channel is empty.
   int64_t next_due(Channel channel);
   void remove(int64_t id);

@@ -2,8 +2,7 @@
 
 #include <string>
 
-#include "faq/faq_schema.hpp"
-#include "store/sqlite.hpp"
+#include "base/sqlite.hpp"
 
 namespace helpline::detail {
 namespace {
@@ -102,14 +101,81 @@ CREATE TABLE notices (
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
-    // 3 -> 4: the offline FAQ catalog, its search index and vocabulary, local votes (faq/faq_schema.cpp).
-    faq_schema_sql(),
+    // 3 -> 4: the offline FAQ catalog, its search index and vocabulary, local votes. Frozen copy of what
+    // sdk/faq/engine/faq_schema.cpp held when it shipped (that file may change for the server's in-memory
+    // index; this text may not: a later change to the SDK's catalog is a new migration).
+    R"sql(
+CREATE TABLE faq_state (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE faq_sections (
+  id         TEXT PRIMARY KEY,
+  locale     TEXT NOT NULL,
+  lang       TEXT NOT NULL,
+  title      TEXT NOT NULL,
+  position   INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX faq_sections_lang ON faq_sections (lang, position);
+CREATE TABLE faq_articles (
+  rid               INTEGER PRIMARY KEY,
+  id                TEXT NOT NULL UNIQUE,
+  section_id        TEXT NOT NULL,
+  locale            TEXT NOT NULL,
+  lang              TEXT NOT NULL,
+  title             TEXT NOT NULL,
+  body              TEXT NOT NULL,
+  tags              TEXT NOT NULL,
+  position          INTEGER NOT NULL,
+  helpful_count     INTEGER NOT NULL,
+  not_helpful_count INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  keywords          TEXT NOT NULL,
+  codes             TEXT NOT NULL
+);
+CREATE INDEX faq_articles_section ON faq_articles (section_id, position);
+CREATE VIRTUAL TABLE faq_fts USING fts5 (
+  title, keywords, codes, body,
+  content = 'faq_articles', content_rowid = 'rid',
+  tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3'
+);
+CREATE TRIGGER faq_articles_ai AFTER INSERT ON faq_articles BEGIN
+  INSERT INTO faq_fts (rowid, title, keywords, codes, body)
+  VALUES (new.rid, new.title, new.keywords, new.codes, new.body);
+END;
+CREATE TRIGGER faq_articles_ad AFTER DELETE ON faq_articles BEGIN
+  INSERT INTO faq_fts (faq_fts, rowid, title, keywords, codes, body)
+  VALUES ('delete', old.rid, old.title, old.keywords, old.codes, old.body);
+END;
+CREATE TRIGGER faq_articles_au AFTER UPDATE OF rid, title, keywords, codes, body ON faq_articles BEGIN
+  INSERT INTO faq_fts (faq_fts, rowid, title, keywords, codes, body)
+  VALUES ('delete', old.rid, old.title, old.keywords, old.codes, old.body);
+  INSERT INTO faq_fts (rowid, title, keywords, codes, body)
+  VALUES (new.rid, new.title, new.keywords, new.codes, new.body);
+END;
+CREATE TABLE faq_terms (
+  term TEXT PRIMARY KEY,
+  df   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX faq_terms_shape ON faq_terms (substr(term, 1, 1), length(term));
+CREATE INDEX faq_terms_start ON faq_terms (substr(term, 1, 2), df DESC);
+CREATE TABLE faq_votes (
+  article_id TEXT PRIMARY KEY,
+  helpful    INTEGER NOT NULL,
+  voted_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 static_assert(kMigrationCount == kSchemaVersion, "one migration per schema version");
 
 }  // namespace
+
+const char *migration_sql(int from_version) {
+  return from_version >= 0 && from_version < kMigrationCount ? kMigrations[from_version] : nullptr;
+}
 
 int migrate(sqlite3 *db) {
   int version = static_cast<int>(query_int64(db, "PRAGMA user_version"));

@@ -14,4 +14,8 @@ constexpr int kSchemaVersion = 4;
 // Throws Error(HELPLINE_E_INCOMPATIBLE_STORE) for a newer store. Returns the version.
 int migrate(sqlite3 *db);
 
+// The SQL that takes the schema from `from_version` to from_version + 1 (0 <= from_version <
+// kSchemaVersion): frozen text, checked against its shipped fingerprint by tests/unit/migrations_test.cpp.
+const char *migration_sql(int from_version);
+
 }  // namespace helpline::detail

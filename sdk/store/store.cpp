@@ -1,7 +1,7 @@
 #include "store/store.hpp"
 
-#include <ctime>
 #include <unistd.h>
+#include <ctime>
 
 #include "posix/fs.hpp"
 #include "store/schema.hpp"
@@ -61,7 +61,8 @@ Probe classify(sqlite3 *db) {
     throw_sqlite(db, rc, "cannot read store");
   } else if (app_id != kApplicationId && (p.user_version != 0 || objects != 0)) {
     p.unusable = true;
-    p.reason = "a SQLite database that does not belong to Helpline (application_id " + std::to_string(app_id) + ")";
+    p.reason =
+        "a SQLite database that does not belong to Helpline (application_id " + std::to_string(app_id) + ")";
   }
   return p;
 }
@@ -102,15 +103,18 @@ std::unique_ptr<Store> Store::open(const std::string &data_dir, StoreRecovery &r
   {
     Statement wal(db.get(), "PRAGMA journal_mode=WAL");
     if (!wal.step() || wal.column_text(0) != "wal") {
-      throw Error(HELPLINE_E_STORE, std::string("cannot switch store to WAL mode: ") + sqlite3_errmsg(db.get()));
+      throw Error(HELPLINE_E_STORE,
+                  std::string("cannot switch store to WAL mode: ") + sqlite3_errmsg(db.get()));
     }
   }
   // FULL: a committed transaction survives power loss, not only a crashed process. Group
   // commit amortises the fsync (docs/OFFLINE.md).
-  // secure_delete: deleted rows (delivered items, an erased user's data) are overwritten with zeros in the file
-  // rather than left in free space (Debian's SQLite does this by default; other builds do not: docs/SECURITY.md).
+  // secure_delete: deleted rows (delivered items, an erased user's data) are overwritten with zeros in the
+  // file rather than left in free space (Debian's SQLite does this by default; other builds do not:
+  // docs/SECURITY.md).
   exec(db.get(),
-       "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=4194304; PRAGMA secure_delete=ON");
+       "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=4194304; PRAGMA "
+       "secure_delete=ON");
   int version = migrate(db.get());
   return std::unique_ptr<Store>(new Store(std::move(db), path, version));
 }

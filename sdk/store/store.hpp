@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "store/sqlite.hpp"
+#include "base/sqlite.hpp"
 
 namespace helpline::detail {
 

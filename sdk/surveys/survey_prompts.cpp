@@ -1,17 +1,13 @@
 #include "surveys/survey_prompts.hpp"
 
-#include "core/clock.hpp"
-#include "json/json_out.hpp"
+#include "base/clock.hpp"
+#include "base/json_out.hpp"
 
 namespace helpline::detail {
 
-bool SurveyPrompts::handle_sync_item(const rapidjson::Value &item, const std::string &principal) {
-  if (!item.HasMember("type") || !item["type"].IsString() ||
-      std::string(item["type"].GetString()) != "survey_prompt") {
-    return false;
-  }
+bool SurveyPrompts::handle_sync_item(const rapidjson::Value &item) {
   if (!item.HasMember("data") || !item["data"].IsObject()) return true;  // malformed: dropped
-  const std::string key = "survey_prompt_at:" + principal;
+  const std::string key = "survey_prompt_at:" + identity_.committed_user();
   const int64_t now = now_ms();
   const std::string last = meta_.get(key).value_or("");
   if (!last.empty() && now - std::stoll(last) < interval_ms_) {

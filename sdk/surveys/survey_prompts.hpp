@@ -9,22 +9,25 @@
 
 #include <rapidjson/document.h>
 
+#include "identity/identity.hpp"
+#include "items/emit.hpp"
 #include "store/meta.hpp"
-#include "tickets/ticket_store.hpp"
 
 namespace helpline::detail {
 
 class SurveyPrompts {
  public:
-  SurveyPrompts(Meta &meta, EmitFn emit, uint32_t interval_s)
-      : meta_(meta), emit_(std::move(emit)), interval_ms_(int64_t{interval_s} * 1000) {}
+  // `identity`: the prompt is for its committed principal.
+  SurveyPrompts(Meta &meta, const Identity &identity, EmitFn emit, uint32_t interval_s)
+      : meta_(meta), identity_(identity), emit_(std::move(emit)), interval_ms_(int64_t{interval_s} * 1000) {}
 
-  // A /v1/sync item of type survey_prompt: emitted or suppressed. False for other types.
-  bool handle_sync_item(const rapidjson::Value &item, const std::string &principal);
+  // A /v1/sync item of type survey_prompt: emitted or suppressed (registered in survey.cpp).
+  bool handle_sync_item(const rapidjson::Value &item);
   int64_t suppressed() const noexcept { return suppressed_; }
 
  private:
   Meta &meta_;
+  const Identity &identity_;
   EmitFn emit_;
   const int64_t interval_ms_;
   int64_t suppressed_ = 0;

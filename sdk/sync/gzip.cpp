@@ -2,7 +2,7 @@
 
 #include <zlib.h>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace helpline::detail {
 

@@ -26,7 +26,9 @@ void HostTransport::wakeup() {
   cv_.notify_one();
 }
 
-void HostTransport::abort_all() { queue_.clear(); }
+void HostTransport::abort_all() {
+  queue_.clear();
+}
 
 HttpResponse HostTransport::perform(const HttpRequest &request) {
   std::vector<const char *> headers;

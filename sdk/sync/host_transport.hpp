@@ -7,8 +7,8 @@
 #include <mutex>
 #include <utility>
 
+#include "base/transport.hpp"
 #include "helpline/helpline.h"
-#include "sync/transport.hpp"
 
 // What helpline_http_response_* fill in.
 struct helpline_http_response_s {
@@ -21,7 +21,9 @@ class HostTransport : public Transport {
  public:
   HostTransport(helpline_transport_fn fn, void *user) : fn_(fn), user_(user) {}
 
-  void start(HttpRequest request, HttpDone done) override { queue_.emplace_back(std::move(request), std::move(done)); }
+  void start(HttpRequest request, HttpDone done) override {
+    queue_.emplace_back(std::move(request), std::move(done));
+  }
   void wait(int timeout_ms) override;
   void wakeup() override;
   std::size_t active() const override { return queue_.size(); }

@@ -5,8 +5,9 @@
 
 #include <rapidjson/document.h>
 
-#include "core/clock.hpp"
-#include "json/json_out.hpp"
+#include "base/clock.hpp"
+#include "base/json_out.hpp"
+#include "protocol/wire.hpp"
 
 namespace helpline::detail {
 namespace {
@@ -18,8 +19,9 @@ constexpr int64_t kMinEmptyPollGapMs = 5000;
 
 }  // namespace
 
-Poller::Poller(sqlite3 *db, Meta &meta, Transport &transport, const RequestBuilder &requests, SyncStats &stats,
-               const Logger &logger, SyncHooks hooks, InboundHooks inbound, uint32_t wait_s, uint64_t seed)
+Poller::Poller(sqlite3 *db, Meta &meta, Transport &transport, const RequestBuilder &requests,
+               SyncStats &stats, const Logger &logger, SyncHooks hooks, InboundHooks inbound,
+               const ItemRegistry &registry, uint32_t wait_s, uint64_t seed)
     : db_(db),
       meta_(meta),
       transport_(transport),
@@ -28,6 +30,7 @@ Poller::Poller(sqlite3 *db, Meta &meta, Transport &transport, const RequestBuild
       logger_(logger),
       hooks_(std::move(hooks)),
       inbound_(std::move(inbound)),
+      registry_(registry),
       wait_s_(wait_s),
       backoff_(Sender::kBackoffBaseMs, Sender::kBackoffCapMs, seed) {
   cursor_ = meta_.get(kCursorKey).value_or("");
@@ -51,7 +54,9 @@ void Poller::restart() {
   poll_now();
 }
 
-void Poller::forget_cursor() { cursor_.clear(); }
+void Poller::forget_cursor() {
+  cursor_.clear();
+}
 
 void Poller::on_timer() {
   if (paused_until_ > now_ms()) return;
@@ -61,7 +66,7 @@ void Poller::on_timer() {
 
 void Poller::poll_now() {
   if (in_flight_ || !stats_.online.load() || !requests_.configured() || paused_until_ > now_ms()) return;
-  std::string path = "/v1/sync?wait=" + std::to_string(wait_s_);
+  std::string path = std::string(wire::path::kSync) + "?wait=" + std::to_string(wait_s_);
   if (!cursor_.empty()) path += "&cursor=" + percent_encode(cursor_);
   in_flight_ = true;
   int64_t started = now_ms();
@@ -117,7 +122,7 @@ bool Poller::apply(const std::string &body, bool &has_more, int64_t &count) {
   for (const auto &item : d["items"].GetArray()) {
     if (!item.IsObject() || !item.HasMember("type") || !item["type"].IsString()) continue;  // unknown shape
     ++count;
-    if (inbound_.item(item)) continue;
+    if (registry_.handle_sync(item)) continue;
     hooks_.emit(HELPLINE_EVENT_SYNC_ITEM, to_json(item));
   }
   std::string cursor = d["cursor"].GetString();

@@ -1,6 +1,7 @@
 // Inbound: GET /v1/sync with the durable cursor, long-polling while online. Each item goes to
-// the inbound handler (tickets, messages, status changes land in the local view and become
-// typed events); what it does not take becomes a HELPLINE_EVENT_SYNC_ITEM event. The cursor is
+// the handler its type is registered with (items/registry.hpp: tickets, messages, status changes
+// land in the local view and become typed events); an item of a type nobody handles becomes a
+// HELPLINE_EVENT_SYNC_ITEM event. The cursor is
 // stored after the items are handled, so a crash re-delivers rather than loses. Worker only.
 #pragma once
 
@@ -10,27 +11,28 @@
 
 #include <rapidjson/document.h>
 
-#include "core/logger.hpp"
-#include "core/stats.hpp"
+#include "base/logger.hpp"
+#include "base/stats.hpp"
+#include "base/transport.hpp"
+#include "items/registry.hpp"
 #include "store/meta.hpp"
 #include "sync/backoff.hpp"
 #include "sync/request_builder.hpp"
 #include "sync/sender.hpp"
-#include "sync/transport.hpp"
 
 namespace helpline::detail {
 
 struct InboundHooks {
-  std::function<std::string()> principal;                  // '' = anonymous device, else user id
-  std::function<std::string()> token;                      // credentials of the current principal
-  std::function<bool(const rapidjson::Value &item)> item;  // true: handled (no SYNC_ITEM event)
-  std::function<void()> page_done;                         // after a page was applied
+  std::function<std::string()> principal;  // '' = anonymous device, else user id
+  std::function<std::string()> token;      // credentials of the current principal
+  std::function<void()> page_done;         // after a page was applied
 };
 
 class Poller {
  public:
   Poller(sqlite3 *db, Meta &meta, Transport &transport, const RequestBuilder &requests, SyncStats &stats,
-         const Logger &logger, SyncHooks hooks, InboundHooks inbound, uint32_t wait_s, uint64_t seed);
+         const Logger &logger, SyncHooks hooks, InboundHooks inbound, const ItemRegistry &registry,
+         uint32_t wait_s, uint64_t seed);
 
   // The principal changed (identify, logout): the answer of a poll still in flight for the
   // previous principal is ignored and a new poll starts at once with the new credentials.
@@ -56,6 +58,7 @@ class Poller {
   const Logger &logger_;
   SyncHooks hooks_;
   InboundHooks inbound_;
+  const ItemRegistry &registry_;  // the handlers of each sync item type
   const uint32_t wait_s_;
   uint64_t generation_ = 0;
   Backoff backoff_;

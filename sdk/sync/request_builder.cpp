@@ -9,8 +9,8 @@ std::string percent_encode(const std::string &s) {
   static const char hex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
-    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                      c == '_' || c == '.' || c == '~';
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.' || c == '~';
     if (unreserved) {
       out.push_back(static_cast<char>(c));
     } else {
@@ -36,13 +36,14 @@ HttpRequest RequestBuilder::base(const char *method, const std::string &path, lo
   return r;
 }
 
-HttpRequest RequestBuilder::get(const std::string &path_and_query, long timeout_ms, const std::string &token) const {
+HttpRequest RequestBuilder::get(const std::string &path_and_query, long timeout_ms,
+                                const std::string &token) const {
   return base("GET", path_and_query, timeout_ms, token);
 }
 
-HttpRequest RequestBuilder::post_raw(const std::string &path, std::string body, const std::string &content_type,
-                                     const std::string &idempotency_key, long timeout_ms,
-                                     const std::string &token) const {
+HttpRequest RequestBuilder::post_raw(const std::string &path, std::string body,
+                                     const std::string &content_type, const std::string &idempotency_key,
+                                     long timeout_ms, const std::string &token) const {
   HttpRequest r = base("POST", path, timeout_ms, token);
   r.headers.push_back("Content-Type: " + content_type);
   r.headers.push_back("Idempotency-Key: " + idempotency_key);

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "sync/transport.hpp"
+#include "base/transport.hpp"
 
 namespace helpline::detail {
 
@@ -20,7 +20,8 @@ class RequestBuilder {
 
   // `token`: the identity JWT of the user the request is made for; empty for the anonymous device.
   HttpRequest get(const std::string &path_and_query, long timeout_ms, const std::string &token) const;
-  HttpRequest post_json(const std::string &path, std::string body, long timeout_ms, const std::string &token) const;
+  HttpRequest post_json(const std::string &path, std::string body, long timeout_ms,
+                        const std::string &token) const;
   // A raw upload (attachments): body sent as is with its content type and idempotency key.
   HttpRequest post_raw(const std::string &path, std::string body, const std::string &content_type,
                        const std::string &idempotency_key, long timeout_ms, const std::string &token) const;
@@ -31,7 +32,8 @@ class RequestBuilder {
   void set_device_id(std::string device_id) { device_id_ = std::move(device_id); }
 
  private:
-  HttpRequest base(const char *method, const std::string &path, long timeout_ms, const std::string &token) const;
+  HttpRequest base(const char *method, const std::string &path, long timeout_ms,
+                   const std::string &token) const;
 
   std::string endpoint_;
   std::string app_key_;

@@ -7,8 +7,9 @@
 
 #include <rapidjson/document.h>
 
-#include "core/clock.hpp"
-#include "json/json_writer.hpp"
+#include "base/clock.hpp"
+#include "base/json_writer.hpp"
+#include "protocol/wire.hpp"
 
 namespace helpline::detail {
 namespace {
@@ -26,7 +27,9 @@ std::string error_of(const HttpResponse &r) {
       .finish();
 }
 
-bool retryable_status(long status) { return status == 0 || status == 408 || status == 429 || status >= 500; }
+bool retryable_status(long status) {
+  return status == 0 || status == 408 || status == 429 || status >= 500;
+}
 
 // The whole file, or nothing when it cannot be read.
 std::optional<std::string> read_file(const std::string &path) {
@@ -46,8 +49,9 @@ std::string member(const rapidjson::Value &o, const char *key) {
 
 }  // namespace
 
-Sender::Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestBuilder &requests, SyncStats &stats,
-               const Logger &logger, SyncHooks hooks, uint64_t seed, std::string data_dir)
+Sender::Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestBuilder &requests,
+               SyncStats &stats, const Logger &logger, SyncHooks hooks, const ItemRegistry &registry,
+               uint64_t seed, std::string data_dir)
     : db_(db),
       outbox_(outbox),
       transport_(transport),
@@ -55,11 +59,12 @@ Sender::Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestB
       stats_(stats),
       logger_(logger),
       hooks_(std::move(hooks)),
+      registry_(registry),
       // /v1/batch keeps one request in flight (items are ordered: a message after its ticket);
       // diagnostics have no order, so two requests overlap the server's work with ours.
-      channels_{{Channel::kBatch, "/v1/batch", 100, 512 * 1024, 1, 0, 0, 0,
+      channels_{{Channel::kBatch, wire::path::kBatch, 100, 512 * 1024, 1, 0, 0, 0,
                  Backoff(kBackoffBaseMs, kBackoffCapMs, seed)},
-                {Channel::kDiagnostics, "/v1/diagnostics/batch", 2000, 768 * 1024, 2, 0, 0, 0,
+                {Channel::kDiagnostics, wire::path::kDiagnosticsBatch, 2000, 768 * 1024, 2, 0, 0, 0,
                  Backoff(kBackoffBaseMs, kBackoffCapMs, seed ^ 0x9e3779b97f4a7c15ull)}},
       data_dir_(std::move(data_dir)) {}
 
@@ -89,13 +94,13 @@ void Sender::kick() {
         if (next > now) hooks_.wake_at(next);
         break;
       }
-      if (items.front().kind == "attachment") {
+      if (registry_.is_upload(items.front())) {
         upload(ch, std::move(items.front()));
         continue;
       }
       // One request speaks for one principal, and stops before an upload.
       auto cut = std::find_if(items.begin(), items.end(), [&](const QueuedItem &q) {
-        return q.kind == "attachment" || q.principal != items.front().principal;
+        return registry_.is_upload(q) || q.principal != items.front().principal;
       });
       items.erase(cut, items.end());
       send(ch, std::move(items));
@@ -109,8 +114,8 @@ void Sender::send(ChannelState &ch, std::vector<QueuedItem> items) {
   w.begin_object().key("items").begin_array();
   for (const auto &item : items) w.raw(item.payload);
   w.end_array().end_object();
-  HttpRequest request = requests_.post_json(ch.path, w.take(), 60000,
-                                            hooks_.token_for(items.front().principal));
+  HttpRequest request =
+      requests_.post_json(ch.path, w.take(), 60000, hooks_.token_for(items.front().principal));
   ch.in_flight += 1;
   ch.sent_upto = std::max(ch.sent_upto, items.back().id);
   stats_.in_flight.fetch_add(static_cast<int64_t>(items.size()));
@@ -155,7 +160,10 @@ void Sender::upload(ChannelState &ch, QueuedItem item) {
     // The copy in data_dir is gone (or the row is unreadable): retrying cannot help.
     Transaction tx(db_);
     dead_letter(item, 0,
-                JsonObjectWriter().field("code", "attachment_missing").field("message", "cannot read " + file).finish());
+                JsonObjectWriter()
+                    .field("code", "attachment_missing")
+                    .field("message", "cannot read " + file)
+                    .finish());
     tx.commit();
     progress(item, ticket_id, "failed", 0, 0);
     hooks_.outbox_changed();
@@ -163,7 +171,8 @@ void Sender::upload(ChannelState &ch, QueuedItem item) {
   }
   const auto size = static_cast<int64_t>(data->size());
   std::string content_type = member(d, "content_type");
-  HttpRequest request = requests_.post_raw(path, std::move(*data), content_type.empty() ? "application/octet-stream" : content_type,
+  HttpRequest request = requests_.post_raw(path, std::move(*data),
+                                           content_type.empty() ? "application/octet-stream" : content_type,
                                            item.idempotency_key, 120000, hooks_.token_for(item.principal));
   auto shared = std::make_shared<QueuedItem>(std::move(item));
   last_progress_sent_ = 0;
@@ -186,8 +195,8 @@ void Sender::upload(ChannelState &ch, QueuedItem item) {
     try {
       on_upload_response(*state, *shared, file, r);
     } catch (const std::exception &e) {
-      stats_.set_error(std::string("/v1/attachments: ") + e.what());
-      logger_.error(std::string("/v1/attachments: ") + e.what());
+      stats_.set_error(std::string(wire::path::kAttachments) + ": " + e.what());
+      logger_.error(std::string(wire::path::kAttachments) + ": " + e.what());
       state->paused_until = now_ms() + state->backoff.failure();
       hooks_.wake_at(state->paused_until);
     }
@@ -206,7 +215,7 @@ void Sender::on_upload_response(ChannelState &ch, const QueuedItem &item, const 
     rapidjson::Document body;
     body.Parse(r.body.data(), r.body.size());
     Transaction tx(db_);
-    hooks_.delivered(item, body.HasParseError() ? nullptr : &body);
+    registry_.delivered(item, body.HasParseError() ? nullptr : &body);
     outbox_.remove_delivered({&item});
     tx.commit();
     std::remove(file.c_str());  // the server has it now
@@ -295,14 +304,15 @@ bool Sender::apply_results(const std::vector<QueuedItem> &items, const std::stri
     if (outcome == "ok" || outcome == "duplicate") {
       done.push_back(&items[i]);
       ++delivered;
-      hooks_.delivered(items[i], res.HasMember("body") ? &res["body"] : nullptr);
+      registry_.delivered(items[i], res.HasMember("body") ? &res["body"] : nullptr);
       continue;
     }
     bool retryable = res.HasMember("retryable") && res["retryable"].IsBool() && res["retryable"].GetBool();
     long status = res.HasMember("status") && res["status"].IsInt() ? res["status"].GetInt() : 0;
     if (retryable || earlier_retryable || outcome != "error") {
       earlier_retryable = earlier_retryable || retryable;
-      Backoff item_backoff(kBackoffBaseMs, kBackoffCapMs, static_cast<uint64_t>(items[i].id) * 2654435761u + now);
+      Backoff item_backoff(kBackoffBaseMs, kBackoffCapMs,
+                           static_cast<uint64_t>(items[i].id) * 2654435761u + now);
       for (int64_t a = 0; a < items[i].attempts; ++a) item_backoff.failure();
       outbox_.reschedule(items[i].id, now + item_backoff.failure());
       ++retried;
@@ -335,15 +345,16 @@ void Sender::retry_later(ChannelState &ch, const std::vector<QueuedItem> &items,
   logger_.warn(std::string(ch.path) + ": " + why + "; retrying in " + std::to_string(delay) + " ms");
   if (!failing_) {
     failing_ = true;
-    hooks_.emit(HELPLINE_EVENT_CONNECTIVITY,
-                JsonObjectWriter().field("online", false).field("error", why).field("retry_in_ms", delay).finish());
+    hooks_.emit(
+        HELPLINE_EVENT_CONNECTIVITY,
+        JsonObjectWriter().field("online", false).field("error", why).field("retry_in_ms", delay).finish());
   }
   hooks_.wake_at(ch.paused_until);
 }
 
 void Sender::dead_letter(const QueuedItem &item, long status, const std::string &error_json) {
   outbox_.dead_letter(item, status, error_json, now_ms());
-  hooks_.refused(item, error_json);
+  registry_.refused(item, error_json);
   stats_.dead_lettered.fetch_add(1);
   logger_.warn("dead-lettered " + item.kind + " " + item.idempotency_key + ": " + error_json);
   hooks_.emit(HELPLINE_EVENT_DEAD_LETTER, JsonObjectWriter()
@@ -365,8 +376,9 @@ void Sender::note_success() {
   stats_.last_success_at.store(now_ms());
   if (failing_) {
     failing_ = false;
-    hooks_.emit(HELPLINE_EVENT_CONNECTIVITY,
-                JsonObjectWriter().field("online", true).null_field("error").field("retry_in_ms", 0).finish());
+    hooks_.emit(
+        HELPLINE_EVENT_CONNECTIVITY,
+        JsonObjectWriter().field("online", true).null_field("error").field("retry_in_ms", 0).finish());
   }
 }
 

@@ -11,12 +11,13 @@
 
 #include <rapidjson/document.h>
 
-#include "core/logger.hpp"
-#include "core/stats.hpp"
+#include "base/logger.hpp"
+#include "base/stats.hpp"
+#include "base/transport.hpp"
+#include "items/registry.hpp"
 #include "store/outbox.hpp"
 #include "sync/backoff.hpp"
 #include "sync/request_builder.hpp"
-#include "sync/transport.hpp"
 
 namespace helpline::detail {
 
@@ -26,10 +27,6 @@ struct SyncHooks {
   std::function<void()> outbox_changed;          // rows were removed: flush waiters, totals
   // Credentials of the principal an item was written as ('' = anonymous device).
   std::function<std::string(const std::string &principal)> token_for;
-  // Inside the transaction that removes the row: delivered (body: the server's answer, may be
-  // null) or refused for good.
-  std::function<void(const QueuedItem &, const rapidjson::Value *body)> delivered;
-  std::function<void(const QueuedItem &, const std::string &error_json)> refused;
   // The server refused a principal's credentials (401/403).
   std::function<void(const std::string &principal, long status)> auth_rejected;
 };
@@ -39,8 +36,11 @@ class Sender {
   static constexpr int64_t kBackoffBaseMs = 500;
   static constexpr int64_t kBackoffCapMs = 5 * 60 * 1000;
 
+  // Delivery and refusal of a row run its kind's handlers (`registry`) inside the transaction that
+  // removes the row.
   Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestBuilder &requests, SyncStats &stats,
-         const Logger &logger, SyncHooks hooks, uint64_t seed, std::string data_dir);
+         const Logger &logger, SyncHooks hooks, const ItemRegistry &registry, uint64_t seed,
+         std::string data_dir);
 
   void kick();
   void set_online(bool online);
@@ -61,7 +61,8 @@ class Sender {
   void send(ChannelState &ch, std::vector<QueuedItem> items);
   // Attachments are raw uploads: sent alone, in their place in the channel's order.
   void upload(ChannelState &ch, QueuedItem item);
-  void on_upload_response(ChannelState &ch, const QueuedItem &item, const std::string &path, const HttpResponse &r);
+  void on_upload_response(ChannelState &ch, const QueuedItem &item, const std::string &path,
+                          const HttpResponse &r);
   void progress(const QueuedItem &item, const std::string &ticket_id, const char *state, int64_t sent,
                 int64_t total);
   void on_response(ChannelState &ch, const std::vector<QueuedItem> &items, const HttpResponse &r);
@@ -78,6 +79,7 @@ class Sender {
   SyncStats &stats_;
   const Logger &logger_;
   SyncHooks hooks_;
+  const ItemRegistry &registry_;
   ChannelState channels_[kChannelCount];
   bool failing_ = false;
   const std::string data_dir_;

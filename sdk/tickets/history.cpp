@@ -1,4 +1,5 @@
 #include "tickets/history.hpp"
+#include "protocol/wire.hpp"
 
 #include <rapidjson/document.h>
 
@@ -16,7 +17,7 @@ void History::kick() {
 
 void History::list_tickets(const std::string &cursor) {
   in_flight_ = true;
-  std::string path = "/v1/tickets?limit=100";
+  std::string path = std::string(wire::path::kTickets) + "?limit=100";
   if (!cursor.empty()) path += "&cursor=" + percent_encode(cursor);
   const uint64_t generation = generation_;
   transport_.start(requests_.get(path, 30000, token_()), [this, generation](HttpResponse r) {
@@ -24,7 +25,8 @@ void History::list_tickets(const std::string &cursor) {
     in_flight_ = false;
     rapidjson::Document d;
     d.Parse(r.body.data(), r.body.size());
-    if (r.status != 200 || d.HasParseError() || !d.IsObject() || !d.HasMember("items") || !d["items"].IsArray()) {
+    if (r.status != 200 || d.HasParseError() || !d.IsObject() || !d.HasMember("items") ||
+        !d["items"].IsArray()) {
       logger_.info("ticket list: " + (r.status == 0 ? r.error : "HTTP " + std::to_string(r.status)) +
                    "; tried again after the next inbound page");
       return;
@@ -54,7 +56,8 @@ bool History::accepted(const HttpResponse &r, const std::string &id, uint64_t ge
   }
   if (r.status != 200) {
     // Tried again after the next inbound page (the poller's own backoff paces it).
-    logger_.info("ticket history " + id + ": " + (r.status == 0 ? r.error : "HTTP " + std::to_string(r.status)));
+    logger_.info("ticket history " + id + ": " +
+                 (r.status == 0 ? r.error : "HTTP " + std::to_string(r.status)));
     return false;
   }
   return true;
@@ -63,7 +66,7 @@ bool History::accepted(const HttpResponse &r, const std::string &id, uint64_t ge
 void History::fetch_ticket(const std::string &id) {
   in_flight_ = true;
   const uint64_t generation = generation_;
-  transport_.start(requests_.get("/v1/tickets/" + percent_encode(id), 30000, token_()),
+  transport_.start(requests_.get(wire::path::kTicketsPrefix + percent_encode(id), 30000, token_()),
                    [this, id, generation](HttpResponse r) {
                      if (!accepted(r, id, generation)) return;
                      rapidjson::Document d;
@@ -80,7 +83,8 @@ void History::fetch_ticket(const std::string &id) {
 }
 
 void History::fetch_messages(const std::string &id, const std::string &cursor) {
-  std::string path = "/v1/tickets/" + percent_encode(id) + "/messages?limit=100";
+  std::string path =
+      wire::path::kTicketsPrefix + percent_encode(id) + wire::path::kMessagesSuffix + "?limit=100";
   if (!cursor.empty()) path += "&cursor=" + percent_encode(cursor);
   const uint64_t generation = generation_;
   transport_.start(requests_.get(path, 30000, token_()), [this, id, generation](HttpResponse r) {

@@ -8,11 +8,11 @@
 #include <functional>
 #include <string>
 
-#include "core/logger.hpp"
-#include "core/stats.hpp"
+#include "base/logger.hpp"
+#include "base/stats.hpp"
+#include "base/transport.hpp"
 #include "store/meta.hpp"
 #include "sync/request_builder.hpp"
-#include "sync/transport.hpp"
 #include "tickets/ticket_store.hpp"
 
 namespace helpline::detail {

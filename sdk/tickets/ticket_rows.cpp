@@ -1,6 +1,5 @@
 #include "tickets/ticket_rows.hpp"
 
-
 namespace helpline::detail {
 
 void write_message(JsonOut &w, const MessageRow &m) {
@@ -17,7 +16,10 @@ void write_message(JsonOut &w, const MessageRow &m) {
     w.null();
   }
   w.end_object();
-  w.field("body", m.body).field("created_at", m.created_at).field("delivery", m.delivery).field("read", m.read);
+  w.field("body", m.body)
+      .field("created_at", m.created_at)
+      .field("delivery", m.delivery)
+      .field("read", m.read);
   w.key("attachments").begin_array();
   for (const auto &a : m.attachments) {
     w.begin_object().field("id", a.id).field("filename", a.filename).field("content_type", a.content_type);

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "json/json_out.hpp"
-#include "store/sqlite.hpp"
+#include "base/json_out.hpp"
+#include "base/sqlite.hpp"
 
 namespace helpline::detail {
 

@@ -1,7 +1,7 @@
 #include "tickets/ticket_store.hpp"
 
-#include "core/clock.hpp"
-#include "json/json_writer.hpp"
+#include "base/clock.hpp"
+#include "base/json_writer.hpp"
 #include "tickets/ticket_rows.hpp"
 
 namespace helpline::detail {
@@ -24,77 +24,72 @@ std::string local_id(const QueuedItem &item) {
   return item.idempotency_key.size() > 2 ? item.idempotency_key.substr(2) : std::string();
 }
 
-bool known_status(const std::string &s) { return s == "open" || s == "pending" || s == "solved" || s == "closed"; }
+bool known_status(const std::string &s) {
+  return s == "open" || s == "pending" || s == "solved" || s == "closed";
+}
 
 }  // namespace
 
 TicketStore::TicketStore(sqlite3 *db, EmitFn emit) : db_(db), emit_(std::move(emit)) {}
 
 // The user's own message, queued (its ticket's first message, or one written later).
-void TicketStore::insert_queued_message(const LocalChange &c) {
+void TicketStore::insert_queued_message(const std::string &ticket_id, const std::string &message_id,
+                                        const std::string &body, int64_t at) {
   Statement(db_,
             "INSERT OR IGNORE INTO messages (id, ticket_id, author_type, body, delivery, read, created_at) "
             "VALUES (?1, ?2, 'user', ?3, 'queued', 1, ?4)")
-      .bind(1, c.message_id)
-      .bind(2, c.ticket_id)
-      .bind(3, c.body)
-      .bind(4, c.at)
+      .bind(1, message_id)
+      .bind(2, ticket_id)
+      .bind(3, body)
+      .bind(4, at)
       .run();
 }
 
-void TicketStore::apply(const LocalChange &c) {
-  switch (c.kind) {
-    case LocalChange::Kind::kTicket: {
-      Statement(db_,
-                "INSERT OR IGNORE INTO tickets (id, subject, status, fields, delivery, created_at, updated_at) "
-                "VALUES (?1, ?2, 'open', ?3, 'queued', ?4, ?4)")
-          .bind(1, c.ticket_id)
-          .bind(2, c.subject)
-          .bind(3, c.fields_json.empty() ? std::string("{}") : c.fields_json)
-          .bind(4, c.at)
-          .run();
-      insert_queued_message(c);
-      break;
-    }
-    case LocalChange::Kind::kMessage: {
-      insert_queued_message(c);
-      if (!c.attachment_id.empty()) {
-        Statement(db_,
-                  "INSERT OR IGNORE INTO attachments (id, ticket_id, message_id, filename, content_type, size, state) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued')")
-            .bind(1, c.attachment_id)
-            .bind(2, c.ticket_id)
-            .bind(3, c.message_id)
-            .bind(4, c.filename)
-            .bind(5, c.content_type)
-            .bind(6, c.size)
-            .run();
-      }
-      // The server reopens a ticket the user writes on; the local view does the same at once.
-      Statement(db_,
-                "UPDATE tickets SET updated_at = max(updated_at, ?2), "
-                "status = CASE WHEN status = 'open' THEN status ELSE 'open' END WHERE id = ?1")
-          .bind(1, c.ticket_id)
-          .bind(2, c.at)
-          .run();
-      break;
-    }
-    case LocalChange::Kind::kMarkRead:
-      Statement(db_, "UPDATE messages SET read = 1 WHERE ticket_id = ?1 AND read = 0").bind(1, c.ticket_id).run();
-      break;
-    case LocalChange::Kind::kReopen:
-      Statement(db_, "UPDATE tickets SET status = 'open', updated_at = max(updated_at, ?2) WHERE id = ?1")
-          .bind(1, c.ticket_id)
-          .bind(2, c.at)
-          .run();
-      break;
-    case LocalChange::Kind::kIdentify:
-    case LocalChange::Kind::kLogout:
-    case LocalChange::Kind::kNoticeState:
-    case LocalChange::Kind::kFaqVote:
-    case LocalChange::Kind::kErase:
-      break;  // identity: client.cpp; notices: notices.cpp
+void TicketStore::apply(const change::Ticket &c) {
+  Statement(db_,
+            "INSERT OR IGNORE INTO tickets (id, subject, status, fields, delivery, created_at, updated_at) "
+            "VALUES (?1, ?2, 'open', ?3, 'queued', ?4, ?4)")
+      .bind(1, c.ticket_id)
+      .bind(2, c.subject)
+      .bind(3, c.fields_json.empty() ? std::string("{}") : c.fields_json)
+      .bind(4, c.at)
+      .run();
+  insert_queued_message(c.ticket_id, c.message_id, c.body, c.at);
+}
+
+void TicketStore::apply(const change::Message &c) {
+  insert_queued_message(c.ticket_id, c.message_id, c.body, c.at);
+  if (!c.attachment_id.empty()) {
+    Statement(
+        db_,
+        "INSERT OR IGNORE INTO attachments (id, ticket_id, message_id, filename, content_type, size, state) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued')")
+        .bind(1, c.attachment_id)
+        .bind(2, c.ticket_id)
+        .bind(3, c.message_id)
+        .bind(4, c.filename)
+        .bind(5, c.content_type)
+        .bind(6, c.size)
+        .run();
   }
+  // The server reopens a ticket the user writes on; the local view does the same at once.
+  Statement(db_,
+            "UPDATE tickets SET updated_at = max(updated_at, ?2), "
+            "status = CASE WHEN status = 'open' THEN status ELSE 'open' END WHERE id = ?1")
+      .bind(1, c.ticket_id)
+      .bind(2, c.at)
+      .run();
+}
+
+void TicketStore::apply(const change::MarkRead &c) {
+  Statement(db_, "UPDATE messages SET read = 1 WHERE ticket_id = ?1 AND read = 0").bind(1, c.ticket_id).run();
+}
+
+void TicketStore::apply(const change::Reopen &c) {
+  Statement(db_, "UPDATE tickets SET status = 'open', updated_at = max(updated_at, ?2) WHERE id = ?1")
+      .bind(1, c.ticket_id)
+      .bind(2, c.at)
+      .run();
 }
 
 void TicketStore::set_message_delivery(const std::string &message_id, const char *delivery,
@@ -116,43 +111,47 @@ void TicketStore::set_message_delivery(const std::string &message_id, const char
   emit_(HELPLINE_EVENT_DELIVERY, w.finish());
 }
 
-void TicketStore::delivered(const QueuedItem &item, const rapidjson::Value *body) {
+void TicketStore::ticket_delivered(const QueuedItem &item) {
   const std::string id = local_id(item);
-  if (item.kind == "ticket") {
-    Statement(db_, "UPDATE tickets SET delivery = 'sent' WHERE id = ?1").bind(1, id).run();
-    Statement first(db_, "SELECT id FROM messages WHERE ticket_id = ?1 AND author_type = 'user' "
-                         "ORDER BY created_at, rowid LIMIT 1");
-    first.bind(1, id);
-    if (first.step()) set_message_delivery(first.column_text(0), "sent", int64_t{1}, std::string());
-  } else if (item.kind == "message") {
-    std::optional<int64_t> seq;
-    if (body != nullptr && body->IsObject() && body->HasMember("seq") && (*body)["seq"].IsInt64()) {
-      seq = (*body)["seq"].GetInt64();
-    }
-    set_message_delivery(id, "sent", seq, std::string());
-  } else if (item.kind == "attachment") {
-    attachment_state(id, "uploaded");
-  }
+  Statement(db_, "UPDATE tickets SET delivery = 'sent' WHERE id = ?1").bind(1, id).run();
+  Statement first(db_,
+                  "SELECT id FROM messages WHERE ticket_id = ?1 AND author_type = 'user' "
+                  "ORDER BY created_at, rowid LIMIT 1");
+  first.bind(1, id);
+  if (first.step()) set_message_delivery(first.column_text(0), "sent", int64_t{1}, std::string());
 }
 
-void TicketStore::failed(const QueuedItem &item, const std::string &error_json) {
+void TicketStore::ticket_refused(const QueuedItem &item, const std::string &error_json) {
   const std::string id = local_id(item);
-  if (item.kind == "ticket") {
-    Statement(db_, "UPDATE tickets SET delivery = 'failed' WHERE id = ?1").bind(1, id).run();
-    Statement messages(db_, "SELECT id FROM messages WHERE ticket_id = ?1 AND delivery = 'queued'");
-    messages.bind(1, id);
-    std::vector<std::string> ids;
-    while (messages.step()) ids.push_back(messages.column_text(0));
-    for (const auto &m : ids) set_message_delivery(m, "failed", std::nullopt, error_json);
-  } else if (item.kind == "message") {
-    set_message_delivery(id, "failed", std::nullopt, error_json);
-  } else if (item.kind == "attachment") {
-    attachment_state(id, "failed");
+  Statement(db_, "UPDATE tickets SET delivery = 'failed' WHERE id = ?1").bind(1, id).run();
+  Statement messages(db_, "SELECT id FROM messages WHERE ticket_id = ?1 AND delivery = 'queued'");
+  messages.bind(1, id);
+  std::vector<std::string> ids;
+  while (messages.step()) ids.push_back(messages.column_text(0));
+  for (const auto &m : ids) set_message_delivery(m, "failed", std::nullopt, error_json);
+}
+
+void TicketStore::message_delivered(const QueuedItem &item, const rapidjson::Value *body) {
+  std::optional<int64_t> seq;
+  if (body != nullptr && body->IsObject() && body->HasMember("seq") && (*body)["seq"].IsInt64()) {
+    seq = (*body)["seq"].GetInt64();
   }
+  set_message_delivery(local_id(item), "sent", seq, std::string());
+}
+
+void TicketStore::message_refused(const QueuedItem &item, const std::string &error_json) {
+  set_message_delivery(local_id(item), "failed", std::nullopt, error_json);
+}
+
+void TicketStore::upload_done(const QueuedItem &item, bool uploaded) {
+  attachment_state(local_id(item), uploaded ? "uploaded" : "failed");
 }
 
 void TicketStore::attachment_state(const std::string &attachment_id, const std::string &state) {
-  Statement(db_, "UPDATE attachments SET state = ?2 WHERE id = ?1").bind(1, attachment_id).bind(2, state).run();
+  Statement(db_, "UPDATE attachments SET state = ?2 WHERE id = ?1")
+      .bind(1, attachment_id)
+      .bind(2, state)
+      .run();
 }
 
 bool TicketStore::upsert_ticket(const rapidjson::Value &t, bool from_history) {
@@ -162,14 +161,17 @@ bool TicketStore::upsert_ticket(const rapidjson::Value &t, bool from_history) {
   Statement existing(db_, "SELECT 1 FROM tickets WHERE id = ?1 AND subject != ''");
   existing.bind(1, id);
   const bool is_new = !existing.step();
-  std::string fields = t.HasMember("fields") && t["fields"].IsObject() ? to_json(t["fields"]) : std::string("{}");
+  std::string fields =
+      t.HasMember("fields") && t["fields"].IsObject() ? to_json(t["fields"]) : std::string("{}");
   const int64_t created = num(t, "created_at", 0);
-  Statement(db_,
-            "INSERT INTO tickets (id, subject, status, fields, delivery, created_at, updated_at, needs_history) "
-            "VALUES (?1, ?2, ?3, ?4, 'sent', ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, "
-            "status = excluded.status, fields = excluded.fields, delivery = 'sent', "
-            "updated_at = max(updated_at, excluded.updated_at), "
-            "needs_history = max(needs_history, excluded.needs_history)")
+  Statement(
+      db_,
+      "INSERT INTO tickets (id, subject, status, fields, delivery, created_at, updated_at, needs_history) "
+      "VALUES (?1, ?2, ?3, ?4, 'sent', ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET subject = "
+      "excluded.subject, "
+      "status = excluded.status, fields = excluded.fields, delivery = 'sent', "
+      "updated_at = max(updated_at, excluded.updated_at), "
+      "needs_history = max(needs_history, excluded.needs_history)")
       .bind(1, id)
       .bind(2, str(t, "subject"))
       .bind(3, status)
@@ -193,28 +195,38 @@ bool TicketStore::upsert_ticket(const rapidjson::Value &t, bool from_history) {
   return is_new;
 }
 
-bool TicketStore::handle_sync_item(const rapidjson::Value &item) {
-  const std::string type = str(item, "type");
-  if (!item.HasMember("data") || !item["data"].IsObject()) return false;
-  const rapidjson::Value &data = item["data"];
-  if (type == "message") {
-    insert_message(data, true);
-  } else if (type == "ticket") {
-    upsert_ticket(data, false);
-  } else if (type == "ticket_status") {
-    const std::string ticket_id = str(data, "ticket_id");
-    const std::string status = str(data, "status");
-    auto previous = set_status(ticket_id, status);
-    if (previous && *previous != status) {
-      emit_(HELPLINE_EVENT_TICKET_STATUS, JsonObjectWriter()
-                                              .field("ticket_id", ticket_id)
-                                              .field("status", status)
-                                              .field("previous_status", str(data, "previous_status", *previous))
-                                              .field("changed_by", str(data, "changed_by", "system"))
-                                              .finish());
-    }
-  } else {
-    return false;
+namespace {
+const rapidjson::Value *data_of(const rapidjson::Value &item) {
+  return item.HasMember("data") && item["data"].IsObject() ? &item["data"] : nullptr;
+}
+}  // namespace
+
+bool TicketStore::on_sync_message(const rapidjson::Value &item) {
+  const rapidjson::Value *data = data_of(item);
+  if (data != nullptr) insert_message(*data, true);
+  return data != nullptr;
+}
+
+bool TicketStore::on_sync_ticket(const rapidjson::Value &item) {
+  const rapidjson::Value *data = data_of(item);
+  if (data != nullptr) upsert_ticket(*data, false);
+  return data != nullptr;
+}
+
+bool TicketStore::on_sync_status(const rapidjson::Value &item) {
+  const rapidjson::Value *data = data_of(item);
+  if (data == nullptr) return false;
+  const std::string ticket_id = str(*data, "ticket_id");
+  const std::string status = str(*data, "status");
+  auto previous = set_status(ticket_id, status);
+  if (previous && *previous != status) {
+    emit_(HELPLINE_EVENT_TICKET_STATUS,
+          JsonObjectWriter()
+              .field("ticket_id", ticket_id)
+              .field("status", status)
+              .field("previous_status", str(*data, "previous_status", *previous))
+              .field("changed_by", str(*data, "changed_by", "system"))
+              .finish());
   }
   return true;
 }
@@ -227,14 +239,16 @@ bool TicketStore::insert_message(const rapidjson::Value &m, bool notify) {
   row.seq = m["seq"].GetInt64();
   const rapidjson::Value &author = m.HasMember("author") ? m["author"] : m["id"];
   row.author_type = str(author, "type", "system");
-  if (author.IsObject() && author.HasMember("name") && author["name"].IsString()) row.author_name = str(author, "name");
+  if (author.IsObject() && author.HasMember("name") && author["name"].IsString())
+    row.author_name = str(author, "name");
   row.body = str(m, "body");
   row.delivery = "sent";
   row.read = row.author_type == "user";
   row.created_at = num(m, "created_at", 0);
-  Statement insert(db_,
-                   "INSERT OR IGNORE INTO messages (id, ticket_id, seq, author_type, author_name, body, delivery, "
-                   "read, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sent', ?7, ?8)");
+  Statement insert(
+      db_,
+      "INSERT OR IGNORE INTO messages (id, ticket_id, seq, author_type, author_name, body, delivery, "
+      "read, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'sent', ?7, ?8)");
   insert.bind(1, row.id).bind(2, row.ticket_id).bind(3, *row.seq).bind(4, row.author_type);
   if (row.author_name) insert.bind(5, *row.author_name);
   insert.bind(6, row.body).bind(7, int64_t{row.read ? 1 : 0}).bind(8, row.created_at);
@@ -242,11 +256,13 @@ bool TicketStore::insert_message(const rapidjson::Value &m, bool notify) {
   if (sqlite3_changes(db_) == 0) return false;
   if (m.HasMember("attachments") && m["attachments"].IsArray()) {
     for (const auto &a : m["attachments"].GetArray()) {
-      AttachmentRow att{str(a, "id"), str(a, "filename"), str(a, "content_type"), num(a, "size", 0), "uploaded"};
+      AttachmentRow att{str(a, "id"), str(a, "filename"), str(a, "content_type"), num(a, "size", 0),
+                        "uploaded"};
       if (att.id.empty()) continue;
-      Statement(db_,
-                "INSERT INTO attachments (id, ticket_id, message_id, filename, content_type, size, state) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'uploaded') ON CONFLICT (id) DO UPDATE SET state = 'uploaded'")
+      Statement(
+          db_,
+          "INSERT INTO attachments (id, ticket_id, message_id, filename, content_type, size, state) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'uploaded') ON CONFLICT (id) DO UPDATE SET state = 'uploaded'")
           .bind(1, att.id)
           .bind(2, row.ticket_id)
           .bind(3, row.id)
@@ -267,8 +283,10 @@ bool TicketStore::insert_message(const rapidjson::Value &m, bool notify) {
       .bind(2, row.created_at)
       .run();
   if (notify) {
-    emit_(HELPLINE_EVENT_MESSAGE,
-          JsonObjectWriter().field("ticket_id", row.ticket_id).raw_field("message", message_json(row)).finish());
+    emit_(HELPLINE_EVENT_MESSAGE, JsonObjectWriter()
+                                      .field("ticket_id", row.ticket_id)
+                                      .raw_field("message", message_json(row))
+                                      .finish());
   }
   return true;
 }
@@ -302,8 +320,9 @@ void TicketStore::history_refused(const std::string &ticket_id) {
   placeholder.bind(1, ticket_id);
   if (placeholder.step()) {
     Transaction tx(db_);
-    for (const char *sql : {"DELETE FROM attachments WHERE ticket_id = ?1", "DELETE FROM messages WHERE ticket_id = ?1",
-                            "DELETE FROM tickets WHERE id = ?1"}) {
+    for (const char *sql :
+         {"DELETE FROM attachments WHERE ticket_id = ?1", "DELETE FROM messages WHERE ticket_id = ?1",
+          "DELETE FROM tickets WHERE id = ?1"}) {
       Statement(db_, sql).bind(1, ticket_id).run();
     }
     tx.commit();

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace helpline::detail {
 namespace {
@@ -28,15 +28,21 @@ const std::string kTicketColumns =
     "(SELECT count(*) FROM messages m WHERE m.ticket_id = t.id AND m.read = 0), "
     "(SELECT count(*) FROM messages m WHERE m.ticket_id = t.id) FROM tickets t ";
 
-MessageRow queued_message(const LocalChange &c) {
+MessageRow queued_message(const std::string &ticket_id, const std::string &message_id,
+                          const std::string &body, int64_t at) {
   MessageRow m;
-  m.id = c.message_id;
-  m.ticket_id = c.ticket_id;
+  m.id = message_id;
+  m.ticket_id = ticket_id;
   m.author_type = "user";
-  m.body = c.body;
+  m.body = body;
   m.delivery = "queued";
   m.read = true;
-  m.created_at = c.at;
+  m.created_at = at;
+  return m;
+}
+
+MessageRow queued_message(const change::Message &c) {
+  MessageRow m = queued_message(c.ticket_id, c.message_id, c.body, c.at);
   if (!c.attachment_id.empty()) {
     m.attachments.push_back(AttachmentRow{c.attachment_id, c.filename, c.content_type, c.size, "queued"});
   }
@@ -87,9 +93,10 @@ std::vector<TicketRow> TicketView::load_tickets(const std::string *only_id) {
     throw;
   }
   s.reset();
-  static const std::string last_sql = std::string("SELECT ") + kMessageColumns +
-                                      " FROM messages WHERE ticket_id = ?1 "
-                                      "ORDER BY seq IS NULL DESC, seq DESC, created_at DESC, rowid DESC LIMIT 1";
+  static const std::string last_sql =
+      std::string("SELECT ") + kMessageColumns +
+      " FROM messages WHERE ticket_id = ?1 "
+      "ORDER BY seq IS NULL DESC, seq DESC, created_at DESC, rowid DESC LIMIT 1";
   Statement &last = use(last_, last_sql.c_str());
   for (auto &t : rows) {
     last.bind(1, t.id);
@@ -100,8 +107,9 @@ std::vector<TicketRow> TicketView::load_tickets(const std::string *only_id) {
 }
 
 std::vector<MessageRow> TicketView::load_messages(const std::string &ticket_id) {
-  static const std::string sql = std::string("SELECT ") + kMessageColumns +
-                                 " FROM messages WHERE ticket_id = ?1 ORDER BY seq IS NULL, seq, created_at, rowid";
+  static const std::string sql =
+      std::string("SELECT ") + kMessageColumns +
+      " FROM messages WHERE ticket_id = ?1 ORDER BY seq IS NULL, seq, created_at, rowid";
   Statement &s = use(messages_, sql.c_str());
   s.bind(1, ticket_id);
   std::vector<MessageRow> rows;
@@ -118,8 +126,8 @@ std::vector<MessageRow> TicketView::load_messages(const std::string &ticket_id) 
   while (a.step()) {
     auto it = index.find(a.column_text(0));
     if (it == index.end()) continue;
-    rows[it->second].attachments.push_back(
-        AttachmentRow{a.column_text(1), a.column_text(2), a.column_text(3), a.column_int64(4), a.column_text(5)});
+    rows[it->second].attachments.push_back(AttachmentRow{a.column_text(1), a.column_text(2), a.column_text(3),
+                                                         a.column_int64(4), a.column_text(5)});
   }
   a.reset();
   return rows;
@@ -133,7 +141,8 @@ bool TicketView::message_stored(const std::string &message_id) {
   return found;
 }
 
-void TicketView::apply(std::vector<TicketRow> &tickets, std::vector<MessageRow> *messages, const Overlay &overlay) {
+void TicketView::apply(std::vector<TicketRow> &tickets, std::vector<MessageRow> *messages,
+                       const Overlay &overlay) {
   auto find = [&](const std::string &id) {
     return std::find_if(tickets.begin(), tickets.end(), [&](const TicketRow &t) { return t.id == id; });
   };
@@ -143,54 +152,41 @@ void TicketView::apply(std::vector<TicketRow> &tickets, std::vector<MessageRow> 
   };
   for (const auto &change : overlay) {
     const LocalChange &c = *change;
-    auto t = find(c.ticket_id);
-    switch (c.kind) {
-      case LocalChange::Kind::kLogout:
-      case LocalChange::Kind::kErase:
-        tickets.clear();
-        if (messages != nullptr) messages->clear();
-        break;
-      case LocalChange::Kind::kTicket:
-        // The overlay only adds what the store does not show yet; messages_json asks about one
-        // ticket (tickets holds it alone, or nothing when it is not stored yet).
-        if (t != tickets.end() || (messages != nullptr && !tickets.empty())) break;
-        if (messages != nullptr && !messages->empty()) break;
-        {
-          TicketRow row;
-          row.id = c.ticket_id;
-          row.subject = c.subject;
-          row.status = "open";
-          row.fields_json = c.fields_json.empty() ? "{}" : c.fields_json;
-          row.delivery = "queued";
-          row.created_at = row.updated_at = c.at;
-          row.message_count = 1;
-          row.last = queued_message(c);
-          if (messages != nullptr) messages->push_back(*row.last);
-          tickets.push_back(std::move(row));
-        }
-        break;
-      case LocalChange::Kind::kMessage:
-        if (t == tickets.end() || listed(c.message_id) || message_stored(c.message_id)) break;
-        t->message_count += 1;
-        t->last = queued_message(c);
-        t->updated_at = std::max(t->updated_at, c.at);
-        t->status = "open";
-        if (messages != nullptr) messages->push_back(*t->last);
-        break;
-      case LocalChange::Kind::kMarkRead:
-        if (t == tickets.end()) break;
-        t->unread = 0;
-        if (messages != nullptr) {
-          for (auto &m : *messages) m.read = true;
-        }
-        break;
-      case LocalChange::Kind::kReopen:
-        if (t != tickets.end()) t->status = "open";
-        break;
-      case LocalChange::Kind::kIdentify:
-      case LocalChange::Kind::kNoticeState:
-      case LocalChange::Kind::kFaqVote:
-        break;
+    auto t = find(ticket_of(c));
+    if (as<change::Logout>(c) != nullptr || as<change::Erase>(c) != nullptr) {
+      tickets.clear();
+      if (messages != nullptr) messages->clear();
+    } else if (const auto *nt = as<change::Ticket>(c)) {
+      // The overlay only adds what the store does not show yet; messages_json asks about one
+      // ticket (tickets holds it alone, or nothing when it is not stored yet).
+      if (t != tickets.end() || (messages != nullptr && !tickets.empty())) continue;
+      if (messages != nullptr && !messages->empty()) continue;
+      TicketRow row;
+      row.id = nt->ticket_id;
+      row.subject = nt->subject;
+      row.status = "open";
+      row.fields_json = nt->fields_json.empty() ? "{}" : nt->fields_json;
+      row.delivery = "queued";
+      row.created_at = row.updated_at = nt->at;
+      row.message_count = 1;
+      row.last = queued_message(nt->ticket_id, nt->message_id, nt->body, nt->at);
+      if (messages != nullptr) messages->push_back(*row.last);
+      tickets.push_back(std::move(row));
+    } else if (const auto *m = as<change::Message>(c)) {
+      if (t == tickets.end() || listed(m->message_id) || message_stored(m->message_id)) continue;
+      t->message_count += 1;
+      t->last = queued_message(*m);
+      t->updated_at = std::max(t->updated_at, m->at);
+      t->status = "open";
+      if (messages != nullptr) messages->push_back(*t->last);
+    } else if (as<change::MarkRead>(c) != nullptr) {
+      if (t == tickets.end()) continue;
+      t->unread = 0;
+      if (messages != nullptr) {
+        for (auto &msg : *messages) msg.read = true;
+      }
+    } else if (as<change::Reopen>(c) != nullptr) {
+      if (t != tickets.end()) t->status = "open";
     }
   }
 }
@@ -218,7 +214,7 @@ std::string TicketView::messages_json(const std::string &ticket_id, const Overla
     // Only this ticket's changes matter.
     Overlay mine;
     for (const auto &c : overlay) {
-      if (c->ticket_id == ticket_id || c->kind == LocalChange::Kind::kLogout) mine.push_back(c);
+      if (ticket_of(*c) == ticket_id || as<change::Logout>(*c) != nullptr) mine.push_back(c);
     }
     apply(tickets, &messages, mine);
   }
@@ -235,8 +231,8 @@ std::string TicketView::messages_json(const std::string &ticket_id, const Overla
 bool TicketView::exists(const std::string &ticket_id, const Overlay &overlay) {
   bool found = false;
   for (const auto &c : overlay) {
-    if (c->kind == LocalChange::Kind::kLogout) found = false;
-    if (c->kind == LocalChange::Kind::kTicket && c->ticket_id == ticket_id) found = true;
+    if (as<change::Logout>(*c) != nullptr) found = false;
+    if (as<change::Ticket>(*c) != nullptr && ticket_of(*c) == ticket_id) found = true;
   }
   if (found) return true;
   ReadSnapshot snapshot(use(begin_, "BEGIN"), use(commit_, "COMMIT"));
@@ -246,7 +242,7 @@ bool TicketView::exists(const std::string &ticket_id, const Overlay &overlay) {
   s.reset();
   // A logout still in the overlay hides what the store holds.
   for (const auto &c : overlay) {
-    if (c->kind == LocalChange::Kind::kLogout) stored = false;
+    if (as<change::Logout>(*c) != nullptr) stored = false;
   }
   return stored;
 }

@@ -5,16 +5,13 @@
 
 #include <memory>
 #include <string>
-#include <string>
 #include <vector>
 
-#include "store/sqlite.hpp"
-#include "tickets/local_change.hpp"
+#include "base/sqlite.hpp"
+#include "items/local_change.hpp"
 #include "tickets/ticket_rows.hpp"
 
 namespace helpline::detail {
-
-using Overlay = std::vector<std::shared_ptr<const LocalChange>>;
 
 class TicketView {
  public:

@@ -1,4 +1,4 @@
-// The agent web console in a real browser (issue 9): playwright-core drives Debian's chromium (headless,
+// The agent web console in a real browser: playwright-core drives Debian's chromium (headless,
 // --no-sandbox) against a real helpline-server. Run by ctest (label "browser"), or by hand:
 //   HELPLINE_SERVER=build/default/samples/server/helpline-server node tests/browser/console.test.mjs
 // HELPLINE_CLI=<helpline-cli> makes the SDK (samples/cli) create the device's ticket and read the reply.

@@ -14,22 +14,17 @@
 #include <memory>
 #include <string>
 
-#include "faq/faq_catalog.hpp"
-#include "faq/faq_schema.hpp"
-#include "faq/faq_search.hpp"
-#include "store/sqlite.hpp"
+#include "base/sqlite.hpp"
+#include "faq/engine/faq_catalog.hpp"
+#include "faq/engine/faq_schema.hpp"
+#include "faq/engine/faq_search.hpp"
+#include "helpline/testing/faq_db.hpp"
 
 namespace helpline_fuzz {
 
 using namespace helpline::detail;
-
-inline SqliteDb open_db(const std::string &path, int flags) {
-  sqlite3 *db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
-  SqliteDb owned(db);
-  if (rc != SQLITE_OK) std::abort();
-  return owned;
-}
+using helpline::testing::create_faq_schema;
+using helpline::testing::open_db;
 
 struct Catalog {
   std::string path;
@@ -44,11 +39,8 @@ struct Catalog {
     ::close(fd);
     path = tmpl;
     writer = open_db(path, SQLITE_OPEN_READWRITE);
-    exec(writer.get(), "PRAGMA journal_mode=WAL");
+    create_faq_schema(writer.get());
     exec(writer.get(), "PRAGMA synchronous=OFF");  // fuzzing speed; durability is not under test
-    exec(writer.get(), "BEGIN");
-    exec(writer.get(), faq_schema_sql());
-    exec(writer.get(), "COMMIT");
     reader = open_db(path, SQLITE_OPEN_READONLY);
     catalog = std::make_unique<FaqCatalog>(writer.get());
     std::ifstream in(HELPLINE_FAQ_DATA_DIR "/catalog.json");

@@ -12,9 +12,10 @@
 
 #include <string>
 
-#include "support/test_support.hpp"
+#include "helpline/testing/sdk.hpp"
+#include "helpline/testing/temp_dir.hpp"
 
-using namespace helpline_test;
+using namespace helpline::testing;
 
 namespace {
 

@@ -11,9 +11,11 @@
 #include <thread>
 #include <vector>
 
-#include "support/test_support.hpp"
+#include "helpline/testing/process.hpp"
+#include "helpline/testing/sdk.hpp"
+#include "helpline/testing/temp_dir.hpp"
 
-using namespace helpline_test;
+using namespace helpline::testing;
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Diagnostics on the device (issue 8), without a server: Linux collectors, PII redaction, on-device
+// Diagnostics on the device, without a server: Linux collectors, PII redaction, on-device
 // rules (threshold, for_s, window_s, cooldown, when), metric aggregation into heartbeats, the
 // breadcrumb ring, consent gates and bad input at the C interface.
 #define BOOST_TEST_MODULE helpline_diagnostics
@@ -15,44 +15,29 @@
 #include <thread>
 #include <vector>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
+#include "base/json_out.hpp"
 #include "diagnostics/breadcrumbs.hpp"
 #include "diagnostics/metrics.hpp"
 #include "diagnostics/redaction.hpp"
 #include "diagnostics/rules.hpp"
-#include "json/json_out.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/events.hpp"
+#include "helpline/testing/internal_errors.hpp"
+#include "helpline/testing/sdk.hpp"
+#include "helpline/testing/temp_dir.hpp"
 #include "linux/collectors.hpp"
-#include "support/test_support.hpp"
 
 using helpline::detail::Breadcrumbs;
-using helpline::detail::Error;
 using helpline::detail::Firing;
 using helpline::detail::JsonOut;
 using helpline::detail::Metrics;
 using helpline::detail::Redactor;
 using helpline::detail::Rules;
-using namespace helpline_test;
+using namespace helpline::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-rapidjson::Document parse(const std::string &json) {
-  rapidjson::Document d;
-  d.Parse(json.c_str(), json.size());
-  BOOST_REQUIRE_MESSAGE(!d.HasParseError(), "not JSON: " << json);
-  return d;
-}
-
-// The status an internal call throws (HELPLINE_OK when it does not throw).
-template <class Fn>
-helpline_status_t status_of(Fn &&fn) {
-  try {
-    fn();
-  } catch (const Error &e) {
-    return e.status();
-  }
-  return HELPLINE_OK;
-}
 
 std::string redact(const std::string &text) {
   Redactor r;
@@ -172,7 +157,8 @@ BOOST_AUTO_TEST_CASE(negatives_times_versions_short_numbers_are_kept) {
 // C++ hosts write scope names in breadcrumbs ("std::vector", "helpline::Client::open"): a pair of
 // colons between identifiers is not an IPv6 address.
 BOOST_AUTO_TEST_CASE(negatives_cpp_scopes_are_not_ipv6) {
-  for (const char *s : {"std::vector grew", "helpline::Client::open failed", "in Foo::bar()", "ns::sub::fn()"}) {
+  for (const char *s :
+       {"std::vector grew", "helpline::Client::open failed", "in Foo::bar()", "ns::sub::fn()"}) {
     BOOST_TEST(redact(s) == s, "changed: \"" << s << "\" -> \"" << redact(s) << "\"");
   }
 }
@@ -195,7 +181,8 @@ BOOST_AUTO_TEST_CASE(custom_posix_pattern) {
 
 BOOST_AUTO_TEST_CASE(json_values_are_redacted_keys_are_not) {
   Redactor r;
-  rapidjson::Document d = parse(R"({"a@b.com":"mail a@b.com","n":[1,"10.1.2.3",{"x":"555-123-4567"}],"k":5})");
+  rapidjson::Document d =
+      parse(R"({"a@b.com":"mail a@b.com","n":[1,"10.1.2.3",{"x":"555-123-4567"}],"k":5})");
   r.apply(d, d.GetAllocator());
   BOOST_TEST(helpline::detail::to_json(d) ==
              R"({"a@b.com":"mail [email]","n":[1,"[ip]",{"x":"[number]"}],"k":5})");
@@ -209,7 +196,8 @@ BOOST_AUTO_TEST_CASE(bad_pattern_is_refused_at_the_option) {
   BOOST_TEST(helpline_options_add_redaction_pattern(o, "") == HELPLINE_E_INVALID_ARGUMENT);
   BOOST_TEST(helpline_options_add_redaction_pattern(o, nullptr) == HELPLINE_E_INVALID_ARGUMENT);
   BOOST_TEST(helpline_options_add_redaction_pattern(o, "ok[0-9]+") == HELPLINE_OK);
-  for (int i = 1; i < 32; ++i) BOOST_TEST(helpline_options_add_redaction_pattern(o, "p[0-9]+") == HELPLINE_OK);
+  for (int i = 1; i < 32; ++i)
+    BOOST_TEST(helpline_options_add_redaction_pattern(o, "p[0-9]+") == HELPLINE_OK);
   BOOST_TEST(helpline_options_add_redaction_pattern(o, "p33") == HELPLINE_E_INVALID_ARGUMENT);  // 33rd
   helpline_options_free(o);
   BOOST_TEST(status_of([] { Redactor().add_pattern("(x"); }) == HELPLINE_E_INVALID_ARGUMENT);
@@ -222,7 +210,8 @@ BOOST_AUTO_TEST_SUITE(rules)
 
 BOOST_AUTO_TEST_CASE(gauge_fires_once_when_crossing_then_respects_cooldown) {
   Rules r;
-  r.load("host", R"({"rules":[{"id":"low_disk","metric":"disk_free_pct","op":"<","value":5,"cooldown_s":600}]})");
+  r.load("host",
+         R"({"rules":[{"id":"low_disk","metric":"disk_free_pct","op":"<","value":5,"cooldown_s":600}]})");
   BOOST_TEST(r.sample("disk_free_pct", 50, false, 0).empty());
   auto f = r.sample("disk_free_pct", 4, false, 1 * kS);
   BOOST_REQUIRE_EQUAL(f.size(), 1u);
@@ -245,7 +234,8 @@ BOOST_AUTO_TEST_CASE(noise_around_the_threshold_within_the_cooldown_does_not_fir
   r.load("host", R"({"rules":[{"id":"batt","metric":"battery","op":"<=","value":10,"cooldown_s":3600}]})");
   std::size_t fired = 0;
   // 9.9, 10.1, 9.9, 10.1 ... every 10 s for 50 minutes.
-  for (int i = 0; i < 300; ++i) fired += r.sample("battery", i % 2 == 0 ? 9.9 : 10.1, false, i * 10 * kS).size();
+  for (int i = 0; i < 300; ++i)
+    fired += r.sample("battery", i % 2 == 0 ? 9.9 : 10.1, false, i * 10 * kS).size();
   BOOST_TEST(fired == 1u);
   // Past the cooldown, the next crossing fires again (once).
   fired = 0;
@@ -257,7 +247,8 @@ BOOST_AUTO_TEST_CASE(noise_around_the_threshold_within_the_cooldown_does_not_fir
 
 BOOST_AUTO_TEST_CASE(for_s_requires_the_condition_to_hold) {
   Rules r;
-  r.load("host", R"({"rules":[{"id":"low","metric":"disk","op":"<","value":5,"for_s":600,"cooldown_s":60}]})");
+  r.load("host",
+         R"({"rules":[{"id":"low","metric":"disk","op":"<","value":5,"for_s":600,"cooldown_s":60}]})");
   BOOST_TEST(r.next_deadline() == -1);
   BOOST_TEST(r.sample("disk", 3, false, 0).empty());
   BOOST_TEST(r.next_deadline() == 600 * kS);
@@ -286,7 +277,8 @@ BOOST_AUTO_TEST_CASE(for_s_requires_the_condition_to_hold) {
 // at next_deadline(); a past deadline re-arms it at once, forever).
 BOOST_AUTO_TEST_CASE(next_deadline_is_never_in_the_past_while_the_cooldown_blocks) {
   Rules r;
-  r.load("host", R"({"rules":[{"id":"low","metric":"disk","op":"<","value":5,"for_s":10,"cooldown_s":3600}]})");
+  r.load("host",
+         R"({"rules":[{"id":"low","metric":"disk","op":"<","value":5,"for_s":10,"cooldown_s":3600}]})");
   r.sample("disk", 1, false, 0);
   BOOST_TEST(r.tick(10 * kS).size() == 1u);
   r.sample("disk", 50, false, 20 * kS);
@@ -300,8 +292,9 @@ BOOST_AUTO_TEST_CASE(next_deadline_is_never_in_the_past_while_the_cooldown_block
 
 BOOST_AUTO_TEST_CASE(counter_window_sums_increments) {
   Rules r;
-  r.load("host",
-         R"({"rules":[{"id":"flaps","metric":"wifi_disconnects","op":">","value":3,"window_s":3600,"cooldown_s":60}]})");
+  r.load(
+      "host",
+      R"({"rules":[{"id":"flaps","metric":"wifi_disconnects","op":">","value":3,"window_s":3600,"cooldown_s":60}]})");
   BOOST_TEST(r.sample("wifi_disconnects", 1, true, 0).empty());
   BOOST_TEST(r.sample("wifi_disconnects", 1, true, 10 * kMin).empty());
   BOOST_TEST(r.sample("wifi_disconnects", 1, true, 20 * kMin).empty());  // 3 in the hour: not > 3
@@ -311,7 +304,8 @@ BOOST_AUTO_TEST_CASE(counter_window_sums_increments) {
 
   // Spread out: never more than 3 within any hour.
   Rules slow;
-  slow.load("host", R"({"rules":[{"id":"flaps","metric":"wifi_disconnects","op":">","value":3,"window_s":3600}]})");
+  slow.load("host",
+            R"({"rules":[{"id":"flaps","metric":"wifi_disconnects","op":">","value":3,"window_s":3600}]})");
   std::size_t fired = 0;
   for (int i = 0; i < 40; ++i) fired += slow.sample("wifi_disconnects", 1, true, i * 25 * kMin).size();
   BOOST_TEST(fired == 0u);
@@ -321,8 +315,9 @@ BOOST_AUTO_TEST_CASE(counter_window_sums_increments) {
 
 BOOST_AUTO_TEST_CASE(when_filters_on_device_attributes) {
   Rules r;
-  r.load("host",
-         R"({"rules":[{"id":"hot","metric":"temp_c","op":">","value":80,"when":{"model":"X100"},"cooldown_s":0}]})");
+  r.load(
+      "host",
+      R"({"rules":[{"id":"hot","metric":"temp_c","op":">","value":80,"when":{"model":"X100"},"cooldown_s":0}]})");
   BOOST_TEST(r.sample("temp_c", 90, false, 0).empty());  // no attributes: does not apply
   r.set_attributes({{"model", "Y200"}});
   BOOST_TEST(r.sample("temp_c", 20, false, 1 * kS).empty());
@@ -335,7 +330,9 @@ BOOST_AUTO_TEST_CASE(when_filters_on_device_attributes) {
 BOOST_AUTO_TEST_CASE(host_and_server_sets_are_separate) {
   Rules r;
   r.load("host", R"({"rules":[{"id":"a","metric":"m","op":">","value":1}]})");
-  r.load("server", R"({"rules":[{"id":"b","metric":"m","op":">","value":2},{"id":"c","metric":"n","op":"==","value":0}]})");
+  r.load(
+      "server",
+      R"({"rules":[{"id":"b","metric":"m","op":">","value":2},{"id":"c","metric":"n","op":"==","value":0}]})");
   BOOST_TEST(r.size() == 3u);
   r.load("host", R"({"rules":[]})");
   BOOST_TEST(r.size() == 2u);
@@ -356,14 +353,16 @@ BOOST_AUTO_TEST_CASE(malformed_or_unknown_operator_is_refused_and_previous_rules
       {"[]", HELPLINE_E_INVALID_JSON},
       {R"({"rules":{}})", HELPLINE_E_INVALID_JSON},
       {R"({"rules":[1]})", HELPLINE_E_INVALID_JSON},
-      {R"({"rules":[{"metric":"m","op":">","value":1}]})", HELPLINE_E_INVALID_JSON},            // no id
+      {R"({"rules":[{"metric":"m","op":">","value":1}]})", HELPLINE_E_INVALID_JSON},             // no id
       {R"({"rules":[{"id":"x","metric":"m","op":">","value":"1"}]})", HELPLINE_E_INVALID_JSON},  // value type
       {R"({"rules":[{"id":"x","metric":"m","op":">"}]})", HELPLINE_E_INVALID_JSON},
-      {R"({"rules":[{"id":"x","metric":"m","op":">","value":1,"when":{"model":5}}]})", HELPLINE_E_INVALID_JSON},
+      {R"({"rules":[{"id":"x","metric":"m","op":">","value":1,"when":{"model":5}}]})",
+       HELPLINE_E_INVALID_JSON},
       {R"({"rules":[{"id":"x","metric":"m","op":"~=","value":1}]})", HELPLINE_E_INVALID_ARGUMENT},
       {R"({"rules":[{"id":"x","metric":"m","op":"<>","value":1}]})", HELPLINE_E_INVALID_ARGUMENT},
       {R"({"rules":[{"id":"x","metric":"m","op":">","value":1,"for_s":-1}]})", HELPLINE_E_INVALID_ARGUMENT},
-      {R"({"rules":[{"id":"x","metric":"m","op":">","value":1,"cooldown_s":"1h"}]})", HELPLINE_E_INVALID_ARGUMENT},
+      {R"({"rules":[{"id":"x","metric":"m","op":">","value":1,"cooldown_s":"1h"}]})",
+       HELPLINE_E_INVALID_ARGUMENT},
       // A good rule before a bad one: all or nothing.
       {R"({"rules":[{"id":"ok","metric":"m","op":"<","value":0},{"id":"x","metric":"m","op":"=>","value":1}]})",
        HELPLINE_E_INVALID_ARGUMENT},
@@ -373,7 +372,8 @@ BOOST_AUTO_TEST_CASE(malformed_or_unknown_operator_is_refused_and_previous_rules
     BOOST_TEST(r.size() == 1u, b.json);
   }
   std::string rules = "{\"rules\":[";
-  for (int i = 0; i < 65; ++i) rules += std::string(i ? "," : "") + R"({"id":"r","metric":"m","op":">","value":1})";
+  for (int i = 0; i < 65; ++i)
+    rules += std::string(i ? "," : "") + R"({"id":"r","metric":"m","op":">","value":1})";
   rules += "]}";
   BOOST_TEST(status_of([&] { r.load("host", rules); }) == HELPLINE_E_TOO_LARGE);
   BOOST_TEST(r.size() == 1u);
@@ -399,7 +399,8 @@ BOOST_AUTO_TEST_CASE(rules_load_json_reports_clear_errors_and_keeps_previous_rul
   BOOST_TEST(helpline_rules_load_json(in.h, nullptr) == HELPLINE_E_INVALID_ARGUMENT);
   BOOST_TEST(helpline_rules_load_json(in.h, "") == HELPLINE_E_INVALID_ARGUMENT);
   BOOST_TEST(helpline_rules_load_json(in.h, "{\"rules\":[\"\xff\"]}") == HELPLINE_E_INVALID_UTF8);
-  BOOST_TEST(helpline_rules_load_json(in.h, std::string(256 * 1024 + 1, ' ').c_str()) == HELPLINE_E_TOO_LARGE);
+  BOOST_TEST(helpline_rules_load_json(in.h, std::string(256 * 1024 + 1, ' ').c_str()) ==
+             HELPLINE_E_TOO_LARGE);
   BOOST_TEST(helpline_rules_load_json(nullptr, "{\"rules\":[]}") == HELPLINE_E_INVALID_ARGUMENT);
 
   // The first rule set is still in force: crossing fires it.
@@ -423,8 +424,8 @@ BOOST_AUTO_TEST_CASE(host_rules_survive_a_reopen) {
     helpline_options_set_consent_required(o, HELPLINE_CONSENT_DIAGNOSTICS, 0);
     helpline_t *h = nullptr;
     BOOST_REQUIRE(helpline_open(o, &h) == HELPLINE_OK);
-    BOOST_REQUIRE(helpline_rules_load_json(h, R"({"rules":[{"id":"saved","metric":"m","op":">","value":1}]})") ==
-                  HELPLINE_OK);
+    BOOST_REQUIRE(helpline_rules_load_json(
+                      h, R"({"rules":[{"id":"saved","metric":"m","op":">","value":1}]})") == HELPLINE_OK);
     BOOST_REQUIRE(helpline_close(h, 1000) == HELPLINE_OK);
   }
   EventRecorder events;
@@ -444,9 +445,11 @@ BOOST_AUTO_TEST_CASE(host_rules_survive_a_reopen) {
 // worker busy (see next_deadline_is_never_in_the_past_while_the_cooldown_blocks).
 BOOST_AUTO_TEST_CASE(a_for_rule_blocked_by_its_cooldown_does_not_spin_the_worker) {
   Instance in(false);
-  BOOST_REQUIRE(helpline_rules_load_json(
-                    in.h, R"({"rules":[{"id":"low","metric":"disk","op":"<","value":5,"for_s":0.2,"cooldown_s":3600}]})") ==
-                HELPLINE_OK);
+  BOOST_REQUIRE(
+      helpline_rules_load_json(
+          in.h,
+          R"({"rules":[{"id":"low","metric":"disk","op":"<","value":5,"for_s":0.2,"cooldown_s":3600}]})") ==
+      HELPLINE_OK);
   BOOST_REQUIRE(helpline_metric_set(in.h, "disk", 1) == HELPLINE_OK);
   EventRecorder::Event e;
   BOOST_REQUIRE(in.events.wait_for(HELPLINE_EVENT_RULE_FIRED, e));
@@ -463,7 +466,8 @@ BOOST_AUTO_TEST_CASE(a_for_rule_blocked_by_its_cooldown_does_not_spin_the_worker
   const double blocked = cpu_seconds() - before;
   BOOST_TEST_MESSAGE("CPU in 1 s: idle " << idle << " s, rule blocked by its cooldown " << blocked << " s");
   BOOST_TEST(idle < 0.05, "process used " << idle << " s of CPU in 1 s while idle");
-  BOOST_TEST(blocked < 0.05, "process used " << blocked << " s of CPU in 1 s while idle (baseline " << idle << " s)");
+  BOOST_TEST(blocked < 0.05,
+             "process used " << blocked << " s of CPU in 1 s while idle (baseline " << idle << " s)");
   BOOST_TEST(in.count(HELPLINE_EVENT_RULE_FIRED) == 1u);
 }
 
@@ -474,7 +478,7 @@ BOOST_AUTO_TEST_SUITE(metrics)
 
 BOOST_AUTO_TEST_CASE(heartbeat_aggregates_counters_and_gauges_and_resets) {
   Metrics m;
-  BOOST_TEST(m.take_heartbeat(0).empty());  // nothing recorded: no heartbeat
+  BOOST_TEST(m.take_heartbeat(0).empty());           // nothing recorded: no heartbeat
   BOOST_TEST(m.add("wifi_disconnects", 1) == true);  // first sample of the interval
   BOOST_TEST(m.add("wifi_disconnects", 2) == false);
   BOOST_TEST(m.add("bytes_sent", 1000.5) == false);
@@ -519,8 +523,8 @@ BOOST_AUTO_TEST_CASE(heartbeat_values_keep_their_precision) {
   BOOST_TEST(d["counters"]["bytes"].GetDouble() == 1e21);
 }
 
-// Every value the host passes is finite, but a counter's sum can overflow: the heartbeat (a protocol item, sent
-// verbatim inside the batch body) and the rule event must stay valid JSON.
+// Every value the host passes is finite, but a counter's sum can overflow: the heartbeat (a protocol item,
+// sent verbatim inside the batch body) and the rule event must stay valid JSON.
 BOOST_AUTO_TEST_CASE(an_overflowing_counter_keeps_the_heartbeat_and_rule_events_valid_json) {
   Metrics m;
   m.add("huge", 1e308);
@@ -531,8 +535,9 @@ BOOST_AUTO_TEST_CASE(an_overflowing_counter_keeps_the_heartbeat_and_rule_events_
   BOOST_TEST(!d.HasParseError(), "heartbeat is not JSON: " << hb);
 
   Instance in(false);
-  BOOST_REQUIRE(helpline_rules_load_json(in.h, R"({"rules":[{"id":"big","metric":"huge","op":">","value":1e308}]})") ==
-                HELPLINE_OK);
+  BOOST_REQUIRE(
+      helpline_rules_load_json(in.h, R"({"rules":[{"id":"big","metric":"huge","op":">","value":1e308}]})") ==
+      HELPLINE_OK);
   BOOST_REQUIRE(helpline_metric_add(in.h, "huge", 1e308) == HELPLINE_OK);
   BOOST_REQUIRE(helpline_metric_add(in.h, "huge", 1e308) == HELPLINE_OK);
   EventRecorder::Event e;
@@ -565,11 +570,14 @@ BOOST_AUTO_TEST_CASE(through_the_c_interface) {
   BOOST_TEST(mentions(last_error(), "counter"));
   BOOST_TEST(helpline_metric_set(in.h, "g", 1) == HELPLINE_OK);
   BOOST_TEST(helpline_metric_add(in.h, "g", 1) == HELPLINE_E_INVALID_ARGUMENT);
-  for (int i = 2; i < 256; ++i) BOOST_REQUIRE(helpline_metric_add(in.h, ("m" + std::to_string(i)).c_str(), 1) == HELPLINE_OK);
+  for (int i = 2; i < 256; ++i)
+    BOOST_REQUIRE(helpline_metric_add(in.h, ("m" + std::to_string(i)).c_str(), 1) == HELPLINE_OK);
   BOOST_TEST(helpline_metric_add(in.h, "m256", 1) == HELPLINE_E_TOO_LARGE);
   BOOST_TEST(helpline_metric_set(in.h, "x", std::nan("")) == HELPLINE_E_INVALID_ARGUMENT);
-  BOOST_TEST(helpline_metric_add(in.h, "c", std::numeric_limits<double>::infinity()) == HELPLINE_E_INVALID_ARGUMENT);
-  BOOST_TEST(helpline_metric_add(in.h, "c", -std::numeric_limits<double>::infinity()) == HELPLINE_E_INVALID_ARGUMENT);
+  BOOST_TEST(helpline_metric_add(in.h, "c", std::numeric_limits<double>::infinity()) ==
+             HELPLINE_E_INVALID_ARGUMENT);
+  BOOST_TEST(helpline_metric_add(in.h, "c", -std::numeric_limits<double>::infinity()) ==
+             HELPLINE_E_INVALID_ARGUMENT);
   BOOST_TEST(mentions(last_error(), "finite"));
   BOOST_TEST(helpline_metric_add(in.h, nullptr, 1) == HELPLINE_E_INVALID_ARGUMENT);
   BOOST_TEST(helpline_metric_add(in.h, "", 1) == HELPLINE_E_INVALID_ARGUMENT);
@@ -595,8 +603,8 @@ BOOST_AUTO_TEST_CASE(ring_keeps_the_newest_100_oldest_first) {
   BOOST_TEST(d[0]["ts"].GetInt64() == 50);
   BOOST_TEST(std::string(d[99]["message"].GetString()) == "m149");
   BOOST_TEST(std::string(d[99]["category"].GetString()) == "cat");
-  BOOST_TEST(std::string(d[1]["level"].GetString()) == "error");    // 51 % 4 == HELPLINE_LOG_ERROR
-  BOOST_TEST(std::string(d[2]["level"].GetString()) == "debug");    // 52 % 4 == HELPLINE_LOG_DEBUG
+  BOOST_TEST(std::string(d[1]["level"].GetString()) == "error");  // 51 % 4 == HELPLINE_LOG_ERROR
+  BOOST_TEST(std::string(d[2]["level"].GetString()) == "debug");  // 52 % 4 == HELPLINE_LOG_DEBUG
   BOOST_TEST(std::string(d[3]["level"].GetString()) == "info");
   BOOST_TEST(std::string(d[4]["level"].GetString()) == "warning");
   JsonOut last;
@@ -617,7 +625,8 @@ BOOST_AUTO_TEST_CASE(levels_and_limits_at_the_c_interface) {
   BOOST_TEST(helpline_breadcrumb(in.h, "", "x") == HELPLINE_E_INVALID_ARGUMENT);
   BOOST_TEST(helpline_breadcrumb(in.h, std::string(65, 'c').c_str(), "x") == HELPLINE_E_TOO_LARGE);
   BOOST_TEST(helpline_breadcrumb(in.h, "ui", "") == HELPLINE_OK);  // an empty message is fine
-  BOOST_TEST(helpline_breadcrumb(in.h, "ui", std::string(5000, 'm').c_str()) == HELPLINE_OK);  // cut, not refused
+  BOOST_TEST(helpline_breadcrumb(in.h, "ui", std::string(5000, 'm').c_str()) ==
+             HELPLINE_OK);  // cut, not refused
   BOOST_TEST(helpline_breadcrumb(in.h, "ui", "bad \xc3") == HELPLINE_E_INVALID_UTF8);
 }
 

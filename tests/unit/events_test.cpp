@@ -12,9 +12,12 @@
 #include <string>
 #include <thread>
 
-#include "support/test_support.hpp"
+#include "helpline/testing/events.hpp"
+#include "helpline/testing/files.hpp"
+#include "helpline/testing/sdk.hpp"
+#include "helpline/testing/temp_dir.hpp"
 
-using namespace helpline_test;
+using namespace helpline::testing;
 
 namespace {
 

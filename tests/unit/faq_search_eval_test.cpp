@@ -12,9 +12,10 @@
 #include <cstdio>
 #include <map>
 
-#include "support/faq_fixture.hpp"
+#include "helpline/testing/faq_db.hpp"
+#include "helpline/testing/temp_dir.hpp"
 
-using namespace helpline_test;
+using namespace helpline::testing;
 using helpline::detail::Statement;
 
 namespace {

@@ -3,31 +3,17 @@
 #define BOOST_TEST_MODULE helpline_faq
 #include <boost/test/unit_test.hpp>
 
-#include "support/faq_fixture.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/faq_db.hpp"
+#include "helpline/testing/internal_errors.hpp"
+#include "helpline/testing/temp_dir.hpp"
 
-using namespace helpline_test;
-using helpline::detail::Error;
+using namespace helpline::testing;
 
 namespace {
 
 long long count(FaqDb &db, const char *sql) {
   return static_cast<long long>(helpline::detail::query_int64(db.writer.get(), sql));
-}
-
-helpline_status_t status_of(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const Error &e) {
-    return e.status();
-  }
-  return HELPLINE_OK;
-}
-
-rapidjson::Document parse(const std::string &json) {
-  rapidjson::Document d;
-  d.Parse(json.c_str());
-  BOOST_REQUIRE(!d.HasParseError());
-  return d;
 }
 
 // Two sections, three articles: the catalog most cases start from.
@@ -239,9 +225,9 @@ BOOST_AUTO_TEST_CASE(snippets_highlight_matched_words_with_b_tags) {
 BOOST_AUTO_TEST_CASE(a_word_every_article_holds_still_finds_them) {
   // IDF is floored, not zero: in a one-article catalog every word is in every article.
   FaqDb db;
-  db.catalog->apply(faq_answer(true, "[" + section("s1", "en", "Getting started") + "]",
-                               "[" + article("a1", "s1", "en", "Unpack the starter kit",
-                                             "Remove the cardboard insert first.") + "]"));
+  db.catalog->apply(faq_answer(
+      true, "[" + section("s1", "en", "Getting started") + "]",
+      "[" + article("a1", "s1", "en", "Unpack the starter kit", "Remove the cardboard insert first.") + "]"));
   auto d = parse(db.search->search_json("starter kit", "en", 10));
   BOOST_TEST_REQUIRE(d["hits"].Size() == 1u);
   BOOST_TEST(std::string(d["hits"][0]["id"].GetString()) == "a1");

@@ -10,9 +10,9 @@
 #include <thread>
 #include <vector>
 
+#include "base/utf8.hpp"
+#include "base/worker.hpp"
 #include "core/event_queue.hpp"
-#include "core/utf8.hpp"
-#include "core/worker.hpp"
 
 using helpline::detail::Event;
 using helpline::detail::EventQueue;

@@ -14,9 +14,12 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "support/test_support.hpp"
+#include "helpline/testing/events.hpp"
+#include "helpline/testing/files.hpp"
+#include "helpline/testing/sdk.hpp"
+#include "helpline/testing/temp_dir.hpp"
 
-using namespace helpline_test;
+using namespace helpline::testing;
 
 namespace {
 
@@ -28,7 +31,8 @@ struct ScriptedServer {
   std::atomic<int> posts{0};
   std::atomic<int> largest_batch{0};
 
-  static helpline_status_t transport(void *user, const helpline_http_request_t *req, helpline_http_response_t *res) {
+  static helpline_status_t transport(void *user, const helpline_http_request_t *req,
+                                     helpline_http_response_t *res) {
     auto *self = static_cast<ScriptedServer *>(user);
     std::string method = req->method;
     if (method == "GET") {  // /v1/sync: nothing new
@@ -129,10 +133,12 @@ struct Fixture {
     return d["last_error"].IsString() ? d["last_error"].GetString() : "";
   }
   void submit(int n) {
-    for (int i = 0; i < n; ++i) BOOST_REQUIRE(helpline_survey_submit(h, HELPLINE_SURVEY_NPS, 7, nullptr, nullptr) == 0);
+    for (int i = 0; i < n; ++i)
+      BOOST_REQUIRE(helpline_survey_submit(h, HELPLINE_SURVEY_NPS, 7, nullptr, nullptr) == 0);
   }
   bool wait_posts(int n) {
-    for (int i = 0; i < 500 && server.posts.load() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 500 && server.posts.load() < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return server.posts.load() >= n;
   }
 };

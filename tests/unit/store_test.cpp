@@ -9,10 +9,13 @@
 
 #include <string>
 
+#include "helpline/testing/events.hpp"
+#include "helpline/testing/files.hpp"
+#include "helpline/testing/sdk.hpp"
+#include "helpline/testing/temp_dir.hpp"
 #include "store/schema.hpp"
-#include "support/test_support.hpp"
 
-using namespace helpline_test;
+using namespace helpline::testing;
 
 namespace {
 

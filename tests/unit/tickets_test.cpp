@@ -1,4 +1,4 @@
-// Tickets on the device without a server (issue 6): the local view shows a write at once (before
+// Tickets on the device without a server: the local view shows a write at once (before
 // it is on disk), keeps it across a reopen, and every bad argument is refused with nothing queued.
 #define BOOST_TEST_MODULE helpline_tickets
 #include <boost/test/unit_test.hpp>
@@ -12,9 +12,12 @@
 #include <vector>
 
 #include "helpline/helpline.hpp"
-#include "support/test_support.hpp"
+#include "helpline/testing/files.hpp"
+#include "helpline/testing/process.hpp"
+#include "helpline/testing/sdk.hpp"
+#include "helpline/testing/temp_dir.hpp"
 
-using namespace helpline_test;
+using namespace helpline::testing;
 
 namespace {
 
@@ -150,7 +153,8 @@ BOOST_AUTO_TEST_CASE(tickets_from_many_threads_are_all_there) {
     threads.emplace_back([&, t] {
       for (int k = 0; k < 25; ++k) {
         char *id = nullptr;
-        if (helpline_ticket_create(i.h, "Load", "body", nullptr, &id) == HELPLINE_OK) ids[t].push_back(take(id));
+        if (helpline_ticket_create(i.h, "Load", "body", nullptr, &id) == HELPLINE_OK)
+          ids[t].push_back(take(id));
       }
     });
   }
@@ -205,10 +209,12 @@ BOOST_AUTO_TEST_CASE(every_bad_argument_is_refused_and_nothing_is_queued) {
   BOOST_TEST(helpline_ticket_create(i.h, "s", nullptr, nullptr, &id) == HELPLINE_E_INVALID_ARGUMENT);
   BOOST_TEST(helpline_ticket_create(i.h, "s", "b", nullptr, nullptr) == HELPLINE_E_INVALID_ARGUMENT);
   BOOST_TEST(helpline_ticket_create(i.h, "s", "", nullptr, &id) == HELPLINE_E_INVALID_ARGUMENT);
-  BOOST_TEST(helpline_ticket_create(i.h, "bad \xC3\x28 subject", "b", nullptr, &id) == HELPLINE_E_INVALID_UTF8);
+  BOOST_TEST(helpline_ticket_create(i.h, "bad \xC3\x28 subject", "b", nullptr, &id) ==
+             HELPLINE_E_INVALID_UTF8);
   BOOST_TEST(helpline_ticket_create(i.h, "s", big.c_str(), nullptr, &id) == HELPLINE_E_TOO_LARGE);
   BOOST_TEST(helpline_ticket_create(i.h, "s", huge.c_str(), nullptr, &id) == HELPLINE_E_TOO_LARGE);
-  BOOST_TEST(helpline_ticket_create(i.h, std::string(201, 's').c_str(), "b", nullptr, &id) == HELPLINE_E_TOO_LARGE);
+  BOOST_TEST(helpline_ticket_create(i.h, std::string(201, 's').c_str(), "b", nullptr, &id) ==
+             HELPLINE_E_TOO_LARGE);
   BOOST_TEST(helpline_ticket_create(i.h, "s", "b", "[1,2]", &id) == HELPLINE_E_INVALID_JSON);
   BOOST_TEST(helpline_ticket_create(i.h, "s", "b", R"({"a":{"nested":1}})", &id) == HELPLINE_E_INVALID_JSON);
   BOOST_TEST(helpline_ticket_create(i.h, "s", "b", "{broken", &id) == HELPLINE_E_INVALID_JSON);
@@ -222,7 +228,8 @@ BOOST_AUTO_TEST_CASE(every_bad_argument_is_refused_and_nothing_is_queued) {
   BOOST_TEST(helpline_message_send(i.h, unknown, "b", nullptr) == HELPLINE_E_NOT_FOUND);
   BOOST_TEST(helpline_ticket_mark_read(i.h, unknown) == HELPLINE_E_NOT_FOUND);
   BOOST_TEST(helpline_ticket_reopen(i.h, unknown) == HELPLINE_E_NOT_FOUND);
-  BOOST_TEST(helpline_attachment_add(i.h, unknown, "/etc/hostname", nullptr, nullptr) == HELPLINE_E_NOT_FOUND);
+  BOOST_TEST(helpline_attachment_add(i.h, unknown, "/etc/hostname", nullptr, nullptr) ==
+             HELPLINE_E_NOT_FOUND);
   char *json = nullptr;
   BOOST_TEST(helpline_ticket_messages_json(i.h, unknown, &json) == HELPLINE_E_NOT_FOUND);
   BOOST_TEST(helpline_ticket_messages_json(i.h, nullptr, &json) == HELPLINE_E_INVALID_ARGUMENT);
@@ -240,7 +247,8 @@ BOOST_AUTO_TEST_CASE(every_bad_argument_is_refused_and_nothing_is_queued) {
   BOOST_TEST(helpline_set_user_attribute(i.h, std::string(65, 'k').c_str(), "1") == HELPLINE_E_TOO_LARGE);
   BOOST_TEST(helpline_set_push_token(i.h, "fcm", "") == HELPLINE_E_INVALID_ARGUMENT);
   BOOST_TEST(helpline_set_push_token(i.h, std::string(17, 'p').c_str(), "t") == HELPLINE_E_TOO_LARGE);
-  BOOST_TEST(helpline_set_device_attribute(i.h, "model", std::string(129, 'm').c_str()) == HELPLINE_E_TOO_LARGE);
+  BOOST_TEST(helpline_set_device_attribute(i.h, "model", std::string(129, 'm').c_str()) ==
+             HELPLINE_E_TOO_LARGE);
   BOOST_TEST(outbox_depth(i.h) == 1);  // only the one good ticket
 }
 
@@ -254,11 +262,13 @@ BOOST_AUTO_TEST_CASE(a_file_is_copied_into_data_dir_and_shown_as_queued) {
   write_file(i.tmp.sub("shot.png"), std::string(1 << 20, 'p'));
   write_file(i.tmp.sub("empty.log"), "");
   char *att = nullptr;
-  BOOST_REQUIRE_EQUAL(helpline_attachment_add(i.h, ticket.c_str(), i.tmp.sub("shot.png").c_str(), "image/png", &att),
-                      HELPLINE_OK);
+  BOOST_REQUIRE_EQUAL(
+      helpline_attachment_add(i.h, ticket.c_str(), i.tmp.sub("shot.png").c_str(), "image/png", &att),
+      HELPLINE_OK);
   std::string att_id = take(att);
-  BOOST_REQUIRE_EQUAL(helpline_attachment_add(i.h, ticket.c_str(), i.tmp.sub("empty.log").c_str(), nullptr, nullptr),
-                      HELPLINE_OK);
+  BOOST_REQUIRE_EQUAL(
+      helpline_attachment_add(i.h, ticket.c_str(), i.tmp.sub("empty.log").c_str(), nullptr, nullptr),
+      HELPLINE_OK);
   std::filesystem::remove(i.tmp.sub("shot.png"));  // the host may delete its file at once
   const std::string copy = i.tmp.sub("data") + "/attachments/" + att_id;
   BOOST_TEST(std::filesystem::file_size(copy) == (1u << 20));
@@ -282,13 +292,15 @@ BOOST_AUTO_TEST_CASE(over_cap_missing_and_odd_files_are_refused_with_nothing_que
   std::string ticket = create(i.h, "Logs", "attached");
   const std::string big = i.tmp.sub("big.bin");
   write_file(big, std::string(HELPLINE_MAX_ATTACHMENT_BYTES + 1, 'b'));
-  BOOST_TEST(helpline_attachment_add(i.h, ticket.c_str(), big.c_str(), nullptr, nullptr) == HELPLINE_E_TOO_LARGE);
+  BOOST_TEST(helpline_attachment_add(i.h, ticket.c_str(), big.c_str(), nullptr, nullptr) ==
+             HELPLINE_E_TOO_LARGE);
   BOOST_TEST(mentions(last_error(), "limit"));
   BOOST_TEST(helpline_attachment_add(i.h, ticket.c_str(), i.tmp.sub("nope").c_str(), nullptr, nullptr) ==
              HELPLINE_E_NOT_FOUND);
   BOOST_TEST(helpline_attachment_add(i.h, ticket.c_str(), i.tmp.path().c_str(), nullptr, nullptr) ==
              HELPLINE_E_NOT_FOUND);  // a directory
-  BOOST_TEST(helpline_attachment_add(i.h, ticket.c_str(), nullptr, nullptr, nullptr) == HELPLINE_E_INVALID_ARGUMENT);
+  BOOST_TEST(helpline_attachment_add(i.h, ticket.c_str(), nullptr, nullptr, nullptr) ==
+             HELPLINE_E_INVALID_ARGUMENT);
   BOOST_TEST(outbox_depth(i.h) == 1);
   BOOST_TEST(count_entries((i.tmp.sub("data") + "/attachments").c_str()) <= 0);
 }

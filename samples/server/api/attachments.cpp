@@ -1,15 +1,17 @@
 // Attachment upload (raw bytes) and download, for devices and agents.
-#include "api/api.hpp"
+#include "api/attachments.hpp"
+
 #include "api/render.hpp"
 #include "api_error.hpp"
 #include "crypto.hpp"
 #include "ids.hpp"
 #include "json_fields.hpp"
-#include "json_out.hpp"
 
 namespace helpline::server {
 
-Reply Api::upload(Call &c, const std::string &owner) {
+namespace {
+
+Reply upload(Call &c, const std::string &owner) {
   AttachmentRecord a;
   std::optional<std::string> id;
   if (const std::string *q = c.query_param("id")) {
@@ -33,15 +35,15 @@ Reply Api::upload(Call &c, const std::string &owner) {
   a.size = static_cast<int64_t>(a.data.size());
   a.sha256 = sha256_hex(a.data);
   a.created_at = now_ms();
-  if (id && c.tx->find_attachment(c.app->app_key, *id, false))
+  if (id && c.tx->attachments().find(c.app->app_key, *id, false))
     throw ApiError(409, "conflict", "an attachment with this id already exists");
-  c.tx->insert_attachment(c.app->app_key, a);
+  c.tx->attachments().insert(c.app->app_key, a);
   JsonOut j;
   render_attachment(j, a);
   return json(201, j.take());
 }
 
-Reply Api::download(Call &, const AttachmentRecord &a) {
+Reply download(const AttachmentRecord &a) {
   Reply r;
   r.status = 200;
   r.content_type = a.content_type;
@@ -51,30 +53,45 @@ Reply Api::download(Call &, const AttachmentRecord &a) {
   return r;
 }
 
-Reply Api::attachment_upload(Call &c) {
+}  // namespace
+
+void AttachmentHandlers::add_routes(Router &r) {
+  using K = RouteKind;
+  using B = BodyKind;
+  r.add({"POST", wire::path::kAttachments, handler(this, &AttachmentHandlers::attachment_upload), K::device,
+         B::raw, true, true, false});
+  r.add({"GET", id_pattern(wire::path::kAttachmentsPrefix),
+         handler(this, &AttachmentHandlers::attachment_get), K::device, B::none, false, false, false});
+  r.add({"POST", "/v1/agent/attachments", handler(this, &AttachmentHandlers::agent_attachment_upload),
+         K::agent, B::raw, true, true, false});
+  r.add({"GET", "/v1/agent/attachments/{}", handler(this, &AttachmentHandlers::agent_attachment_get),
+         K::agent, B::none, false, false, false});
+}
+
+Reply AttachmentHandlers::attachment_upload(Call &c) {
   return upload(c, c.device->owner);
 }
 
-Reply Api::attachment_get(Call &c) {
-  auto a = c.tx->find_attachment(c.app->app_key, c.params[0], true);
+Reply AttachmentHandlers::attachment_get(Call &c) {
+  auto a = c.tx->attachments().find(c.app->app_key, c.params[0], true);
   if (!a) throw not_found("attachment");
   bool allowed = a->owner == c.device->owner;
   if (!allowed && a->ticket_id) {
-    auto t = c.tx->find_ticket(c.app->app_key, *a->ticket_id);
+    auto t = c.tx->tickets().find(c.app->app_key, *a->ticket_id);
     allowed = t && t->owner == c.device->owner;
   }
   if (!allowed) throw not_found("attachment");
-  return download(c, *a);
+  return download(*a);
 }
 
-Reply Api::agent_attachment_upload(Call &c) {
+Reply AttachmentHandlers::agent_attachment_upload(Call &c) {
   return upload(c, "agent:" + c.agent->agent.id);
 }
 
-Reply Api::agent_attachment_get(Call &c) {
-  auto a = c.tx->find_attachment(c.app->app_key, c.params[0], true);
+Reply AttachmentHandlers::agent_attachment_get(Call &c) {
+  auto a = c.tx->attachments().find(c.app->app_key, c.params[0], true);
   if (!a) throw not_found("attachment");
-  return download(c, *a);
+  return download(*a);
 }
 
 }  // namespace helpline::server

@@ -1,6 +1,7 @@
 // The agent web console: its static files under /console/, and the cookie session it uses on the agent API
 // (protocol section 14.1): HttpOnly SameSite=Strict session cookie plus a double-submit CSRF token.
-#include "api/api.hpp"
+#include "api/console.hpp"
+
 #include "api_error.hpp"
 #include "crypto.hpp"
 
@@ -45,11 +46,13 @@ std::string host_without_port(const std::string &host) {
 
 }  // namespace
 
-bool Api::is_console_path(const std::string &path) {
+bool is_console_path(const std::string &path) {
   return path == "/console" || path.rfind("/console/", 0) == 0;
 }
 
-Reply Api::console_asset(const HttpRequest &req) {
+ConsoleHandlers::ConsoleHandlers(const ApiContext &ctx) : ctx_(ctx) {}
+
+Reply ConsoleHandlers::serve(const HttpRequest &req) const {
   if (req.method != "GET" && req.method != "HEAD") {
     Reply r = json(405, error_body("method_not_allowed", req.method + " is not allowed here"));
     r.headers.emplace_back("Allow", "GET, HEAD");
@@ -64,9 +67,9 @@ Reply Api::console_asset(const HttpRequest &req) {
   }
   std::string name = req.path.substr(std::string("/console/").size());
   if (name.empty()) name = "index.html";
-  if (console_dir_.empty() || !safe_asset_name(name))
+  if (ctx_.console_dir.empty() || !safe_asset_name(name))
     throw ApiError(404, "not_found", "no such console file");
-  std::ifstream in(console_dir_ + "/" + name, std::ios::binary);
+  std::ifstream in(ctx_.console_dir + "/" + name, std::ios::binary);
   if (!in) throw ApiError(404, "not_found", "no such console file");
   std::ostringstream data;
   data << in.rdbuf();
@@ -85,11 +88,11 @@ Reply Api::console_asset(const HttpRequest &req) {
   return r;
 }
 
-std::string Api::csrf_token_for(const std::string &session_token) {
+std::string csrf_token_for(const std::string &session_token) {
   return sha256_hex("helpline-csrf\n" + session_token);
 }
 
-std::optional<std::string> Api::cookie(const HttpRequest &req, const std::string &name) {
+std::optional<std::string> cookie(const HttpRequest &req, const std::string &name) {
   for (const auto &h : req.headers) {
     if (h.first != "cookie") continue;
     const std::string &v = h.second;
@@ -110,7 +113,7 @@ std::optional<std::string> Api::cookie(const HttpRequest &req, const std::string
 }
 
 // Secure cookies need HTTPS: set the flag unless the console is reached over plain HTTP on loopback.
-bool Api::cookie_secure(const HttpRequest &req) {
+bool cookie_secure(const HttpRequest &req) {
   const std::string *proto = req.header("x-forwarded-proto");
   if (proto && *proto == "https") return true;
   const std::string *host = req.header("host");
@@ -118,7 +121,7 @@ bool Api::cookie_secure(const HttpRequest &req) {
   return !(h == "127.0.0.1" || h == "localhost" || h == "[::1]");
 }
 
-void Api::set_session_cookies(const HttpRequest &req, Reply &r, const std::string &token, int64_t max_age_s) {
+void set_session_cookies(const HttpRequest &req, Reply &r, const std::string &token, int64_t max_age_s) {
   std::string attrs = "; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
   if (cookie_secure(req)) attrs += "; Secure";
   r.headers.emplace_back("Set-Cookie",

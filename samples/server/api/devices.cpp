@@ -1,12 +1,12 @@
 // Device views for agents (protocol.md 14.5): the device list with health, one device's diagnostics, and its
 // health timeline.
-#include "api/api.hpp"
+#include "api/devices.hpp"
+
 #include "api/render.hpp"
 #include "api_error.hpp"
 #include "device_timeline.hpp"
 #include "ids.hpp"
 #include "json_fields.hpp"
-#include "json_out.hpp"
 
 namespace helpline::server {
 
@@ -34,12 +34,15 @@ void opt_i64(JsonOut &j, const char *k, const std::optional<int64_t> &v) {
 }
 
 void render_summary(JsonOut &j, const DeviceSummaryRecord &d, int64_t now) {
-  j.obj().kv("device_id", d.device_id).kv_opt("user", d.user_sub).kv_raw("attributes", d.attrs_json);
+  j.begin_object()
+      .field("device_id", d.device_id)
+      .opt_field("user", d.user_sub)
+      .raw_or_null_field("attributes", d.attrs_json);
   opt_i64(j, "attributes_updated_at", d.attrs_updated_at);
   opt_i64(j, "last_seen", d.last_seen);
   opt_i64(j, "last_error_at", d.last_error_at);
   opt_i64(j, "last_warning_at", d.last_warning_at);
-  j.kv("health", health_of(d, now)).end_obj();
+  j.field("health", health_of(d, now)).end_object();
 }
 
 std::optional<std::string> query_text(Call &c, const char *name, size_t max) {
@@ -60,7 +63,21 @@ std::optional<int64_t> query_ms(Call &c, const char *name) {
 
 }  // namespace
 
-Reply Api::agent_devices_list(Call &c) {
+void DeviceViewHandlers::add_routes(Router &r) {
+  using K = RouteKind;
+  using B = BodyKind;
+  using H = DeviceViewHandlers;
+  r.add({"GET", "/v1/agent/devices", handler(this, &H::agent_devices_list), K::agent, B::none, false, false,
+         false});
+  r.add({"GET", "/v1/agent/devices/{}", handler(this, &H::agent_device_get), K::agent, B::none, false, false,
+         false});
+  r.add({"GET", "/v1/agent/devices/{}/diagnostics", handler(this, &H::agent_device_diagnostics), K::agent,
+         B::none, false, false, false});
+  r.add({"GET", "/v1/agent/devices/{}/timeline", handler(this, &H::agent_device_timeline), K::agent, B::none,
+         false, false, false});
+}
+
+Reply DeviceViewHandlers::agent_devices_list(Call &c) {
   auto [cursor, limit] = page_params(c, 100, 50);
   auto health = query_text(c, "health", 16);
   if (health && *health != "ok" && *health != "warning" && *health != "error" && *health != "stale" &&
@@ -74,7 +91,7 @@ Reply Api::agent_devices_list(Call &c) {
   std::vector<DeviceSummaryRecord> rows;
   // The health filter is applied on top of keyset pages (health depends on the clock, not stored).
   for (int round = 0; round < 50 && static_cast<int>(rows.size()) <= limit; ++round) {
-    auto page = c.tx->list_device_summaries(c.app->app_key, f);
+    auto page = c.tx->diagnostics().device_summaries(c.app->app_key, f);
     for (auto &r : page)
       if (!health || *health == health_of(r, now)) rows.push_back(std::move(r));
     if (static_cast<int>(page.size()) < f.limit) break;
@@ -84,16 +101,16 @@ Reply Api::agent_devices_list(Call &c) {
                              [now](JsonOut &j, const DeviceSummaryRecord &d) { render_summary(j, d, now); }));
 }
 
-Reply Api::agent_device_get(Call &c) {
-  auto d = c.tx->find_device_summary(c.app->app_key, c.params[0]);
+Reply DeviceViewHandlers::agent_device_get(Call &c) {
+  auto d = c.tx->diagnostics().find_device_summary(c.app->app_key, c.params[0]);
   if (!d) throw not_found("device");
   JsonOut j;
   render_summary(j, *d, now_ms());
   return json(200, j.take());
 }
 
-Reply Api::agent_device_diagnostics(Call &c) {
-  if (!c.tx->find_device_summary(c.app->app_key, c.params[0])) throw not_found("device");
+Reply DeviceViewHandlers::agent_device_diagnostics(Call &c) {
+  if (!c.tx->diagnostics().find_device_summary(c.app->app_key, c.params[0])) throw not_found("device");
   auto [cursor, limit] = page_params(c, 100, 50);
   DiagnosticFilter f;
   f.kind = query_text(c, "kind", 16);
@@ -103,12 +120,12 @@ Reply Api::agent_device_diagnostics(Call &c) {
   f.to = query_ms(c, "to");
   f.before_seq = cursor;
   f.limit = limit + 1;
-  auto rows = c.tx->device_diagnostics(c.app->app_key, c.params[0], f);
+  auto rows = c.tx->diagnostics().for_device(c.app->app_key, c.params[0], f);
   return json(200, page_json(std::move(rows), limit, render_diagnostic));
 }
 
-Reply Api::agent_device_timeline(Call &c) {
-  if (!c.tx->find_device_summary(c.app->app_key, c.params[0])) throw not_found("device");
+Reply DeviceViewHandlers::agent_device_timeline(Call &c) {
+  if (!c.tx->diagnostics().find_device_summary(c.app->app_key, c.params[0])) throw not_found("device");
   int64_t bucket = kHour;
   if (auto b = query_text(c, "bucket", 16)) {
     if (*b == "hour")
@@ -131,13 +148,13 @@ Reply Api::agent_device_timeline(Call &c) {
   f.from = from;
   f.to = to;
   f.limit = kTimelineMaxRows + 1;
-  facts.diagnostics = c.tx->device_diagnostics(c.app->app_key, c.params[0], f);
+  facts.diagnostics = c.tx->diagnostics().for_device(c.app->app_key, c.params[0], f);
   if (facts.diagnostics.size() > static_cast<size_t>(kTimelineMaxRows)) {
     facts.diagnostics.resize(kTimelineMaxRows);  // the newest rows: the oldest buckets are incomplete
     facts.truncated = true;
   }
-  facts.server_firings = c.tx->device_rule_firings(c.app->app_key, c.params[0], from, to, 10000);
-  facts.tickets = c.tx->device_tickets(c.app->app_key, c.params[0], from, to, 1000);
+  facts.server_firings = c.tx->rules().device_firings(c.app->app_key, c.params[0], from, to, 10000);
+  facts.tickets = c.tx->tickets().created_by_device(c.app->app_key, c.params[0], from, to, 1000);
   return json(200, timeline_json(c.params[0], facts));
 }
 

@@ -1,11 +1,12 @@
 // Diagnostics: batch ingest with per-item results, agent views, diagnostics requests.
-#include "api/api.hpp"
+#include "api/diagnostics.hpp"
+
 #include "api/diagnostics_ingest.hpp"
 #include "api/render.hpp"
+#include "api/ticket_actions.hpp"
 #include "api_error.hpp"
 #include "ids.hpp"
 #include "json_fields.hpp"
-#include "json_out.hpp"
 
 #include <unordered_map>
 
@@ -28,15 +29,15 @@ void parse_item(const JsonValue &item, IngestItem &p) {
   d.idempotency_key = *p.key;
   d.kind = req_string(item, "kind", 1, 16);
   if (!known_kind(d.kind)) throw bad_request("kind: one of event, breadcrumb, metric, snapshot, log");
-  d.name = req_string(item, "name", 1, 200);
+  d.name = req_string(item, "name", 1, wire::limit::kDiagnosticNameBytes);
   d.ts = req_int(item, "ts");
   d.level = opt_string(item, "level", 32);
-  d.message = opt_string(item, "message", 4000);
+  d.message = opt_string(item, "message", wire::limit::kDiagnosticMessageBytes);
   if (const JsonValue *v = field(item, "value")) {
     if (!v->IsNumber()) throw bad_request("value: must be a number");
     d.value = v->GetDouble();
   }
-  auto attrs = opt_object_json(item, "attributes", 64 * 1024);
+  auto attrs = opt_object_json(item, "attributes", wire::limit::kDiagnosticAttributesBytes);
   if (attrs) d.attributes_json = std::move(*attrs);
   d.ticket_id = opt_id(item, "ticket_id");
   d.request_id = opt_id(item, "request_id");
@@ -57,31 +58,55 @@ std::string ingest_reply(const IngestJob &job) {
       ++accepted;
   }
   JsonOut j;
-  j.obj().kv("accepted", accepted).kv("duplicates", duplicates).kv("rejected", rejected).key("results").arr();
+  j.begin_object()
+      .field("accepted", accepted)
+      .field("duplicates", duplicates)
+      .field("rejected", rejected)
+      .key("results")
+      .begin_array();
   for (const auto &p : job.items) {
-    j.obj().key("idempotency_key").opt_str(p.key);
+    j.begin_object().opt_field("idempotency_key", p.key);
     if (p.error) {
-      j.kv("outcome", "error")
-          .kv("retryable", false)
+      j.field("outcome", "error")
+          .field("retryable", false)
           .key("error")
-          .obj()
-          .kv("code", p.error->code())
-          .kv("message", p.error->what())
-          .end_obj();
+          .begin_object()
+          .field("code", p.error->code())
+          .field("message", p.error->what())
+          .end_object();
     } else {
-      j.kv("outcome", p.duplicate ? "duplicate" : "ok");
+      j.field("outcome", p.duplicate ? "duplicate" : "ok");
     }
-    j.end_obj();
+    j.end_object();
   }
-  j.end_arr().end_obj();
+  j.end_array().end_object();
   return j.take();
 }
 
 }  // namespace
 
+DiagnosticsHandlers::DiagnosticsHandlers(ApiContext &ctx) : ctx_(ctx) {}
+
+void DiagnosticsHandlers::add_routes(Router &r) {
+  using K = RouteKind;
+  using B = BodyKind;
+  // Inserts happen on the ingest thread (TxMode::own): the reply is deferred until they have committed.
+  r.add({"POST", wire::path::kDiagnosticsBatch, handler(this, &DiagnosticsHandlers::diagnostics_batch),
+         K::device, B::json, false, false, false, TxMode::own});
+  r.add({"GET", "/v1/agent/tickets/{}/diagnostics",
+         handler(this, &DiagnosticsHandlers::agent_ticket_diagnostics), K::agent, B::none, false, false,
+         false});
+  r.add({"POST", "/v1/agent/diagnostics-requests",
+         handler(this, &DiagnosticsHandlers::agent_diag_request_create), K::agent, B::json, true, true,
+         false});
+  r.add({"GET", "/v1/agent/diagnostics-requests",
+         handler(this, &DiagnosticsHandlers::agent_diag_requests_list), K::agent, B::none, false, false,
+         false});
+}
+
 // Parsing and validation run here on the I/O thread; the inserts run on the ingest thread, batched with other
 // requests into one transaction. The response is produced when that transaction has committed.
-Reply Api::diagnostics_batch(Call &c) {
+Reply DiagnosticsHandlers::diagnostics_batch(Call &c) {
   const JsonValue *items = field(*c.body, "items");
   if (!items || !items->IsArray() || items->Empty()) throw bad_request("items: must be a non-empty array");
   if (items->Size() > c.app->limits.max_diagnostics_batch_items)
@@ -118,23 +143,23 @@ Reply Api::diagnostics_batch(Call &c) {
       }
       complete(std::move(r));
     };
-    ingest_.submit(std::move(*shared));
+    ctx_.ingest.submit(std::move(*shared));
   };
   return Reply{};
 }
 
-Reply Api::agent_ticket_diagnostics(Call &c) {
+Reply DiagnosticsHandlers::agent_ticket_diagnostics(Call &c) {
   TicketRecord t = app_ticket(c, c.params[0]);
   auto [cursor, limit] = page_params(c, 100, 50);
   std::optional<std::string> kind;
   if (const std::string *k = c.query_param("kind"))
     if (!k->empty()) kind = *k;
-  auto devices = c.tx->ticket_devices(c.app->app_key, t.id);
-  auto rows = c.tx->ticket_diagnostics(c.app->app_key, t.id, devices, kind, cursor, limit + 1);
+  auto devices = c.tx->tickets().devices(c.app->app_key, t.id);
+  auto rows = c.tx->diagnostics().for_ticket(c.app->app_key, t.id, devices, kind, cursor, limit + 1);
   return json(200, page_json(std::move(rows), limit, render_diagnostic));
 }
 
-Reply Api::agent_diag_request_create(Call &c) {
+Reply DiagnosticsHandlers::agent_diag_request_create(Call &c) {
   const JsonValue &b = *c.body;
   auto ticket_id = opt_id(b, "ticket_id");
   auto device_id = opt_string(b, "device_id", 128);
@@ -150,33 +175,33 @@ Reply Api::agent_diag_request_create(Call &c) {
     if (!device_id) r.owner = t.owner;
   }
   JsonOut kj;
-  kj.arr();
+  kj.begin_array();
   for (const auto &k : kinds) kj.str(k);
-  kj.end_arr();
+  kj.end_array();
   r.kinds_json = kj.take();
   r.message = message;
   r.status = "pending";
   r.agent_id = c.agent->agent.id;
   r.created_at = now_ms();
-  c.tx->insert_diagnostics_request(c.app->app_key, r);
+  c.tx->diagnostics().insert_request(c.app->app_key, r);
 
   JsonOut data;
-  data.obj()
-      .kv("id", r.id)
-      .kv_opt("ticket_id", r.ticket_id)
+  data.begin_object()
+      .field("id", r.id)
+      .opt_field("ticket_id", r.ticket_id)
       .key("kinds")
-      .raw(r.kinds_json)
-      .kv_opt("message", r.message)
-      .kv("created_at", r.created_at)
-      .end_obj();
+      .raw_or_null(r.kinds_json)
+      .opt_field("message", r.message)
+      .field("created_at", r.created_at)
+      .end_object();
   EventRecord e;
-  e.type = "diagnostics_request";
+  e.type = wire::sync_type::kDiagnosticsRequest;
   e.data_json = data.take();
   if (r.device_id)
     e.device_id = r.device_id;
   else {
     e.owner = r.owner;
-    if (r.owner->rfind("device:", 0) == 0) e.device_id = r.owner->substr(7);
+    e.device_id = owner_device(*r.owner);
   }
   emit(c, std::move(e));
   JsonOut j;
@@ -184,14 +209,14 @@ Reply Api::agent_diag_request_create(Call &c) {
   return json(201, j.take());
 }
 
-Reply Api::agent_diag_requests_list(Call &c) {
+Reply DiagnosticsHandlers::agent_diag_requests_list(Call &c) {
   std::optional<std::string> ticket_id;
   if (const std::string *t = c.query_param("ticket_id"))
     if (!t->empty()) ticket_id = *t;
   JsonOut j;
-  j.obj().key("items").arr();
-  for (const auto &r : c.tx->list_diagnostics_requests(c.app->app_key, ticket_id)) render_diag_request(j, r);
-  j.end_arr().end_obj();
+  j.begin_object().key("items").begin_array();
+  for (const auto &r : c.tx->diagnostics().requests(c.app->app_key, ticket_id)) render_diag_request(j, r);
+  j.end_array().end_object();
   return json(200, j.take());
 }
 

@@ -112,27 +112,27 @@ void DiagnosticsIngest::write(std::vector<IngestJob> &jobs) {
           if (d.ticket_id) {
             auto it = ticket_ok.find(*d.ticket_id);
             if (it == ticket_ok.end()) {
-              auto t = tx->find_ticket(job.app, *d.ticket_id);
+              auto t = tx->tickets().find(job.app, *d.ticket_id);
               it = ticket_ok.emplace(*d.ticket_id, t && t->owner == job.owner).first;
             }
             if (!it->second) throw not_found("ticket");
           }
           std::optional<DiagnosticsRequestRecord> req;
           if (d.request_id) {
-            req = tx->find_diagnostics_request(job.app, *d.request_id);
+            req = tx->diagnostics().find_request(job.app, *d.request_id);
             if (!req || !((req->device_id && *req->device_id == job.device_id) ||
                           (req->owner && *req->owner == job.owner)))
               throw not_found("diagnostics request");
           }
-          bool fresh = tx->insert_diagnostic(job.app, d);
-          if (fresh && req && req->status != "fulfilled") tx->fulfil_diagnostics_request(job.app, req->id);
+          bool fresh = tx->diagnostics().insert(job.app, d);
+          if (fresh && req && req->status != "fulfilled") tx->diagnostics().fulfil_request(job.app, req->id);
           p.duplicate = !fresh;
         } catch (const ApiError &e) {
           p.error = e;
         }
       }
       DeviceSeen seen = seen_of(job);
-      if (seen.at > 0) tx->touch_device(job.app, job.device_id, seen);
+      if (seen.at > 0) tx->diagnostics().touch_device(job.app, job.device_id, seen);
     }
     tx->commit();
   } catch (const std::exception &e) {

@@ -1,45 +1,56 @@
 // FAQ for devices: full snapshot / delta with tombstones, ETag, article fetch, votes.
-#include "api/api.hpp"
+#include "api/faq.hpp"
+
 #include "api/render.hpp"
 #include "api_error.hpp"
 #include "json_fields.hpp"
-#include "json_out.hpp"
 
 namespace helpline::server {
 
-std::string Api::faq_document(Call &c, int64_t current, int64_t since, bool delta,
-                              const std::optional<std::string> &locale) {
+std::string faq_document(Call &c, int64_t current, int64_t since, bool delta,
+                         const std::optional<std::string> &locale) {
   const std::string &app = c.app->app_key;
   auto visible_locale = [&](const std::string &l) { return !locale || *locale == l; };
   JsonOut j;
   std::vector<std::string> deleted_sections, deleted_articles;
-  j.obj().kv("full", !delta).key("sections").arr();
-  for (const auto &s : c.tx->faq_sections_since(app, since)) {
+  j.begin_object().field("full", !delta).key("sections").begin_array();
+  for (const auto &s : c.tx->faq().sections_since(app, since)) {
     if (s.deleted || !visible_locale(s.locale)) {
       if (delta) deleted_sections.push_back(s.id);
       continue;
     }
     render_section(j, s);
   }
-  j.end_arr().key("articles").arr();
-  for (const auto &a : c.tx->faq_articles_since(app, since)) {
+  j.end_array().key("articles").begin_array();
+  for (const auto &a : c.tx->faq().articles_since(app, since)) {
     if (a.deleted || !a.published || !visible_locale(a.locale)) {
       if (delta) deleted_articles.push_back(a.id);
       continue;
     }
     render_article(j, a, false);
   }
-  j.end_arr().key("deleted").obj().key("sections").arr();
+  j.end_array().key("deleted").begin_object().key("sections").begin_array();
   for (const auto &id : deleted_sections) j.str(id);
-  j.end_arr().key("articles").arr();
+  j.end_array().key("articles").begin_array();
   for (const auto &id : deleted_articles) j.str(id);
-  j.end_arr().end_obj().kv("cursor", cursor_string(current)).end_obj();
+  j.end_array().end_object().field("cursor", cursor_string(current)).end_object();
   return j.take();
 }
 
-Reply Api::faq_get(Call &c) {
+void FaqHandlers::add_routes(Router &r) {
+  using K = RouteKind;
+  using B = BodyKind;
+  namespace p = wire::path;
+  r.add({"GET", p::kFaq, handler(this, &FaqHandlers::faq_get), K::device, B::none, false, false, false});
+  r.add({"GET", id_pattern(p::kFaqArticlesPrefix), handler(this, &FaqHandlers::faq_article_get), K::device,
+         B::none, false, false, false});
+  r.add({"POST", id_pattern(p::kFaqArticlesPrefix, p::kVoteSuffix), handler(this, &FaqHandlers::faq_vote),
+         K::device, B::json, true, true, true});
+}
+
+Reply FaqHandlers::faq_get(Call &c) {
   const std::string &app = c.app->app_key;
-  int64_t current = c.tx->faq_seq(app);
+  int64_t current = c.tx->faq().seq(app);
   std::optional<std::string> locale;
   if (const std::string *l = c.query_param("locale"))
     if (!l->empty()) locale = *l;
@@ -70,29 +81,29 @@ Reply Api::faq_get(Call &c) {
   return r;
 }
 
-Reply Api::faq_article_get(Call &c) {
-  auto a = c.tx->find_faq_article(c.app->app_key, c.params[0]);
+Reply FaqHandlers::faq_article_get(Call &c) {
+  auto a = c.tx->faq().find_article(c.app->app_key, c.params[0]);
   if (!a || a->deleted || !a->published) throw not_found("article");
   JsonOut j;
   render_article(j, *a, false);
   return json(200, j.take());
 }
 
-Reply Api::faq_vote(Call &c) {
+Reply FaqHandlers::faq_vote(Call &c) {
   auto helpful = opt_bool(*c.body, "helpful");
   if (!helpful) throw bad_request("helpful: required boolean");
   const std::string &app = c.app->app_key;
-  auto a = c.tx->find_faq_article(app, c.params[0]);
+  auto a = c.tx->faq().find_article(app, c.params[0]);
   if (!a || a->deleted || !a->published) throw not_found("article");
-  c.tx->set_faq_vote(app, a->id, c.device->device_id, *helpful);
-  a = c.tx->find_faq_article(app, a->id);
+  c.tx->faq().set_vote(app, a->id, c.device->device_id, *helpful);
+  a = c.tx->faq().find_article(app, a->id);
   JsonOut j;
-  j.obj()
-      .kv("article_id", a->id)
-      .kv("helpful", *helpful)
-      .kv("helpful_count", a->helpful)
-      .kv("not_helpful_count", a->not_helpful)
-      .end_obj();
+  j.begin_object()
+      .field("article_id", a->id)
+      .field("helpful", *helpful)
+      .field("helpful_count", a->helpful)
+      .field("not_helpful_count", a->not_helpful)
+      .end_object();
   return json(200, j.take());
 }
 

@@ -1,9 +1,10 @@
 // GET /v1/agent/metrics (JSON) and /v1/agent/metrics.csv: the support metrics of docs/metrics.md for the
 // agent's app over [from, to), optionally as a series of buckets.
-#include "api/api.hpp"
+#include "api/metrics.hpp"
+
 #include "api_error.hpp"
 #include "ids.hpp"
-#include "json_out.hpp"
+#include "json_fields.hpp"
 #include "metrics_report.hpp"
 
 namespace helpline::server {
@@ -44,11 +45,11 @@ MetricsQuery read_query(const Call &c) {
 
 MetricFacts load_facts(StoreTx &tx, const std::string &app, const MetricsQuery &q) {
   MetricFacts f;
-  f.tickets = tx.metric_tickets(app, q.from, q.to);
-  f.first_replies = tx.metric_first_replies(app, q.from, q.to);
-  f.resolutions = tx.metric_resolutions(app, q.from, q.to);
-  f.surveys = tx.metric_surveys(app, q.from, q.to);
-  f.deflections = tx.metric_deflections(app, q.from, q.to);
+  f.tickets = tx.metrics().tickets(app, q.from, q.to);
+  f.first_replies = tx.metrics().first_replies(app, q.from, q.to);
+  f.resolutions = tx.metrics().resolutions(app, q.from, q.to);
+  f.surveys = tx.metrics().surveys(app, q.from, q.to);
+  f.deflections = tx.metrics().deflections(app, q.from, q.to);
   return f;
 }
 
@@ -59,32 +60,39 @@ std::vector<Metrics> series(StoreTx &tx, const std::string &app, const MetricFac
   if (q.bucket == 0) return out;
   for (int64_t b = q.from; b < q.to; b += q.bucket) {
     int64_t e = std::min(q.to, b + q.bucket);
-    out.push_back(compute_metrics(f, b, e, tx.metric_backlog(app, e)));
+    out.push_back(compute_metrics(f, b, e, tx.metrics().backlog(app, e)));
   }
   return out;
 }
 
 }  // namespace
 
-Reply Api::agent_metrics(Call &c) {
+void MetricsHandlers::add_routes(Router &r) {
+  r.add({"GET", "/v1/agent/metrics", handler(this, &MetricsHandlers::agent_metrics), RouteKind::agent,
+         BodyKind::none, false, false, false});
+  r.add({"GET", "/v1/agent/metrics.csv", handler(this, &MetricsHandlers::agent_metrics_csv), RouteKind::agent,
+         BodyKind::none, false, false, false});
+}
+
+Reply MetricsHandlers::agent_metrics(Call &c) {
   MetricsQuery q = read_query(c);
   const std::string &app = c.app->app_key;
   MetricFacts facts = load_facts(*c.tx, app, q);
   JsonOut j;
-  j.obj().kv("from", q.from).kv("to", q.to).key("bucket");
+  j.begin_object().field("from", q.from).field("to", q.to).key("bucket");
   if (q.bucket)
     j.i64(q.bucket);
   else
     j.null();
   j.key("totals");
-  render_metrics(j, compute_metrics(facts, q.from, q.to, c.tx->metric_backlog(app, q.to)));
-  j.key("series").arr();
+  render_metrics(j, compute_metrics(facts, q.from, q.to, c.tx->metrics().backlog(app, q.to)));
+  j.key("series").begin_array();
   for (const auto &m : series(*c.tx, app, facts, q)) render_metrics(j, m);
-  j.end_arr().end_obj();
+  j.end_array().end_object();
   return json(200, j.take());
 }
 
-Reply Api::agent_metrics_csv(Call &c) {
+Reply MetricsHandlers::agent_metrics_csv(Call &c) {
   MetricsQuery q = read_query(c);
   const std::string &app = c.app->app_key;
   MetricFacts facts = load_facts(*c.tx, app, q);
@@ -92,7 +100,7 @@ Reply Api::agent_metrics_csv(Call &c) {
   if (q.bucket) {
     for (const auto &m : series(*c.tx, app, facts, q)) body += metrics_csv_row(m);
   } else {
-    body += metrics_csv_row(compute_metrics(facts, q.from, q.to, c.tx->metric_backlog(app, q.to)));
+    body += metrics_csv_row(compute_metrics(facts, q.from, q.to, c.tx->metrics().backlog(app, q.to)));
   }
   Reply r;
   r.status = 200;

@@ -1,12 +1,12 @@
 // Privacy: erase and export a user's data (docs/protocol.md section 20), for the caller (device API) and by
 // agents (agent API), with the audit of every erasure and export.
-#include "api/api.hpp"
+#include "api/privacy.hpp"
+
 #include "api/render.hpp"
 #include "api_error.hpp"
 #include "crypto.hpp"
 #include "ids.hpp"
 #include "json_fields.hpp"
-#include "json_out.hpp"
 
 #include <algorithm>
 #include <map>
@@ -44,18 +44,18 @@ NamedPrincipal parse_principal(const std::string &s) {
 
 std::string erase_reply(const EraseCounts &n, int64_t at) {
   JsonOut j;
-  j.obj()
+  j.begin_object()
       .key("erased")
-      .obj()
-      .kv("tickets", n.tickets)
-      .kv("messages", n.messages)
-      .kv("attachments", n.attachments)
-      .kv("surveys_anonymised", n.surveys_anonymised)
-      .kv("diagnostics", n.diagnostics)
-      .kv("devices", n.devices)
-      .end_obj()
-      .kv("at", at)
-      .end_obj();
+      .begin_object()
+      .field("tickets", n.tickets)
+      .field("messages", n.messages)
+      .field("attachments", n.attachments)
+      .field("surveys_anonymised", n.surveys_anonymised)
+      .field("diagnostics", n.diagnostics)
+      .field("devices", n.devices)
+      .end_object()
+      .field("at", at)
+      .end_object();
   return j.take();
 }
 
@@ -68,76 +68,76 @@ void render_export(JsonOut &j, const ExportData &x, const std::string &principal
   std::map<std::string, const PushTokenRecord *> push;
   for (const auto &p : x.push_tokens) push[p.first] = &p.second;
 
-  j.obj().key("export").obj();
-  j.kv("format", "helpline-export/1").kv("generated_at", now).kv("principal", principal);
+  j.begin_object().key("export").begin_object();
+  j.field("format", "helpline-export/1").field("generated_at", now).field("principal", principal);
   j.key("user");
   if (principal.rfind("user:", 0) == 0) {
-    j.obj().kv("sub", principal.substr(5)).key("attributes");
+    j.begin_object().field("sub", principal.substr(5)).key("attributes");
     render_attributes(j, x.user_attributes);
-    j.end_obj();
+    j.end_object();
   } else {
     j.null();
   }
 
-  j.key("devices").arr();
+  j.key("devices").begin_array();
   for (const auto &id : devices) {
     auto d = device_rows.find(id);
     auto p = push.find(id);
     if (d == device_rows.end() && p == push.end()) continue;
-    j.obj().kv("device_id", id).key("attributes");
+    j.begin_object().field("device_id", id).key("attributes");
     if (d != device_rows.end())
-      j.raw(d->second->attrs_json);
+      j.raw_or_null(d->second->attrs_json);
     else
       j.null();
     j.key("push_token");
     if (p != push.end())
-      j.obj().kv("platform", p->second->platform).kv("token", p->second->token).end_obj();
+      j.begin_object().field("platform", p->second->platform).field("token", p->second->token).end_object();
     else
       j.null();
     int64_t updated = 0;
     if (d != device_rows.end()) updated = d->second->updated_at;
     if (p != push.end()) updated = std::max(updated, p->second->updated_at);
-    j.kv("updated_at", updated).end_obj();
+    j.field("updated_at", updated).end_object();
   }
-  j.end_arr();
+  j.end_array();
 
   auto render_file = [&](const std::string &id, const std::string &filename, const std::string &content_type,
                          int64_t size) {
     auto a = attachments.find(id);
-    j.obj()
-        .kv("id", id)
-        .kv("filename", filename)
-        .kv("content_type", content_type)
-        .kv("size", size)
+    j.begin_object()
+        .field("id", id)
+        .field("filename", filename)
+        .field("content_type", content_type)
+        .field("size", size)
         .key("sha256");
     if (a != attachments.end())
       j.str(a->second->sha256);
     else
       j.null();
-    j.kv("url", "/v1/attachments/" + id).end_obj();
+    j.field("url", wire::path::kAttachmentsPrefix + id).end_object();
   };
 
-  j.key("tickets").arr();
+  j.key("tickets").begin_array();
   size_t mi = 0;
   for (const auto &t : x.tickets) {
-    j.obj().kv("id", t.id).kv("subject", t.subject).kv("status", t.status);
-    j.key("fields").raw(t.fields_json.empty() ? std::string("{}") : t.fields_json);
-    j.kv_raw("device", t.device_json)
-        .kv_opt("requester_name", t.requester_name)
-        .kv_opt("requester_email", t.requester_email)
-        .kv("created_at", t.created_at)
-        .kv("updated_at", t.updated_at);
-    j.key("messages").arr();
+    j.begin_object().field("id", t.id).field("subject", t.subject).field("status", t.status);
+    j.key("fields").raw_or_null(t.fields_json.empty() ? std::string("{}") : t.fields_json);
+    j.raw_or_null_field("device", t.device_json)
+        .opt_field("requester_name", t.requester_name)
+        .opt_field("requester_email", t.requester_email)
+        .field("created_at", t.created_at)
+        .field("updated_at", t.updated_at);
+    j.key("messages").begin_array();
     while (mi < x.messages.size() && x.messages[mi].ticket_id == t.id) {
       const MessageRecord &m = x.messages[mi++];
-      j.obj()
-          .kv("id", m.id)
-          .kv("seq", m.seq)
-          .kv("author_type", m.author_type)
-          .kv_opt("author_name", m.author_name)
-          .kv("body", m.body)
-          .kv("created_at", m.created_at);
-      j.key("attachments").arr();
+      j.begin_object()
+          .field("id", m.id)
+          .field("seq", m.seq)
+          .field("author_type", m.author_type)
+          .opt_field("author_name", m.author_name)
+          .field("body", m.body)
+          .field("created_at", m.created_at);
+      j.key("attachments").begin_array();
       rapidjson::Document snap;
       snap.Parse(m.attachments_json.data(), m.attachments_json.size());
       if (!snap.HasParseError() && snap.IsArray()) {
@@ -152,67 +152,78 @@ void render_export(JsonOut &j, const ExportData &x, const std::string &principal
                       sz != a.MemberEnd() && sz->value.IsInt64() ? sz->value.GetInt64() : 0);
         }
       }
-      j.end_arr().end_obj();
+      j.end_array().end_object();
     }
-    j.end_arr().end_obj();
+    j.end_array().end_object();
   }
-  j.end_arr();
+  j.end_array();
 
   // Uploads not (yet) linked to a message.
-  j.key("attachments").arr();
+  j.key("attachments").begin_array();
   for (const auto &a : x.attachments) {
     if (a.message_id) continue;
     render_file(a.id, a.filename, a.content_type, a.size);
   }
-  j.end_arr();
+  j.end_array();
 
-  j.key("surveys").arr();
+  j.key("surveys").begin_array();
   for (const auto &s : x.surveys)
-    j.obj()
-        .kv("id", s.id)
-        .kv("kind", s.kind)
-        .kv("score", s.score)
-        .kv_opt("ticket_id", s.ticket_id)
-        .kv_opt("comment", s.comment)
-        .kv("device_id", s.device_id)
-        .kv("created_at", s.created_at)
-        .end_obj();
-  j.end_arr();
+    j.begin_object()
+        .field("id", s.id)
+        .field("kind", s.kind)
+        .field("score", s.score)
+        .opt_field("ticket_id", s.ticket_id)
+        .opt_field("comment", s.comment)
+        .field("device_id", s.device_id)
+        .field("created_at", s.created_at)
+        .end_object();
+  j.end_array();
 
-  j.key("deflections").arr();
+  j.key("deflections").begin_array();
   for (const auto &d : x.deflections) {
-    j.obj().kv("id", d.id).key("article_ids").raw(d.article_ids_json.empty() ? "[]" : d.article_ids_json);
-    j.kv_opt("query", d.query)
-        .kv_opt("ticket_id", d.ticket_id)
-        .kv("device_id", d.device_id)
-        .kv("created_at", d.created_at)
-        .end_obj();
+    j.begin_object()
+        .field("id", d.id)
+        .key("article_ids")
+        .raw_or_null(d.article_ids_json.empty() ? "[]" : d.article_ids_json);
+    j.opt_field("query", d.query)
+        .opt_field("ticket_id", d.ticket_id)
+        .field("device_id", d.device_id)
+        .field("created_at", d.created_at)
+        .end_object();
   }
-  j.end_arr();
+  j.end_array();
 
-  j.key("diagnostics").arr();
+  j.key("diagnostics").begin_array();
   for (const auto &d : x.diagnostics) render_diagnostic(j, d);
-  j.end_arr().kv("diagnostics_truncated", x.diagnostics_truncated);
+  j.end_array().field("diagnostics_truncated", x.diagnostics_truncated);
 
-  j.key("faq_votes").arr();
+  j.key("faq_votes").begin_array();
   for (const auto &v : x.faq_votes)
-    j.obj().kv("article_id", v.article_id).kv("helpful", v.helpful).kv("device_id", v.device_id).end_obj();
-  j.end_arr();
+    j.begin_object()
+        .field("article_id", v.article_id)
+        .field("helpful", v.helpful)
+        .field("device_id", v.device_id)
+        .end_object();
+  j.end_array();
 
-  j.key("notice_acks").arr();
+  j.key("notice_acks").begin_array();
   for (const auto &a : x.notice_acks)
-    j.obj().kv("notice_id", a.notice_id).kv("device_id", a.device_id).kv("acked_at", a.acked_at).end_obj();
-  j.end_arr();
+    j.begin_object()
+        .field("notice_id", a.notice_id)
+        .field("device_id", a.device_id)
+        .field("acked_at", a.acked_at)
+        .end_object();
+  j.end_array();
 
-  j.key("attribute_sets").arr();
+  j.key("attribute_sets").begin_array();
   for (const auto &s : x.attribute_sets) {
-    j.obj().kv("principal", s.first).key("attributes");
+    j.begin_object().field("principal", s.first).key("attributes");
     render_attributes(j, s.second);
-    j.end_obj();
+    j.end_object();
   }
-  j.end_arr();
+  j.end_array();
 
-  j.end_obj().end_obj();
+  j.end_object().end_object();
 }
 
 bool export_empty(const ExportData &x) {
@@ -221,14 +232,7 @@ bool export_empty(const ExportData &x) {
          x.faq_votes.empty() && x.notice_acks.empty();
 }
 
-void require_admin(const Call &c) {
-  if (c.agent->agent.role != "admin") throw ApiError(403, "forbidden", "admin role required");
-}
-
-}  // namespace
-
-void Api::audit_privacy(Call &c, const std::string &owner, const char *action,
-                        const std::string &requested_by) {
+void audit_privacy(Call &c, const std::string &owner, const char *action, const std::string &requested_by) {
   ErasureRecord r;
   r.id = new_id("er_");
   r.pseudonym = hex(hmac_sha256(c.app->app_secret, owner));
@@ -236,29 +240,52 @@ void Api::audit_privacy(Call &c, const std::string &owner, const char *action,
   r.action = action;
   r.requested_by = requested_by;
   r.at = now_ms();
-  c.tx->insert_erasure(c.app->app_key, r);
+  c.tx->privacy().insert_erasure(c.app->app_key, r);
 }
 
 // Erases `scope`, then asks each device of `notify` (by device id only) to erase its local data.
-Reply Api::run_erase(Call &c, const EraseScope &scope, const std::vector<std::string> &notify,
-                     const char *reason) {
+Reply run_erase(Call &c, const EraseScope &scope, const std::vector<std::string> &notify,
+                const char *reason) {
   const int64_t at = now_ms();
   EraseScope timed = scope;
   timed.at = at;
-  EraseCounts n = c.tx->erase(c.app->app_key, timed);
+  EraseCounts n = c.tx->privacy().erase(c.app->app_key, timed);
   for (const auto &d : notify) {
     JsonOut j;
-    j.obj().kv("reason", reason).kv("erased_at", at).end_obj();
+    j.begin_object().field("reason", reason).field("erased_at", at).end_object();
     EventRecord e;
     e.device_id = d;
-    e.type = "erase";
+    e.type = wire::sync_type::kErase;
     e.data_json = j.take();
     emit(c, std::move(e));
   }
   return json(200, erase_reply(n, at));
 }
 
-Reply Api::me_erase(Call &c) {
+}  // namespace
+
+void PrivacyHandlers::add_routes(Router &r) {
+  using K = RouteKind;
+  using B = BodyKind;
+  using H = PrivacyHandlers;
+  // Erase is idempotent by nature and export is a read, so neither is recorded in the idempotency table (a
+  // replayed key runs again); both are batch items (the SDK's outbox). An export also writes its audit row:
+  // it runs in a write transaction (TxMode::audited) but is authenticated as a read (no CSRF token).
+  r.add({"POST", wire::path::kMeErase, handler(this, &H::me_erase), K::device, B::optional_json, true, false,
+         true});
+  r.add({"GET", wire::path::kMeExport, handler(this, &H::me_export), K::device, B::none, false, false, false,
+         TxMode::audited});
+  r.add({"POST", wire::path::kMeExport, handler(this, &H::me_export), K::device, B::optional_json, true,
+         false, true, TxMode::audited});
+  r.add({"GET", "/v1/agent/principals/{}/export", handler(this, &H::agent_principal_export), K::agent,
+         B::none, false, false, false, TxMode::audited});
+  r.add({"POST", "/v1/agent/principals/{}/erase", handler(this, &H::agent_principal_erase), K::agent,
+         B::optional_json, true, false, false});
+  r.add({"GET", "/v1/agent/erasures", handler(this, &H::agent_erasures_list), K::agent, B::none, false, false,
+         false});
+}
+
+Reply PrivacyHandlers::me_erase(Call &c) {
   const std::string &app = c.app->app_key;
   const std::string &header = c.device->device_id;
   std::string named = header;
@@ -275,7 +302,7 @@ Reply Api::me_erase(Call &c) {
     const std::string &sub = c.device->user->sub;
     audited = c.device->owner;
     add_unique(scope.owners, c.device->owner);
-    for (const auto &d : c.tx->user_devices(app, sub)) {
+    for (const auto &d : c.tx->privacy().user_devices(app, sub)) {
       // The calling device is a fresh id (the SDK rotates it on erase): only its link to the user goes.
       if (d == header && d != named) continue;
       add_unique(scope.devices, d);
@@ -286,42 +313,42 @@ Reply Api::me_erase(Call &c) {
   add_unique(scope.devices, named);
   add_unique(scope.owners, "device:" + named);
   Reply r = run_erase(c, scope, notify, "user_erased");
-  if (c.device->user && header != named) c.tx->unlink_device(app, header, c.device->user->sub);
+  if (c.device->user && header != named) c.tx->privacy().unlink_device(app, header, c.device->user->sub);
   audit_privacy(c, audited, "erase", "self");
   return r;
 }
 
-Reply Api::me_export(Call &c) {
+Reply PrivacyHandlers::me_export(Call &c) {
   EraseScope scope;
   add_unique(scope.owners, c.device->owner);
   if (c.device->user) {
-    for (const auto &d : c.tx->user_devices(c.app->app_key, c.device->user->sub)) {
+    for (const auto &d : c.tx->privacy().user_devices(c.app->app_key, c.device->user->sub)) {
       add_unique(scope.devices, d);
       add_unique(scope.owners, "device:" + d);
     }
   }
   add_unique(scope.devices, c.device->device_id);
   if (!c.device->user) add_unique(scope.owners, "device:" + c.device->device_id);
-  ExportData x = c.tx->export_data(c.app->app_key, scope, kMaxExportDiagnostics);
+  ExportData x = c.tx->privacy().export_data(c.app->app_key, scope, kMaxExportDiagnostics);
   audit_privacy(c, c.device->owner, "export", "self");
   JsonOut j;
   render_export(j, x, c.device->owner, scope.devices, now_ms());
   return json(200, j.take());
 }
 
-Reply Api::agent_principal_export(Call &c) {
+Reply PrivacyHandlers::agent_principal_export(Call &c) {
   NamedPrincipal p = parse_principal(c.params[0]);
   EraseScope scope;
   scope.owners.push_back(p.owner());
   if (p.user) {
-    for (const auto &d : c.tx->user_devices(c.app->app_key, p.id)) {
+    for (const auto &d : c.tx->privacy().user_devices(c.app->app_key, p.id)) {
       add_unique(scope.devices, d);
       add_unique(scope.owners, "device:" + d);
     }
   } else {
     scope.devices.push_back(p.id);
   }
-  ExportData x = c.tx->export_data(c.app->app_key, scope, kMaxExportDiagnostics);
+  ExportData x = c.tx->privacy().export_data(c.app->app_key, scope, kMaxExportDiagnostics);
   if (export_empty(x)) throw not_found("principal");
   audit_privacy(c, p.owner(), "export", "agent:" + c.agent->agent.id);
   JsonOut j;
@@ -329,14 +356,14 @@ Reply Api::agent_principal_export(Call &c) {
   return json(200, j.take());
 }
 
-Reply Api::agent_principal_erase(Call &c) {
+Reply PrivacyHandlers::agent_principal_erase(Call &c) {
   require_admin(c);
   NamedPrincipal p = parse_principal(c.params[0]);
   EraseScope scope;
   std::vector<std::string> notify;
   scope.owners.push_back(p.owner());
   if (p.user) {
-    for (const auto &d : c.tx->user_devices(c.app->app_key, p.id)) {
+    for (const auto &d : c.tx->privacy().user_devices(c.app->app_key, p.id)) {
       add_unique(scope.devices, d);
       add_unique(scope.owners, "device:" + d);
       add_unique(notify, d);
@@ -350,27 +377,21 @@ Reply Api::agent_principal_erase(Call &c) {
   return r;
 }
 
-Reply Api::agent_erasures_list(Call &c) {
+Reply PrivacyHandlers::agent_erasures_list(Call &c) {
   require_admin(c);
-  int limit = 100;
-  if (const std::string *l = c.query_param("limit")) {
-    char *end = nullptr;
-    long v = std::strtol(l->c_str(), &end, 10);
-    if (l->empty() || *end || v < 1 || v > 500) throw bad_request("limit: must be an integer in 1..500");
-    limit = static_cast<int>(v);
-  }
+  int limit = limit_param(c, 500, 100);
   JsonOut j;
-  j.obj().key("items").arr();
-  for (const auto &e : c.tx->list_erasures(c.app->app_key, limit))
-    j.obj()
-        .kv("id", e.id)
-        .kv("pseudonym", e.pseudonym)
-        .kv("scope", e.scope)
-        .kv("action", e.action)
-        .kv("requested_by", e.requested_by)
-        .kv("at", e.at)
-        .end_obj();
-  j.end_arr().end_obj();
+  j.begin_object().key("items").begin_array();
+  for (const auto &e : c.tx->privacy().erasures(c.app->app_key, limit))
+    j.begin_object()
+        .field("id", e.id)
+        .field("pseudonym", e.pseudonym)
+        .field("scope", e.scope)
+        .field("action", e.action)
+        .field("requested_by", e.requested_by)
+        .field("at", e.at)
+        .end_object();
+  j.end_array().end_object();
   return json(200, j.take());
 }
 

@@ -12,35 +12,35 @@ void ticket_common(JsonOut &j, const TicketRecord &t,
                    const std::vector<AttributeRecord> *requester_attributes) {
   bool user = t.owner.rfind("user:", 0) == 0;
   std::string rid = t.owner.substr(t.owner.find(':') + 1);
-  j.obj().kv("id", t.id).kv("subject", t.subject).kv("status", t.status);
-  j.key("fields").raw(t.fields_json.empty() ? std::string("{}") : t.fields_json);
-  j.kv_raw("device", t.device_json);
+  j.begin_object().field("id", t.id).field("subject", t.subject).field("status", t.status);
+  j.key("fields").raw_or_null(t.fields_json.empty() ? std::string("{}") : t.fields_json);
+  j.raw_or_null_field("device", t.device_json);
   j.key("requester")
-      .obj()
-      .kv("type", user ? "user" : "device")
-      .kv("id", rid)
-      .kv_opt("name", t.requester_name)
-      .kv_opt("email", t.requester_email);
+      .begin_object()
+      .field("type", user ? "user" : "device")
+      .field("id", rid)
+      .opt_field("name", t.requester_name)
+      .opt_field("email", t.requester_email);
   if (requester_attributes) {
     j.key("attributes");
     render_attributes(j, *requester_attributes);
   }
-  j.end_obj();
-  j.kv_opt("assignee", t.assignee_id)
-      .kv("proactive", t.proactive_rule.has_value())
-      .kv_opt("rule_id", t.proactive_rule)
-      .kv("message_count", t.message_count)
-      .kv("created_at", t.created_at)
-      .kv("updated_at", t.updated_at)
-      .end_obj();
+  j.end_object();
+  j.opt_field("assignee", t.assignee_id)
+      .field("proactive", t.proactive_rule.has_value())
+      .opt_field("rule_id", t.proactive_rule)
+      .field("message_count", t.message_count)
+      .field("created_at", t.created_at)
+      .field("updated_at", t.updated_at)
+      .end_object();
 }
 
 }  // namespace
 
 void render_attributes(JsonOut &j, const std::vector<AttributeRecord> &attrs) {
-  j.obj();
-  for (const auto &a : attrs) j.key(a.key.c_str()).raw(a.value_json);
-  j.end_obj();
+  j.begin_object();
+  for (const auto &a : attrs) j.key(a.key.c_str()).raw_or_null(a.value_json);
+  j.end_object();
 }
 
 void render_ticket(JsonOut &j, const TicketRecord &t) {
@@ -53,15 +53,15 @@ void render_ticket_agent(JsonOut &j, const TicketRecord &t,
 }
 
 void render_message(JsonOut &j, const MessageRecord &m) {
-  j.obj().kv("id", m.id).kv("ticket_id", m.ticket_id).kv("seq", m.seq);
-  j.key("author").obj().kv("type", m.author_type).kv_opt("name", m.author_name).end_obj();
-  j.kv("body", m.body);
+  j.begin_object().field("id", m.id).field("ticket_id", m.ticket_id).field("seq", m.seq);
+  j.key("author").begin_object().field("type", m.author_type).opt_field("name", m.author_name).end_object();
+  j.field("body", m.body);
   j.key("attachments");
   if (m.attachments_json.empty())
-    j.arr().end_arr();
+    j.begin_array().end_array();
   else
-    j.raw(m.attachments_json);
-  j.kv("created_at", m.created_at).end_obj();
+    j.raw_or_null(m.attachments_json);
+  j.field("created_at", m.created_at).end_object();
 }
 
 std::string ticket_json(const TicketRecord &t) {
@@ -77,44 +77,48 @@ std::string message_json(const MessageRecord &m) {
 }
 
 void render_attachment(JsonOut &j, const AttachmentRecord &a) {
-  j.obj()
-      .kv("id", a.id)
-      .kv("filename", a.filename)
-      .kv("content_type", a.content_type)
-      .kv("size", a.size)
-      .kv("sha256", a.sha256)
-      .kv("created_at", a.created_at)
-      .end_obj();
+  j.begin_object()
+      .field("id", a.id)
+      .field("filename", a.filename)
+      .field("content_type", a.content_type)
+      .field("size", a.size)
+      .field("sha256", a.sha256)
+      .field("created_at", a.created_at)
+      .end_object();
 }
 
 void render_section(JsonOut &j, const FaqSectionRecord &s) {
-  j.obj()
-      .kv("id", s.id)
-      .kv("locale", s.locale)
-      .kv("title", s.title)
-      .kv("position", s.position)
-      .kv("updated_at", s.updated_at)
-      .end_obj();
+  j.begin_object()
+      .field("id", s.id)
+      .field("locale", s.locale)
+      .field("title", s.title)
+      .field("position", s.position)
+      .field("updated_at", s.updated_at)
+      .end_object();
 }
 
 void render_article(JsonOut &j, const FaqArticleRecord &a, bool agent_view) {
-  j.obj()
-      .kv("id", a.id)
-      .kv("section_id", a.section_id)
-      .kv("locale", a.locale)
-      .kv("title", a.title)
-      .kv("body", a.body);
-  j.key("tags").raw(a.tags_json.empty() ? std::string("[]") : a.tags_json);
-  j.kv("position", a.position)
-      .kv("helpful_count", a.helpful)
-      .kv("not_helpful_count", a.not_helpful)
-      .kv("updated_at", a.updated_at);
-  if (agent_view) j.kv("published", a.published);
-  j.end_obj();
+  j.begin_object()
+      .field("id", a.id)
+      .field("section_id", a.section_id)
+      .field("locale", a.locale)
+      .field("title", a.title)
+      .field("body", a.body);
+  j.key("tags").raw_or_null(a.tags_json.empty() ? std::string("[]") : a.tags_json);
+  j.field("position", a.position)
+      .field("helpful_count", a.helpful)
+      .field("not_helpful_count", a.not_helpful)
+      .field("updated_at", a.updated_at);
+  if (agent_view) j.field("published", a.published);
+  j.end_object();
 }
 
 static void notice_common(JsonOut &j, const NoticeRecord &n) {
-  j.kv("id", n.id).kv("title", n.title).kv("body", n.body).kv("severity", n.severity).kv_opt("url", n.url);
+  j.field("id", n.id)
+      .field("title", n.title)
+      .field("body", n.body)
+      .field("severity", n.severity)
+      .opt_field("url", n.url);
   j.key("starts_at");
   if (n.starts_at)
     j.i64(*n.starts_at);
@@ -125,57 +129,57 @@ static void notice_common(JsonOut &j, const NoticeRecord &n) {
     j.i64(*n.ends_at);
   else
     j.null();
-  j.kv("updated_at", n.updated_at).kv_opt("faq_article_id", n.faq_article_id);
-  j.key("target").raw(n.target_json.empty() ? std::string("{}") : n.target_json);
+  j.field("updated_at", n.updated_at).opt_field("faq_article_id", n.faq_article_id);
+  j.key("target").raw_or_null(n.target_json.empty() ? std::string("{}") : n.target_json);
 }
 
 void render_notice(JsonOut &j, const NoticeRecord &n, bool acknowledged) {
-  j.obj();
+  j.begin_object();
   notice_common(j, n);
-  j.kv("acknowledged", acknowledged).end_obj();
+  j.field("acknowledged", acknowledged).end_object();
 }
 
 void render_notice_agent(JsonOut &j, const NoticeRecord &n, int64_t ack_count) {
-  j.obj();
+  j.begin_object();
   notice_common(j, n);
-  j.kv("active", n.active).kv("created_at", n.created_at).kv("ack_count", ack_count).end_obj();
+  j.field("active", n.active).field("created_at", n.created_at).field("ack_count", ack_count).end_object();
 }
 
 void render_agent(JsonOut &j, const AgentRecord &a) {
-  j.obj()
-      .kv("id", a.id)
-      .kv("email", a.email)
-      .kv("name", a.name)
-      .kv("role", a.role)
-      .kv("created_at", a.created_at)
-      .end_obj();
+  j.begin_object()
+      .field("id", a.id)
+      .field("email", a.email)
+      .field("name", a.name)
+      .field("role", a.role)
+      .field("created_at", a.created_at)
+      .end_object();
 }
 
 void render_diag_request(JsonOut &j, const DiagnosticsRequestRecord &r) {
-  j.obj().kv("id", r.id).kv_opt("ticket_id", r.ticket_id).kv_opt("device_id", r.device_id);
-  j.key("kinds").raw(r.kinds_json.empty() ? std::string("[]") : r.kinds_json);
-  j.kv_opt("message", r.message).kv("status", r.status).kv("created_at", r.created_at).end_obj();
+  j.begin_object().field("id", r.id).opt_field("ticket_id", r.ticket_id).opt_field("device_id", r.device_id);
+  j.key("kinds").raw_or_null(r.kinds_json.empty() ? std::string("[]") : r.kinds_json);
+  j.opt_field("message", r.message).field("status", r.status).field("created_at", r.created_at).end_object();
 }
 
 void render_diagnostic(JsonOut &j, const DiagnosticRecord &d) {
-  j.obj()
-      .kv("id", d.seq)
-      .kv("device_id", d.device_id)
-      .kv("kind", d.kind)
-      .kv("name", d.name)
-      .kv("ts", d.ts)
-      .kv_opt("level", d.level)
-      .kv_opt("message", d.message);
+  j.begin_object()
+      .field("id", d.seq)
+      .field("device_id", d.device_id)
+      .field("kind", d.kind)
+      .field("name", d.name)
+      .field("ts", d.ts)
+      .opt_field("level", d.level)
+      .opt_field("message", d.message);
   j.key("value");
   if (d.value)
-    j.dbl(*d.value);
+    j.number(*d.value);
   else
     j.null();
-  j.kv_raw("attributes", d.attributes_json)
-      .kv_opt("ticket_id", d.ticket_id)
-      .kv_opt("request_id", d.request_id)
-      .kv("received_at", d.received_at)
-      .end_obj();
+  j.raw_or_null_field("attributes", d.attributes_json)
+      .opt_field("ticket_id", d.ticket_id)
+      .opt_field("request_id", d.request_id)
+      .field("received_at", d.received_at)
+      .end_object();
 }
 
 }  // namespace helpline::server

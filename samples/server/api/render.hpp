@@ -1,6 +1,6 @@
 // JSON shapes of protocol objects (tickets, messages, FAQ, notices, ...), in one place.
 #pragma once
-#include "json_out.hpp"
+#include "json_fields.hpp"
 #include "store/store.hpp"
 
 #include <string>
@@ -33,14 +33,14 @@ std::string page_json(std::vector<Row> rows, int limit, Render render) {
   bool more = static_cast<int>(rows.size()) > limit;
   if (more) rows.resize(static_cast<size_t>(limit));
   JsonOut j;
-  j.obj().key("items").arr();
+  j.begin_object().key("items").begin_array();
   for (const auto &row : rows) render(j, row);
-  j.end_arr().key("next_cursor");
+  j.end_array().key("next_cursor");
   if (more)
     j.str(cursor_string(rows.back().seq));
   else
     j.null();
-  j.end_obj();
+  j.end_object();
   return j.take();
 }
 

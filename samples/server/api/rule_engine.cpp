@@ -1,9 +1,10 @@
 #include "api/rule_engine.hpp"
 
+#include "api/call.hpp"
 #include "api/render.hpp"
 #include "crypto.hpp"
 #include "ids.hpp"
-#include "json_out.hpp"
+#include "json_fields.hpp"
 #include "notice_targeting.hpp"
 #include "rules/diagnostic_values.hpp"
 
@@ -64,7 +65,7 @@ std::string notice_target(const ServerRule &r, const std::string &attrs_json) {
   if (!attrs_json.empty()) dev.Parse(attrs_json.data(), attrs_json.size());
   if (attrs_json.empty() || dev.HasParseError() || !dev.IsObject()) return "";
   JsonOut j;
-  j.obj();
+  j.begin_object();
   for (const auto &key : r.action.target_from_device) {
     const rapidjson::Value *v = nullptr;
     auto it = dev.FindMember(key.c_str());
@@ -78,16 +79,16 @@ std::string notice_target(const ServerRule &r, const std::string &attrs_json) {
       }
     }
     if (!v) return "";  // the device lacks a key: never widen the audience by dropping a condition
-    j.kv(key.c_str(), std::string(v->GetString(), v->GetStringLength()));
+    j.field(key.c_str(), std::string(v->GetString(), v->GetStringLength()));
   }
-  j.end_obj();
+  j.end_object();
   return j.take();
 }
 
 }  // namespace
 
 const std::vector<std::shared_ptr<ServerRule>> &RuleEngine::rules_for(StoreTx &tx, const std::string &app) {
-  auto rows = tx.list_server_rules(app);
+  auto rows = tx.rules().list(app);
   std::string key;
   for (const auto &r : rows)
     key += r.id + ":" + (r.enabled ? "1" : "0") + ":" + std::to_string(r.updated_at) + ";";
@@ -160,7 +161,7 @@ void RuleEngine::committed(const std::vector<CommittedDiagnostics> &groups) {
             auto t = targeted.find(rule.get());
             if (t == targeted.end()) {
               if (!attrs) {
-                auto d = tx->find_device(g.app, g.device_id);
+                auto d = tx->identity().find_device(g.app, g.device_id);
                 attrs = d ? d->attrs_json : std::string();
               }
               t = targeted.emplace(rule.get(), target_matches(rule->target_json, *attrs)).first;
@@ -169,7 +170,7 @@ void RuleEngine::committed(const std::vector<CommittedDiagnostics> &groups) {
           }
           if (!counts(*rule, g.app, g.device_id, item.ts, now)) continue;
           if (!attrs) {
-            auto d = tx->find_device(g.app, g.device_id);
+            auto d = tx->identity().find_device(g.app, g.device_id);
             attrs = d ? d->attrs_json : std::string();
           }
           keep.push_back(rule);
@@ -207,7 +208,7 @@ void RuleEngine::fire(StoreTx &tx, const Firing &f, int64_t now, std::vector<Wak
   const std::string &app = f.group->app;
   auto emit = [&](EventRecord e) {
     e.created_at = now;
-    int64_t seq = tx.insert_event(app, e);
+    int64_t seq = tx.events().insert(app, e);
     max_seq = std::max(max_seq, seq);
     wake.push_back(WakeTarget{e.owner.value_or(std::string()), e.device_id.value_or(std::string()),
                               e.broadcast, e.origin_device.value_or(std::string())});
@@ -219,7 +220,7 @@ void RuleEngine::fire(StoreTx &tx, const Firing &f, int64_t now, std::vector<Wak
   rec.value = f.value;
   rec.at = now;
   if (r.action.type == "ticket") {
-    if (auto open = tx.open_proactive_ticket(app, r.id, f.group->device_id)) {
+    if (auto open = tx.tickets().open_proactive(app, r.id, f.group->device_id)) {
       rec.action = "deduplicated";
       rec.ticket_id = open->id;
     } else {
@@ -234,7 +235,7 @@ void RuleEngine::fire(StoreTx &tx, const Firing &f, int64_t now, std::vector<Wak
       t.proactive_rule = r.id;
       t.created_at = t.updated_at = now;
       t.message_count = 1;
-      tx.insert_ticket(app, t);
+      tx.tickets().insert(app, t);
       MessageRecord m;
       m.id = new_id("m_");
       m.ticket_id = t.id;
@@ -244,11 +245,11 @@ void RuleEngine::fire(StoreTx &tx, const Firing &f, int64_t now, std::vector<Wak
       m.body = fill(r.action.body, r, *f.item, f.value, f.device_attrs);
       m.attachments_json = "[]";
       m.created_at = now;
-      tx.insert_message(app, m);
+      tx.tickets().insert_message(app, m);
       EventRecord e;
       e.owner = t.owner;
-      if (t.owner.rfind("device:", 0) == 0) e.device_id = t.owner.substr(7);
-      e.type = "ticket";
+      e.device_id = owner_device(t.owner);
+      e.type = wire::sync_type::kTicket;
       e.data_json = ticket_json(t);
       emit(std::move(e));
       rec.action = "ticket";
@@ -260,7 +261,7 @@ void RuleEngine::fire(StoreTx &tx, const Firing &f, int64_t now, std::vector<Wak
       rec.action = "skipped";  // the device lacks an attribute the notice target is built from
     } else {
       std::string id = "nr_" + sha256_hex(r.id + "\n" + target).substr(0, 24);
-      auto existing = tx.find_notice(app, id);
+      auto existing = tx.notices().find(app, id);
       bool live = existing && existing->active && !existing->deleted &&
                   (!existing->ends_at || *existing->ends_at > now);
       rec.notice_id = id;
@@ -280,10 +281,10 @@ void RuleEngine::fire(StoreTx &tx, const Firing &f, int64_t now, std::vector<Wak
         n.active = true;
         n.created_at = existing ? existing->created_at : now;
         n.updated_at = now;
-        tx.upsert_notice(app, n);
+        tx.notices().upsert(app, n);
         EventRecord e;
         e.broadcast = true;
-        e.type = "notice";
+        e.type = wire::sync_type::kNotice;
         JsonOut j;
         render_notice(j, n, false);
         e.data_json = j.take();
@@ -293,7 +294,7 @@ void RuleEngine::fire(StoreTx &tx, const Firing &f, int64_t now, std::vector<Wak
       }
     }
   }
-  tx.insert_rule_firing(app, rec);
+  tx.rules().insert_firing(app, rec);
 }
 
 }  // namespace helpline::server

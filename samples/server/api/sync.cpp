@@ -1,9 +1,10 @@
 // GET /v1/sync: everything new for this device since its cursor, with long-poll.
-#include "api/api.hpp"
+#include "api/sync.hpp"
+
 #include "api/render.hpp"
 #include "api_error.hpp"
 #include "ids.hpp"
-#include "json_out.hpp"
+#include "json_fields.hpp"
 #include "notice_targeting.hpp"
 
 #include <set>
@@ -14,35 +15,35 @@ namespace {
 
 std::string empty_page(int64_t cursor) {
   JsonOut j;
-  j.obj().kv("cursor", cursor_string(cursor)).kv("has_more", false).key("items").arr().end_arr().end_obj();
+  j.begin_object()
+      .field("cursor", cursor_string(cursor))
+      .field("has_more", false)
+      .key("items")
+      .begin_array()
+      .end_array()
+      .end_object();
   return j.take();
 }
 
 }  // namespace
 
-Reply Api::sync(Call &c) {
-  int64_t cursor = 0;
-  if (const std::string *cs = c.query_param("cursor")) {
-    if (!cs->empty()) {
-      char *end = nullptr;
-      long long v = std::strtoll(cs->c_str(), &end, 10);
-      if (*end || v < 0) throw ApiError(400, "invalid_cursor", "cursor was not produced by this server");
-      cursor = v;
-    }
-  }
-  int limit = 100;
-  if (const std::string *l = c.query_param("limit")) {
-    char *end = nullptr;
-    long v = std::strtol(l->c_str(), &end, 10);
-    if (l->empty() || *end || v < 1 || v > 500) throw bad_request("limit: must be an integer in 1..500");
-    limit = static_cast<int>(v);
-  }
+SyncHandlers::SyncHandlers(ApiContext &ctx) : ctx_(ctx) {}
+
+void SyncHandlers::add_routes(Router &r) {
+  // Opens its own read transaction (TxMode::own), and only when the notifier says there may be something new.
+  r.add({"GET", wire::path::kSync, handler(this, &SyncHandlers::sync), RouteKind::device, BodyKind::none,
+         false, false, false, TxMode::own});
+}
+
+Reply SyncHandlers::sync(Call &c) {
+  int64_t cursor = cursor_param(c);
+  int limit = limit_param(c, 500, 100);
   int wait = 0;
   if (const std::string *w = c.query_param("wait")) {
     char *end = nullptr;
     long v = std::strtol(w->c_str(), &end, 10);
     if (w->empty() || *end || v < 0) throw bad_request("wait: must be an integer >= 0");
-    wait = static_cast<int>(std::min<long>(v, config_.long_poll_max_seconds));
+    wait = static_cast<int>(std::min<long>(v, ctx_.config.long_poll_max_seconds));
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait);
   HandleResult r = sync_round(c.app, *c.device, cursor, limit, deadline, wait == 0);
@@ -56,8 +57,8 @@ Reply Api::sync(Call &c) {
   return out;
 }
 
-HandleResult Api::sync_round(const AppConfig *app, Principal p, int64_t cursor, int limit,
-                             std::chrono::steady_clock::time_point deadline, bool final) {
+HandleResult SyncHandlers::sync_round(const AppConfig *app, Principal p, int64_t cursor, int limit,
+                                      std::chrono::steady_clock::time_point deadline, bool final) {
   HandleResult result;
   result.log_app = app->app_key;
   result.log_device = p.device_id;
@@ -76,7 +77,7 @@ HandleResult Api::sync_round(const AppConfig *app, Principal p, int64_t cursor, 
   };
 
   // Fast path: nothing was committed for this app after the cursor, so no query is needed.
-  int64_t latest = notifier_.latest(app->app_key);
+  int64_t latest = ctx_.notifier.latest(app->app_key);
   if (cursor == latest) {
     if (!final)
       make_wait(latest, cursor);
@@ -85,10 +86,10 @@ HandleResult Api::sync_round(const AppConfig *app, Principal p, int64_t cursor, 
     return result;
   }
 
-  auto tx = store_.read();
-  int64_t upto = tx->max_event_seq(app->app_key);
+  auto tx = ctx_.store.read();
+  int64_t upto = tx->events().max_seq(app->app_key);
   if (cursor > upto) throw ApiError(400, "invalid_cursor", "cursor is ahead of this server's history");
-  auto events = tx->events_for(app->app_key, p.owner, p.device_id, cursor, upto, limit + 1);
+  auto events = tx->events().since(app->app_key, p.owner, p.device_id, cursor, upto, limit + 1);
   bool more = static_cast<int>(events.size()) > limit;
   if (more) events.resize(static_cast<size_t>(limit));
   int64_t next = more ? events.back().seq : upto;
@@ -100,26 +101,26 @@ HandleResult Api::sync_round(const AppConfig *app, Principal p, int64_t cursor, 
   std::optional<std::string> attrs;
   for (size_t i = events.size(); i-- > 0;) {
     auto &e = events[i];
-    if (e.type == "faq_changed") {
+    if (e.type == wire::sync_type::kFaqChanged) {
       if (last_faq)
         keep[i] = false;
       else
         last_faq = e.seq;
-    } else if (e.type == "rules") {
+    } else if (e.type == wire::sync_type::kRules) {
       if (last_rules)
         keep[i] = false;
       else
         last_rules = e.seq;
-    } else if (e.type == "notice" || e.type == "notice_withdrawn") {
+    } else if (e.type == wire::sync_type::kNotice || e.type == wire::sync_type::kNoticeWithdrawn) {
       // data_json starts with {"id":"..."} (notice) or {"notice_id":"..."}; extract the id cheaply.
       size_t q1 = e.data_json.find(':');
       size_t a = e.data_json.find('"', q1) + 1, b = e.data_json.find('"', a);
       std::string id = e.data_json.substr(a, b - a);
       if (!seen_notice.insert(id).second)
         keep[i] = false;
-      else if (e.type == "notice") {
+      else if (e.type == wire::sync_type::kNotice) {
         if (!attrs) {
-          auto d = tx->find_device(app->app_key, p.device_id);
+          auto d = tx->identity().find_device(app->app_key, p.device_id);
           attrs = d ? d->attrs_json : std::string();
         }
         if (!target_matches(e.target_json, *attrs)) keep[i] = false;
@@ -135,19 +136,19 @@ HandleResult Api::sync_round(const AppConfig *app, Principal p, int64_t cursor, 
     return result;
   }
   JsonOut j;
-  j.obj().kv("cursor", cursor_string(next)).kv("has_more", more).key("items").arr();
+  j.begin_object().field("cursor", cursor_string(next)).field("has_more", more).key("items").begin_array();
   for (size_t i = 0; i < events.size(); ++i) {
     if (!keep[i]) continue;
     const auto &e = events[i];
-    j.obj()
-        .kv("seq", e.seq)
-        .kv("type", e.type)
-        .kv("created_at", e.created_at)
+    j.begin_object()
+        .field("seq", e.seq)
+        .field("type", e.type)
+        .field("created_at", e.created_at)
         .key("data")
-        .raw(e.data_json)
-        .end_obj();
+        .raw_or_null(e.data_json)
+        .end_object();
   }
-  j.end_arr().end_obj();
+  j.end_array().end_object();
   result.response.body = j.take();
   return result;
 }

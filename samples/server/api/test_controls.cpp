@@ -1,9 +1,11 @@
 // /v1/_test/*: runtime fault injection, pause, rate limits and JWT minting. Registered only with --test-mode.
-#include "api/api.hpp"
+#include "api/test_controls.hpp"
+
 #include "api_error.hpp"
+#include "fault_injector.hpp"
 #include "ids.hpp"
 #include "json_fields.hpp"
-#include "json_out.hpp"
+#include "rate_limiter.hpp"
 
 namespace helpline::server {
 
@@ -11,14 +13,14 @@ namespace {
 
 std::string faults_json(const FaultSettings &s) {
   JsonOut j;
-  j.obj()
-      .kv("fault_5xx_percent", s.fault_5xx_percent)
-      .kv("fault_429_percent", s.fault_429_percent)
-      .kv("drop_percent", s.drop_percent)
-      .kv("delay_ms", s.delay_ms)
-      .kv("seed", static_cast<int64_t>(s.seed))
-      .kv("path_prefix", s.path_prefix)
-      .end_obj();
+  j.begin_object()
+      .field("fault_5xx_percent", s.fault_5xx_percent)
+      .field("fault_429_percent", s.fault_429_percent)
+      .field("drop_percent", s.drop_percent)
+      .field("delay_ms", s.delay_ms)
+      .field("seed", static_cast<int64_t>(s.seed))
+      .field("path_prefix", s.path_prefix)
+      .end_object();
   return j.take();
 }
 
@@ -38,13 +40,29 @@ AppConfig &app_of(ServerConfig &config, const JsonValue &b) {
 
 }  // namespace
 
-Reply Api::test_faults_get(Call &) {
-  return json(200, faults_json(faults_.settings()));
+TestControlHandlers::TestControlHandlers(ApiContext &ctx) : ctx_(ctx) {}
+
+void TestControlHandlers::add_routes(Router &r) {
+  using K = RouteKind;
+  using B = BodyKind;
+  using H = TestControlHandlers;
+  r.add(
+      {"GET", "/v1/_test/faults", handler(this, &H::test_faults_get), K::test, B::none, false, false, false});
+  r.add({"POST", "/v1/_test/faults", handler(this, &H::test_faults_post), K::test, B::json, false, false,
+         false});
+  r.add({"POST", "/v1/_test/pause", handler(this, &H::test_pause), K::test, B::json, false, false, false});
+  r.add({"POST", "/v1/_test/limits", handler(this, &H::test_limits), K::test, B::json, false, false, false});
+  r.add({"POST", "/v1/_test/token", handler(this, &H::test_token), K::test, B::json, false, false, false});
+  r.add({"POST", "/v1/_test/clock", handler(this, &H::test_clock), K::test, B::json, false, false, false});
 }
 
-Reply Api::test_faults_post(Call &c) {
+Reply TestControlHandlers::test_faults_get(Call &) {
+  return json(200, faults_json(ctx_.faults.settings()));
+}
+
+Reply TestControlHandlers::test_faults_post(Call &c) {
   const JsonValue &b = *c.body;
-  FaultSettings s = faults_.settings();
+  FaultSettings s = ctx_.faults.settings();
   s.fault_5xx_percent = percent(b, "fault_5xx_percent", s.fault_5xx_percent);
   s.fault_429_percent = percent(b, "fault_429_percent", s.fault_429_percent);
   s.drop_percent = percent(b, "drop_percent", s.drop_percent);
@@ -57,22 +75,22 @@ Reply Api::test_faults_post(Call &c) {
   auto seed = opt_int(b, "seed");
   if (seed) s.seed = static_cast<uint64_t>(*seed);
   if (auto p = opt_string(b, "path_prefix", 200)) s.path_prefix = *p;
-  faults_.update(s, seed.has_value());
-  return json(200, faults_json(faults_.settings()));
+  ctx_.faults.update(s, seed.has_value());
+  return json(200, faults_json(ctx_.faults.settings()));
 }
 
-Reply Api::test_pause(Call &c) {
+Reply TestControlHandlers::test_pause(Call &c) {
   int64_t ms = req_int(*c.body, "ms");
   if (ms < 0 || ms > 600000) throw bad_request("ms: 0..600000");
-  int64_t until = faults_.pause(static_cast<int>(ms));
+  int64_t until = ctx_.faults.pause(static_cast<int>(ms));
   JsonOut j;
-  j.obj().kv("paused_until", until).end_obj();
+  j.begin_object().field("paused_until", until).end_object();
   return json(200, j.take());
 }
 
-Reply Api::test_limits(Call &c) {
+Reply TestControlHandlers::test_limits(Call &c) {
   const JsonValue &b = *c.body;
-  AppConfig &app = app_of(config_, b);  // limits are atomics meant for runtime changes
+  AppConfig &app = app_of(ctx_.config, b);  // limits are atomics meant for runtime changes
   if (const JsonValue *r = field(b, "device_requests_per_second")) {
     if (!r->IsNumber() || r->GetDouble() < 0) throw bad_request("device_requests_per_second: number >= 0");
     app.limits.device_requests_per_second = r->GetDouble();
@@ -81,31 +99,33 @@ Reply Api::test_limits(Call &c) {
     if (!r->IsNumber() || r->GetDouble() < 1) throw bad_request("device_burst: number >= 1");
     app.limits.device_burst = r->GetDouble();
   }
-  limiter_.reset_app(app.app_key);
+  ctx_.limiter.reset_app(app.app_key);
   JsonOut j;
-  j.obj()
-      .kv("app_key", app.app_key)
+  j.begin_object()
+      .field("app_key", app.app_key)
       .key("device_requests_per_second")
-      .dbl(app.limits.device_requests_per_second)
+      .number(app.limits.device_requests_per_second)
       .key("device_burst")
-      .dbl(app.limits.device_burst)
-      .end_obj();
+      .number(app.limits.device_burst)
+      .end_object();
   return json(200, j.take());
 }
 
-Reply Api::test_token(Call &c) {
+Reply TestControlHandlers::test_token(Call &c) {
   const JsonValue &b = *c.body;
-  const AppConfig &app = app_of(config_, b);
+  const AppConfig &app = app_of(ctx_.config, b);
   std::string sub = req_string(b, "sub", 1, 128);
   int64_t ttl = opt_int(b, "ttl_seconds").value_or(3600);
   auto name = opt_string(b, "name", 200);
   auto email = opt_string(b, "email", 254);
   JsonOut j;
-  j.obj().kv("token", mint_jwt(app.app_secret, sub, now_ms() / 1000 + ttl, name, email)).end_obj();
+  j.begin_object()
+      .field("token", mint_jwt(app.app_secret, sub, now_ms() / 1000 + ttl, name, email))
+      .end_object();
   return json(200, j.take());
 }
 
-Reply Api::test_clock(Call &c) {
+Reply TestControlHandlers::test_clock(Call &c) {
   const JsonValue &b = *c.body;
   if (has_key(b, "now_ms")) {
     auto ms = opt_int(b, "now_ms");  // null: back to the real clock
@@ -118,7 +138,7 @@ Reply Api::test_clock(Call &c) {
     set_frozen_clock(frozen_clock() + *adv);
   }
   JsonOut j;
-  j.obj().kv("now_ms", now_ms()).kv("frozen", frozen_clock() != 0).end_obj();
+  j.begin_object().field("now_ms", now_ms()).field("frozen", frozen_clock() != 0).end_object();
   return json(200, j.take());
 }
 

@@ -2,6 +2,7 @@
 
 #include "ids.hpp"
 #include "otlp/otlp_json.hpp"
+#include "protocol/wire.hpp"
 #include "rules/diagnostic_values.hpp"
 
 #include <curl/curl.h>
@@ -121,7 +122,7 @@ std::string OtlpExporter::device_attrs(const std::string &app, const std::string
   if (it != attrs_cache_.end() && now - it->second.at < kAttrsTtlMs) return it->second.json;
   if (attrs_cache_.size() > 50000) attrs_cache_.clear();
   auto tx = store_.read();
-  auto d = tx->find_device(app, device_id);
+  auto d = tx->identity().find_device(app, device_id);
   CachedAttrs c{d ? d->attrs_json : std::string(), now};
   attrs_cache_[key] = c;
   return c.json;
@@ -145,8 +146,8 @@ void OtlpExporter::export_batch(std::vector<Item> &batch, bool final) {
   size_t records = 0, points = 0;
   std::string logs = otlp_logs_request(devices, records);
   std::string metrics = otlp_metrics_request(devices, points);
-  bool logs_ok = logs.empty() || deliver("/v1/logs", logs, final);
-  bool metrics_ok = metrics.empty() || deliver("/v1/metrics", metrics, final);
+  bool logs_ok = logs.empty() || deliver(wire::path::kLogs, logs, final);
+  bool metrics_ok = metrics.empty() || deliver(wire::path::kMetrics, metrics, final);
   std::lock_guard<std::mutex> g(mutex_);
   if (logs_ok)
     stats_.exported_log_records += static_cast<int64_t>(records);

@@ -1,6 +1,6 @@
 #include "otlp/otlp_json.hpp"
 
-#include "json_out.hpp"
+#include "json_fields.hpp"
 #include "rules/diagnostic_values.hpp"
 
 #include <rapidjson/document.h>
@@ -24,45 +24,51 @@ std::string nanos(int64_t ms) {
 void any_value(JsonOut &j, const rapidjson::Value &v, int depth);
 
 void kv_list(JsonOut &j, const rapidjson::Value &obj, int depth) {
-  j.arr();
+  j.begin_array();
   for (const auto &m : obj.GetObject()) {
-    j.obj().kv("key", std::string(m.name.GetString(), m.name.GetStringLength())).key("value");
+    j.begin_object().field("key", std::string(m.name.GetString(), m.name.GetStringLength())).key("value");
     any_value(j, m.value, depth + 1);
-    j.end_obj();
+    j.end_object();
   }
-  j.end_arr();
+  j.end_array();
 }
 
 // AnyValue: exactly one of stringValue, boolValue, intValue (string), doubleValue, arrayValue, kvlistValue;
 // JSON null is the empty AnyValue.
 void any_value(JsonOut &j, const rapidjson::Value &v, int depth) {
-  j.obj();
+  j.begin_object();
   if (depth > 32) {
-    j.kv("stringValue", "<too deep>");
+    j.field("stringValue", "<too deep>");
   } else if (v.IsString()) {
-    j.kv("stringValue", std::string(v.GetString(), v.GetStringLength()));
+    j.field("stringValue", std::string(v.GetString(), v.GetStringLength()));
   } else if (v.IsBool()) {
-    j.kv("boolValue", v.GetBool());
+    j.field("boolValue", v.GetBool());
   } else if (v.IsInt64()) {
-    j.kv("intValue", std::to_string(v.GetInt64()));
+    j.field("intValue", std::to_string(v.GetInt64()));
   } else if (v.IsUint64()) {
-    j.key("doubleValue").dbl(static_cast<double>(v.GetUint64()));
+    j.key("doubleValue").number(static_cast<double>(v.GetUint64()));
   } else if (v.IsNumber()) {
-    j.key("doubleValue").dbl(v.GetDouble());
+    j.key("doubleValue").number(v.GetDouble());
   } else if (v.IsArray()) {
-    j.key("arrayValue").obj().key("values").arr();
+    j.key("arrayValue").begin_object().key("values").begin_array();
     for (const auto &e : v.GetArray()) any_value(j, e, depth + 1);
-    j.end_arr().end_obj();
+    j.end_array().end_object();
   } else if (v.IsObject()) {
-    j.key("kvlistValue").obj().key("values");
+    j.key("kvlistValue").begin_object().key("values");
     kv_list(j, v, depth);
-    j.end_obj();
+    j.end_object();
   }
-  j.end_obj();
+  j.end_object();
 }
 
 void str_attr(JsonOut &j, const char *key, const std::string &value) {
-  j.obj().kv("key", key).key("value").obj().kv("stringValue", value).end_obj().end_obj();
+  j.begin_object()
+      .field("key", key)
+      .key("value")
+      .begin_object()
+      .field("stringValue", value)
+      .end_object()
+      .end_object();
 }
 
 const rapidjson::Value *member(const rapidjson::Value *o, const char *k) {
@@ -92,7 +98,7 @@ void resource(JsonOut &j, const OtlpDevice &d) {
       }
     }
   }
-  j.key("resource").obj().key("attributes").arr();
+  j.key("resource").begin_object().key("attributes").begin_array();
   str_attr(j, "service.name", d.app_key);
   str_attr(j, "device.id", d.device_id);
   static const std::pair<const char *, const char *> kMap[] = {
@@ -111,11 +117,15 @@ void resource(JsonOut &j, const OtlpDevice &d) {
     for (const auto &m : extra->GetObject())
       if (m.value.IsString())
         str_attr(j, ("helpline.device." + std::string(m.name.GetString())).c_str(), m.value.GetString());
-  j.end_arr().end_obj();
+  j.end_array().end_object();
 }
 
 void scope(JsonOut &j) {
-  j.key("scope").obj().kv("name", kScopeName).kv("version", HELPLINE_SERVER_VERSION).end_obj();
+  j.key("scope")
+      .begin_object()
+      .field("name", kScopeName)
+      .field("version", HELPLINE_SERVER_VERSION)
+      .end_object();
 }
 
 bool is_metric_item(const DiagnosticRecord &d) {
@@ -124,31 +134,31 @@ bool is_metric_item(const DiagnosticRecord &d) {
 
 void log_record(JsonOut &j, const DiagnosticRecord &d) {
   int sev = otlp_severity(d.level);
-  j.obj().kv("timeUnixNano", nanos(d.ts)).kv("observedTimeUnixNano", nanos(d.received_at));
-  j.kv("severityNumber", sev);
-  if (d.level) j.kv("severityText", *d.level);
-  j.key("body").obj().kv("stringValue", d.message ? *d.message : d.name).end_obj();
-  j.key("attributes").arr();
+  j.begin_object().field("timeUnixNano", nanos(d.ts)).field("observedTimeUnixNano", nanos(d.received_at));
+  j.field("severityNumber", sev);
+  if (d.level) j.field("severityText", *d.level);
+  j.key("body").begin_object().field("stringValue", d.message ? *d.message : d.name).end_object();
+  j.key("attributes").begin_array();
   str_attr(j, "event.name", d.name);
   str_attr(j, "helpline.kind", d.kind);
-  j.obj()
-      .kv("key", "helpline.diagnostic_id")
+  j.begin_object()
+      .field("key", "helpline.diagnostic_id")
       .key("value")
-      .obj()
-      .kv("intValue", std::to_string(d.seq))
-      .end_obj()
-      .end_obj();
+      .begin_object()
+      .field("intValue", std::to_string(d.seq))
+      .end_object()
+      .end_object();
   if (d.ticket_id) str_attr(j, "helpline.ticket_id", *d.ticket_id);
   if (d.request_id) str_attr(j, "helpline.request_id", *d.request_id);
   if (d.value && std::isfinite(*d.value))
-    j.obj()
-        .kv("key", "helpline.value")
+    j.begin_object()
+        .field("key", "helpline.value")
         .key("value")
-        .obj()
+        .begin_object()
         .key("doubleValue")
-        .dbl(*d.value)
-        .end_obj()
-        .end_obj();
+        .number(*d.value)
+        .end_object()
+        .end_object();
   if (!d.attributes_json.empty()) {
     rapidjson::Document a;
     a.Parse(d.attributes_json.data(), d.attributes_json.size());
@@ -158,13 +168,13 @@ void log_record(JsonOut &j, const DiagnosticRecord &d) {
         if (id && id->IsString()) str_attr(j, "helpline.rule_id", id->GetString());
       }
       for (const auto &m : a.GetObject()) {
-        j.obj().kv("key", std::string(m.name.GetString(), m.name.GetStringLength())).key("value");
+        j.begin_object().field("key", std::string(m.name.GetString(), m.name.GetStringLength())).key("value");
         any_value(j, m.value, 1);
-        j.end_obj();
+        j.end_object();
       }
     }
   }
-  j.end_arr().end_obj();
+  j.end_array().end_object();
 }
 
 struct Point {
@@ -192,31 +202,31 @@ int otlp_severity(const std::optional<std::string> &level) {
 std::string otlp_logs_request(const std::vector<OtlpDevice> &devices, size_t &records) {
   records = 0;
   JsonOut j;
-  j.obj().key("resourceLogs").arr();
+  j.begin_object().key("resourceLogs").begin_array();
   for (const auto &d : devices) {
     bool any = false;
     for (const auto *item : d.items) any = any || !is_metric_item(*item);
     if (!any) continue;
-    j.obj();
+    j.begin_object();
     resource(j, d);
-    j.key("scopeLogs").arr().obj();
+    j.key("scopeLogs").begin_array().begin_object();
     scope(j);
-    j.key("logRecords").arr();
+    j.key("logRecords").begin_array();
     for (const auto *item : d.items) {
       if (is_metric_item(*item)) continue;
       log_record(j, *item);
       ++records;
     }
-    j.end_arr().end_obj().end_arr().end_obj();
+    j.end_array().end_object().end_array().end_object();
   }
-  j.end_arr().end_obj();
+  j.end_array().end_object();
   return records ? j.take() : std::string();
 }
 
 std::string otlp_metrics_request(const std::vector<OtlpDevice> &devices, size_t &points) {
   points = 0;
   JsonOut j;
-  j.obj().key("resourceMetrics").arr();
+  j.begin_object().key("resourceMetrics").begin_array();
   for (const auto &d : devices) {
     std::map<std::string, std::vector<Point>> gauges, sums;
     for (const auto *item : d.items) {
@@ -243,33 +253,33 @@ std::string otlp_metrics_request(const std::vector<OtlpDevice> &devices, size_t 
             sums[x.name.GetString()].push_back(Point{start, item->ts, x.value.GetDouble()});
     }
     if (gauges.empty() && sums.empty()) continue;
-    j.obj();
+    j.begin_object();
     resource(j, d);
-    j.key("scopeMetrics").arr().obj();
+    j.key("scopeMetrics").begin_array().begin_object();
     scope(j);
-    j.key("metrics").arr();
+    j.key("metrics").begin_array();
     for (const auto &[name, pts] : gauges) {
-      j.obj().kv("name", name).key("gauge").obj().key("dataPoints").arr();
+      j.begin_object().field("name", name).key("gauge").begin_object().key("dataPoints").begin_array();
       for (const auto &p : pts) {
-        j.obj().kv("timeUnixNano", nanos(p.ts_ms)).key("asDouble").dbl(p.value).end_obj();
+        j.begin_object().field("timeUnixNano", nanos(p.ts_ms)).key("asDouble").number(p.value).end_object();
         ++points;
       }
-      j.end_arr().end_obj().end_obj();
+      j.end_array().end_object().end_object();
     }
     for (const auto &[name, pts] : sums) {
-      j.obj().kv("name", name).key("sum").obj().key("dataPoints").arr();
+      j.begin_object().field("name", name).key("sum").begin_object().key("dataPoints").begin_array();
       for (const auto &p : pts) {
-        j.obj().kv("startTimeUnixNano", nanos(p.start_ms)).kv("timeUnixNano", nanos(p.ts_ms));
-        j.key("asDouble").dbl(p.value).end_obj();
+        j.begin_object().field("startTimeUnixNano", nanos(p.start_ms)).field("timeUnixNano", nanos(p.ts_ms));
+        j.key("asDouble").number(p.value).end_object();
         ++points;
       }
       // AGGREGATION_TEMPORALITY_DELTA: each heartbeat carries the counter's change over its interval; not
       // monotonic, since the SDK's counters accept negative increments.
-      j.end_arr().kv("aggregationTemporality", 1).kv("isMonotonic", false).end_obj().end_obj();
+      j.end_array().field("aggregationTemporality", 1).field("isMonotonic", false).end_object().end_object();
     }
-    j.end_arr().end_obj().end_arr().end_obj();
+    j.end_array().end_object().end_array().end_object();
   }
-  j.end_arr().end_obj();
+  j.end_array().end_object();
   return points ? j.take() : std::string();
 }
 

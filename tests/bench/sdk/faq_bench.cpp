@@ -1,4 +1,4 @@
-// FAQ search benchmark (issue 7): 10k generated articles (Zipf-distributed words over a 6k-word
+// FAQ search benchmark: 10k generated articles (Zipf-distributed words over a 6k-word
 // vocabulary, error codes, tags, 10% German). Measures search latency p50/p99 per query kind against
 // raw FTS5 MATCH anchors on the same database in the same run (implicit AND, and OR, of the same
 // words, ORDER BY rank LIMIT 10), the time to apply a 1k-article delta and a 10k full snapshot, and
@@ -21,24 +21,21 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "faq/faq_catalog.hpp"
-#include "faq/faq_schema.hpp"
-#include "faq/faq_search.hpp"
-#include "store/sqlite.hpp"
+#include "base/sqlite.hpp"
+#include "faq/engine/faq_catalog.hpp"
+#include "faq/engine/faq_search.hpp"
+#include "helpline/testing/clock.hpp"
+#include "helpline/testing/faq_db.hpp"
+#include "helpline/testing/percentiles.hpp"
 
 namespace {
 
 using namespace helpline::detail;
-using Clock = std::chrono::steady_clock;
-
-double us_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
-}
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
+using helpline::testing::Clock;
+using helpline::testing::create_faq_schema;
+using helpline::testing::open_db;
+using helpline::testing::percentile;
+using helpline::testing::us_since;
 
 struct Rng {
   uint64_t s = 0x2545F4914F6CDD1Dull;
@@ -173,14 +170,6 @@ std::vector<Query> queries(const std::vector<std::string> &vocab, Rng &r) {
   return q;
 }
 
-SqliteDb open_db(const std::string &path, int flags) {
-  sqlite3 *db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
-  SqliteDb owned(db);
-  if (rc != SQLITE_OK) std::exit(2);
-  return owned;
-}
-
 // The anchor: plain FTS5 over the same words, joined with `op`, best 10 by rank.
 double anchor_us(sqlite3 *db, WordSplitter &split, const Query &q, const char *op) {
   auto t0 = Clock::now();
@@ -204,10 +193,7 @@ int main() {
   if (::mkdtemp(dir) == nullptr) return 2;
   std::string path = std::string(dir) + "/faq.db";
   SqliteDb writer = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  exec(writer.get(), "PRAGMA journal_mode=WAL");
-  exec(writer.get(), "BEGIN");
-  exec(writer.get(), faq_schema_sql());
-  exec(writer.get(), "COMMIT");
+  create_faq_schema(writer.get());
   FaqCatalog catalog(writer.get());
 
   Rng r;

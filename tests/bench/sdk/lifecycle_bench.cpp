@@ -5,40 +5,29 @@
 // idle RSS growth <= 1.5 MB).
 #include <sqlite3.h>
 
+#include <dirent.h>
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <dirent.h>
 #include <fstream>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "helpline/helpline.h"
+#include "helpline/testing/clock.hpp"
+#include "helpline/testing/percentiles.hpp"
+#include "helpline/testing/process.hpp"
+#include "helpline/testing/temp_dir.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double us_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
-}
-
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
-
-long status_field(const std::string &path, const std::string &key) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key, 0) == 0) return std::atol(line.c_str() + key.size());
-  }
-  return -1;
-}
+using helpline::testing::Clock;
+using helpline::testing::percentile;
+using helpline::testing::status_field;
+using helpline::testing::us_since;
 
 std::vector<std::string> task_ids() {
   std::vector<std::string> ids;
@@ -66,8 +55,8 @@ helpline_t *open_sdk(const std::string &dir) {
 }  // namespace
 
 int main() {
-  char tmpl[] = "/tmp/helpline-bench-XXXXXX";
-  std::string root = mkdtemp(tmpl);
+  const helpline::testing::TempDir tmp("helpline-bench-");
+  const std::string root = tmp.path().string();
   const int iterations = 300;
 
   // Anchor: what SQLite alone needs to open an existing WAL database, read its version and close.
@@ -75,7 +64,8 @@ int main() {
   {
     sqlite3 *db = nullptr;
     sqlite3_open(raw_path.c_str(), &db);
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE t(x); PRAGMA user_version=1", nullptr, nullptr, nullptr);
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE t(x); PRAGMA user_version=1", nullptr, nullptr,
+                 nullptr);
     sqlite3_close(db);
   }
   std::vector<double> raw, sdk;
@@ -130,8 +120,6 @@ int main() {
   std::printf("| worker wake-ups in 2 s idle | %ld |\n", wakeups);
   std::printf("| RSS growth while open and idle | %ld KB |\n", rss_kb);
 
-  std::string cmd = "rm -rf '" + root + "'";
-  if (std::system(cmd.c_str()) != 0) return 2;
   bool ok = sdk_p50 <= 1000.0 && sdk_threads == 1 && wakeups == 0 && rss_kb <= 1536;
   std::printf("%s\n", ok ? "lifecycle budgets: PASS" : "lifecycle budgets: FAIL");
   return ok ? 0 : 1;

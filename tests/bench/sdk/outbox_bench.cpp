@@ -1,4 +1,4 @@
-// Outbox and sync benchmark (issue 5). Every SDK number is printed next to the physical limit
+// Outbox and sync benchmark. Every SDK number is printed next to the physical limit
 // measured in the same run on the same disk and the same server:
 //   (a) enqueue-until-committed throughput vs raw SQLite batched inserts into the outbox schema
 //       (WAL, synchronous=FULL, 1000 rows per transaction, the same payloads);
@@ -36,13 +36,20 @@
 #include <vector>
 
 #include "helpline/helpline.h"
+#include "helpline/testing/clock.hpp"
+#include "helpline/testing/percentiles.hpp"
+#include "helpline/testing/process.hpp"
 #include "helpline/testing/server_process.hpp"
 #include "helpline/testing/temp_dir.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 namespace ht = helpline::testing;
+using ht::Clock;
+using ht::percentile;
+using ht::secs;
+using ht::status_field;
+using ht::us;
 
 // The event every producer sends: a typical small UI/device event (~190 bytes of wire JSON).
 constexpr const char *kEventName = "button_click";
@@ -56,33 +63,11 @@ constexpr int kDiagBatchItems = 2000;  // the SDK's diagnostics batch cap (sdk/s
   throw std::runtime_error(what);
 }
 
-double secs(Clock::duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-double us(Clock::duration d) {
-  return std::chrono::duration<double, std::micro>(d).count();
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
-
 std::string load_avg() {
   std::ifstream in("/proc/loadavg");
   std::string a, b, c;
   in >> a >> b >> c;
   return a + " " + b + " " + c;
-}
-
-long status_field(const std::string &path, const std::string &key) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key, 0) == 0) return std::atol(line.c_str() + key.size());
-  }
-  return -1;
 }
 
 // The worker of the (single) open instance, found by the thread name the SDK gives it.

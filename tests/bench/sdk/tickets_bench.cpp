@@ -1,4 +1,4 @@
-// Tickets benchmark (issue 6). Every number is printed next to a limit measured in the same run:
+// Tickets benchmark. Every number is printed next to a limit measured in the same run:
 //   (a) host-thread latency of helpline_ticket_create and helpline_message_send (paced, as a UI
 //       would call them) vs one raw SQLite insert of the same row in its own WAL transaction
 //       (what a call that wrote synchronously would cost at the least);
@@ -26,43 +26,38 @@
 
 #include "helpline/helpline.h"
 #include "helpline/testing/agent.hpp"
+#include "helpline/testing/clock.hpp"
+#include "helpline/testing/events.hpp"
 #include "helpline/testing/http_client.hpp"
+#include "helpline/testing/percentiles.hpp"
+#include "helpline/testing/sdk.hpp"
 #include "helpline/testing/server_process.hpp"
 #include "helpline/testing/temp_dir.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 namespace ht = helpline::testing;
+using ht::check_ok;
+using ht::Clock;
+using ht::Stats;
+using ht::stats_of;
+using ht::us;
 
-[[noreturn]] void die(const std::string &what) { throw std::runtime_error(what); }
-
-double us(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
-
-struct Stats {
-  double p50 = 0, p99 = 0, max = 0;
-};
-
-Stats stats_of(std::vector<double> v) {
-  if (v.empty()) return {};
-  std::sort(v.begin(), v.end());
-  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<std::size_t>(q * (v.size() - 1) + 0.5))]; };
-  return {at(0.50), at(0.99), v.back()};
-}
-
-void check(helpline_status_t s, const char *what) {
-  if (s != HELPLINE_OK) die(std::string(what) + ": " + helpline_status_str(s) + ": " + helpline_last_error(nullptr));
+[[noreturn]] void die(const std::string &what) {
+  throw std::runtime_error(what);
 }
 
 // (a) anchor: one row per transaction, WAL, synchronous=FULL — the cheapest durable write.
 std::vector<double> raw_sqlite_inserts(const std::string &dir, int n) {
   sqlite3 *db = nullptr;
   if (sqlite3_open((dir + "/raw.db").c_str(), &db) != SQLITE_OK) die("sqlite3_open");
-  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                   "CREATE TABLE messages (id TEXT PRIMARY KEY, ticket_id TEXT, body TEXT, created_at INTEGER)",
+  sqlite3_exec(db,
+               "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+               "CREATE TABLE messages (id TEXT PRIMARY KEY, ticket_id TEXT, body TEXT, created_at INTEGER)",
                nullptr, nullptr, nullptr);
   sqlite3_stmt *st = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO messages VALUES (?1, 't', 'Still jams after the update', 0)", -1, &st, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO messages VALUES (?1, 't', 'Still jams after the update', 0)", -1, &st,
+                     nullptr);
   std::vector<double> out;
   for (int i = 0; i < n; ++i) {
     std::string id = "m-" + std::to_string(i);
@@ -79,40 +74,17 @@ std::vector<double> raw_sqlite_inserts(const std::string &dir, int n) {
   return out;
 }
 
-struct MessageWaiter {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<std::string> bodies;
-  static void on_event(void *user, helpline_event_type_t type, const char *json) {
-    if (type != HELPLINE_EVENT_MESSAGE) return;
-    auto *self = static_cast<MessageWaiter *>(user);
-    {
-      std::lock_guard<std::mutex> lock(self->mu);
-      self->bodies.emplace_back(json);
-    }
-    self->cv.notify_all();
-  }
-  bool wait_for(const std::string &needle, std::chrono::milliseconds timeout) {
-    std::unique_lock<std::mutex> lock(mu);
-    return cv.wait_for(lock, timeout, [&] {
-      for (const auto &b : bodies) {
-        if (b.find(needle) != std::string::npos) return true;
-      }
-      return false;
-    });
-  }
-};
-
-helpline_t *open_sdk(const std::string &dir, const std::string &endpoint, MessageWaiter *waiter) {
+helpline_t *open_sdk(const std::string &dir, const std::string &endpoint, ht::EventRecorder *events) {
   helpline_options_t *o = helpline_options_new();
-  check(helpline_options_set_data_dir(o, dir.c_str()), "data_dir");
+  check_ok(helpline_options_set_data_dir(o, dir.c_str()), "data_dir");
   if (!endpoint.empty()) {
-    check(helpline_options_set_endpoint(o, endpoint.c_str()), "endpoint");
-    check(helpline_options_set_app_key(o, ht::kAppKey.c_str()), "app_key");
+    check_ok(helpline_options_set_endpoint(o, endpoint.c_str()), "endpoint");
+    check_ok(helpline_options_set_app_key(o, ht::kAppKey.c_str()), "app_key");
   }
-  if (waiter != nullptr) check(helpline_options_set_event_callback(o, MessageWaiter::on_event, waiter), "callback");
+  if (events != nullptr)
+    check_ok(helpline_options_set_event_callback(o, ht::EventRecorder::callback, events), "callback");
   helpline_t *h = nullptr;
-  check(helpline_open(o, &h), "helpline_open");
+  check_ok(helpline_open(o, &h), "helpline_open");
   return h;
 }
 
@@ -136,16 +108,17 @@ int main(int argc, char **argv) {
     for (int i = 0; i < calls; ++i) {
       char *id = nullptr;
       auto t0 = Clock::now();
-      helpline_status_t s = helpline_ticket_create(h, "Printer jams", "It jams on page 2 since the update", nullptr, &id);
+      helpline_status_t s =
+          helpline_ticket_create(h, "Printer jams", "It jams on page 2 since the update", nullptr, &id);
       create_us.push_back(us(Clock::now() - t0));
-      check(s, "helpline_ticket_create");
+      check_ok(s, "helpline_ticket_create");
       tickets.emplace_back(id);
       helpline_free(id);
       std::this_thread::sleep_for(std::chrono::microseconds(250));
       t0 = Clock::now();
       s = helpline_message_send(h, tickets.back().c_str(), "Still jams after the update", nullptr);
       send_us.push_back(us(Clock::now() - t0));
-      check(s, "helpline_message_send");
+      check_ok(s, "helpline_message_send");
       std::this_thread::sleep_for(std::chrono::microseconds(250));
     }
     std::vector<double> raw = raw_sqlite_inserts(tmp.path().string(), std::min(calls, 1000));
@@ -155,11 +128,12 @@ int main(int argc, char **argv) {
     for (int i = 0; i < 200; ++i) {
       char *json = nullptr;
       auto t0 = Clock::now();
-      check(helpline_tickets_json(h, &json), "helpline_tickets_json");
+      check_ok(helpline_tickets_json(h, &json), "helpline_tickets_json");
       list_us.push_back(us(Clock::now() - t0));
       helpline_free(json);
       t0 = Clock::now();
-      check(helpline_ticket_messages_json(h, tickets[static_cast<std::size_t>(i)].c_str(), &json), "messages_json");
+      check_ok(helpline_ticket_messages_json(h, tickets[static_cast<std::size_t>(i)].c_str(), &json),
+               "messages_json");
       conv_us.push_back(us(Clock::now() - t0));
       helpline_free(json);
     }
@@ -178,13 +152,14 @@ int main(int argc, char **argv) {
     auto agent = ht::create_and_login_agent(server, "bench-agent@example.com");
     ht::HttpClient agent_http(server.base_url());
     agent_http.set_default_header("Authorization", "Bearer " + agent.token);
-    MessageWaiter waiter;
-    helpline_t *d = open_sdk((tmp / "device").string(), server.base_url(), &waiter);
+    ht::EventRecorder events;
+    helpline_t *d = open_sdk((tmp / "device").string(), server.base_url(), &events);
     char *ticket = nullptr;
-    check(helpline_ticket_create(d, "Long-poll", "Waiting for an agent", nullptr, &ticket), "ticket_create");
+    check_ok(helpline_ticket_create(d, "Long-poll", "Waiting for an agent", nullptr, &ticket),
+             "ticket_create");
     std::string ticket_id = ticket;
     helpline_free(ticket);
-    check(helpline_flush(d, 10000), "helpline_flush");
+    check_ok(helpline_flush(d, 10000), "helpline_flush");
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the long-poll is waiting
     std::vector<double> reply_ms;
     for (int i = 0; i < replies; ++i) {
@@ -192,7 +167,8 @@ int main(int argc, char **argv) {
       auto t0 = Clock::now();
       auto r = agent_http.post("/v1/agent/tickets/" + ticket_id + "/messages", "{\"body\":\"" + body + "\"}");
       if (r.status != 201) die("agent reply: " + r.describe());
-      if (!waiter.wait_for("\"" + body + "\"", std::chrono::seconds(10))) die("reply " + body + " never arrived");
+      if (!events.wait_contains(HELPLINE_EVENT_MESSAGE, {"\"" + body + "\""}, std::chrono::seconds(10)))
+        die("reply " + body + " never arrived");
       reply_ms.push_back(us(Clock::now() - t0) / 1000.0);
       std::this_thread::sleep_for(std::chrono::milliseconds(20));  // back into the long-poll
     }
@@ -200,19 +176,26 @@ int main(int argc, char **argv) {
 
     Stats c = stats_of(create_us), m = stats_of(send_us), rs = stats_of(raw), l = stats_of(list_us),
           v = stats_of(conv_us), rt = stats_of(rtt_ms), rp = stats_of(reply_ms);
-    std::printf("## Tickets (issue 6) — load average %.2f, %d calls, %d replies\n\n", load[0], calls, replies);
-    std::printf("| measure | p50 | p99 | max | limit measured in this run | p99 ratio |\n|---|---|---|---|---|---|\n");
-    std::printf("| helpline_ticket_create (host thread) | %.1f us | %.1f us | %.0f us | raw SQLite 1-row WAL txn p50 %.0f us | %.3f |\n",
-                c.p50, c.p99, c.max, rs.p50, c.p99 / rs.p50);
-    std::printf("| helpline_message_send (host thread) | %.1f us | %.1f us | %.0f us | same | %.3f |\n", m.p50, m.p99,
-                m.max, m.p99 / rs.p50);
-    std::printf("| helpline_tickets_json (%d tickets, newest 100) | %.0f us | %.0f us | %.0f us | | |\n", calls, l.p50,
-                l.p99, l.max);
-    std::printf("| helpline_ticket_messages_json (2 messages) | %.0f us | %.0f us | %.0f us | | |\n", v.p50, v.p99, v.max);
-    std::printf("| agent reply -> HELPLINE_EVENT_MESSAGE (long-poll) | %.2f ms | %.2f ms | %.1f ms | loopback GET p50 %.2f ms, p99 %.2f ms | %.1f x |\n",
-                rp.p50, rp.p99, rp.max, rt.p50, rt.p99, rp.p50 / rt.p50);
-    std::printf("\nGoals: call p99 < 20 us (%s), reply -> event p99 < 100 ms (%s)\n", c.p99 < 20 && m.p99 < 20 ? "met" : "NOT met",
-                rp.p99 < 100 ? "met" : "NOT met");
+    std::printf("## Tickets — load average %.2f, %d calls, %d replies\n\n", load[0], calls, replies);
+    std::printf(
+        "| measure | p50 | p99 | max | limit measured in this run | p99 ratio "
+        "|\n|---|---|---|---|---|---|\n");
+    std::printf(
+        "| helpline_ticket_create (host thread) | %.1f us | %.1f us | %.0f us | raw SQLite 1-row WAL txn p50 "
+        "%.0f us | %.3f |\n",
+        c.p50, c.p99, c.max, rs.p50, c.p99 / rs.p50);
+    std::printf("| helpline_message_send (host thread) | %.1f us | %.1f us | %.0f us | same | %.3f |\n",
+                m.p50, m.p99, m.max, m.p99 / rs.p50);
+    std::printf("| helpline_tickets_json (%d tickets, newest 100) | %.0f us | %.0f us | %.0f us | | |\n",
+                calls, l.p50, l.p99, l.max);
+    std::printf("| helpline_ticket_messages_json (2 messages) | %.0f us | %.0f us | %.0f us | | |\n", v.p50,
+                v.p99, v.max);
+    std::printf(
+        "| agent reply -> HELPLINE_EVENT_MESSAGE (long-poll) | %.2f ms | %.2f ms | %.1f ms | loopback GET "
+        "p50 %.2f ms, p99 %.2f ms | %.1f x |\n",
+        rp.p50, rp.p99, rp.max, rt.p50, rt.p99, rp.p50 / rt.p50);
+    std::printf("\nGoals: call p99 < 20 us (%s), reply -> event p99 < 100 ms (%s)\n",
+                c.p99 < 20 && m.p99 < 20 ? "met" : "NOT met", rp.p99 < 100 ? "met" : "NOT met");
     return 0;
   } catch (const std::exception &e) {
     std::fprintf(stderr, "tickets bench failed: %s\n", e.what());

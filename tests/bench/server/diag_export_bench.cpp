@@ -1,4 +1,4 @@
-// Diagnostics ingest with the OpenTelemetry export off vs on (issue 8): events/s of POST
+// Diagnostics ingest with the OpenTelemetry export off vs on: events/s of POST
 // /v1/diagnostics/batch (events, breadcrumbs and SDK heartbeats) with wrk over loopback, against nginx
 // `return 204` in the same run as the ratio anchor. With the export on, the collector is that same nginx
 // (every OTLP POST gets 204), so the export's whole cost (queue copy, OTLP JSON mapping, HTTP) shows in the
@@ -24,10 +24,6 @@
 #include "helpline/testing.hpp"
 #include "load_run.hpp"
 #include "nginx_anchor.hpp"
-
-#ifndef HELPLINE_BUILD_TYPE
-#define HELPLINE_BUILD_TYPE "unknown"
-#endif
 
 namespace hlt = helpline::testing;
 using helpline::bench::LoadParams;

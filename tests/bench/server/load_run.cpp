@@ -10,18 +10,15 @@
 #include <stdexcept>
 #include <vector>
 
+#include "helpline/testing/json.hpp"
 #include "helpline/testing/temp_dir.hpp"
 
 namespace helpline::bench {
 namespace {
 
+/// A Lua string literal: Lua escapes quotes and backslashes as JSON does.
 std::string lua_string(const std::string &s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
+  return testing::q(s);
 }
 
 /// The wrk script: request number c (per thread: tid-1, tid-1+T, ...) goes to device c % D with body c % B,

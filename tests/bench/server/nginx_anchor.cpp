@@ -94,7 +94,7 @@ NginxAnchor::NginxAnchor(const std::string &nginx, const std::filesystem::path &
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
-  throw std::runtime_error("nginx did not start: " + testing::read_file(prefix / "error.log"));
+  throw std::runtime_error("nginx did not start: " + testing::read_file_if_exists(prefix / "error.log"));
 }
 
 NginxAnchor::~NginxAnchor() {

@@ -1,27 +1,15 @@
 // Agent API: login, roles, tickets, replies, diagnostics view, FAQ and notices management
 // (docs/protocol.md sections 3.3, 14, 18).
 #define BOOST_TEST_MODULE server_agent
-#include "support.hpp"
+#include "helpline/testing.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/device_client.hpp"
+#include "helpline/testing/json.hpp"
+#include "helpline/testing/shared_server.hpp"
+#include "helpline/testing/unique.hpp"
 
-using support::Device;
-using support::int_at;
-using support::json;
-using support::q;
-using support::shared_server;
-using support::size_at;
-using support::str_at;
-using support::unique;
-
-namespace {
-
-hlt::HttpClient agent() {
-  return support::agent_client(support::shared_agent());
-}
-hlt::HttpClient admin() {
-  return support::agent_client(support::shared_agent("admin"));
-}
-
-}  // namespace
+namespace hlt = helpline::testing;
+using namespace helpline::testing;
 
 BOOST_AUTO_TEST_SUITE(login)
 
@@ -105,15 +93,15 @@ BOOST_AUTO_TEST_CASE(unknown_agent_token_is_401_invalid_agent_token) {
 }
 
 BOOST_AUTO_TEST_CASE(app_key_header_not_matching_the_tokens_app_is_401_invalid_agent_token) {
-  auto http = agent();
+  auto http = shared_agent_client();
   CHECK_ERROR(http.get("/v1/agent/me", {{"X-Helpline-App-Key", hlt::kOtherAppKey}}), 401,
               "invalid_agent_token");
   CHECK_STATUS(http.get("/v1/agent/me", {{"X-Helpline-App-Key", hlt::kAppKey}}), 200);
 }
 
 BOOST_AUTO_TEST_CASE(me_returns_the_logged_in_agent) {
-  const auto &account = support::shared_agent();
-  auto http = agent();
+  const auto &account = hlt::shared_agent();
+  auto http = shared_agent_client();
   const auto r = http.get("/v1/agent/me");
   REQUIRE_STATUS(r, 200);
   BOOST_CHECK_EQUAL(str_at(json(r), "/email"), account.email);
@@ -122,7 +110,7 @@ BOOST_AUTO_TEST_CASE(me_returns_the_logged_in_agent) {
 
 BOOST_AUTO_TEST_CASE(logout_revokes_the_token) {
   const auto account = hlt::create_and_login_agent(shared_server(), unique("logout") + "@example.com");
-  auto http = support::agent_client(account);
+  auto http = hlt::agent_client(account);
   REQUIRE_STATUS(http.get("/v1/agent/me"), 200);
   hlt::Request out;
   out.method = "POST";
@@ -136,25 +124,25 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(roles)
 
 BOOST_AUTO_TEST_CASE(agent_role_cannot_list_agents_403_forbidden) {
-  auto http = agent();
+  auto http = shared_agent_client();
   CHECK_ERROR(http.get("/v1/agent/agents"), 403, "forbidden");
 }
 
 BOOST_AUTO_TEST_CASE(agent_role_cannot_create_agents_403_forbidden) {
-  auto http = agent();
+  auto http = shared_agent_client();
   CHECK_ERROR(http.post("/v1/agent/agents", R"({"email":"x@example.com","password":"long-enough"})"), 403,
               "forbidden");
 }
 
 BOOST_AUTO_TEST_CASE(admin_lists_agents) {
-  auto http = admin();
+  auto http = shared_agent_client("admin");
   const auto r = http.get("/v1/agent/agents");
   REQUIRE_STATUS(r, 200);
   BOOST_CHECK_GE(size_at(json(r), "/items"), 2U);
 }
 
 BOOST_AUTO_TEST_CASE(admin_creates_an_agent_who_can_log_in) {
-  auto http = admin();
+  auto http = shared_agent_client("admin");
   const std::string email = unique("created") + "@example.com";
   const auto r = http.post("/v1/agent/agents",
                            R"({"email":)" + q(email) + R"(,"password":"long-enough-pw","role":"agent"})");
@@ -167,7 +155,7 @@ BOOST_AUTO_TEST_CASE(admin_creates_an_agent_who_can_log_in) {
 }
 
 BOOST_AUTO_TEST_CASE(creating_an_agent_with_an_existing_email_is_409_conflict) {
-  auto http = admin();
+  auto http = shared_agent_client("admin");
   const std::string email = unique("twice") + "@example.com";
   const std::string body = R"({"email":)" + q(email) + R"(,"password":"long-enough-pw"})";
   REQUIRE_STATUS(http.post("/v1/agent/agents", body), 201);
@@ -175,7 +163,7 @@ BOOST_AUTO_TEST_CASE(creating_an_agent_with_an_existing_email_is_409_conflict) {
 }
 
 BOOST_AUTO_TEST_CASE(agent_password_shorter_than_8_is_400) {
-  auto http = admin();
+  auto http = shared_agent_client("admin");
   CHECK_ERROR(http.post("/v1/agent/agents",
                         R"({"email":)" + q(unique("short") + "@example.com") + R"(,"password":"short"})"),
               400, "invalid_request");
@@ -191,11 +179,11 @@ BOOST_AUTO_TEST_CASE(agent_sees_tickets_of_every_requester_in_the_app) {
   b.sign_in(unique("u-"));
   const std::string ta = a.new_ticket();
   const std::string tb = b.new_ticket();
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto r = http.get("/v1/agent/tickets?limit=100");
   REQUIRE_STATUS(r, 200);
-  BOOST_CHECK(support::contains_id(json(r), "/items", ta));
-  BOOST_CHECK(support::contains_id(json(r), "/items", tb));
+  BOOST_CHECK(hlt::contains_id(json(r), "/items", ta));
+  BOOST_CHECK(hlt::contains_id(json(r), "/items", tb));
 }
 
 BOOST_AUTO_TEST_CASE(agent_filters_tickets_by_requester_and_status) {
@@ -205,12 +193,12 @@ BOOST_AUTO_TEST_CASE(agent_filters_tickets_by_requester_and_status) {
   const std::string open = dev.new_ticket();
   const std::string solved = dev.new_ticket();
   REQUIRE_STATUS(dev.http.patch("/v1/tickets/" + solved, R"({"status":"solved"})"), 200);
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto r = http.get("/v1/agent/tickets?requester=" + hlt::url_encode("user:" + sub) + "&status=solved");
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
   BOOST_CHECK_EQUAL(size_at(doc, "/items"), 1U);
-  BOOST_CHECK(support::contains_id(doc, "/items", solved));
+  BOOST_CHECK(hlt::contains_id(doc, "/items", solved));
 }
 
 BOOST_AUTO_TEST_CASE(agent_searches_ticket_subjects_with_q) {
@@ -218,10 +206,10 @@ BOOST_AUTO_TEST_CASE(agent_searches_ticket_subjects_with_q) {
   Device dev(shared_server());
   const std::string hit = dev.new_ticket("Has " + word + " inside");
   const std::string miss = dev.new_ticket("Nothing here");
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto doc = json(http.get("/v1/agent/tickets?q=" + hlt::url_encode(word)));
-  BOOST_CHECK(support::contains_id(doc, "/items", hit));
-  BOOST_CHECK(!support::contains_id(doc, "/items", miss));
+  BOOST_CHECK(hlt::contains_id(doc, "/items", hit));
+  BOOST_CHECK(!hlt::contains_id(doc, "/items", miss));
 }
 
 BOOST_AUTO_TEST_CASE(agent_of_another_app_gets_404_for_a_ticket) {
@@ -229,7 +217,7 @@ BOOST_AUTO_TEST_CASE(agent_of_another_app_gets_404_for_a_ticket) {
   const std::string ticket = dev.new_ticket();
   const auto other = hlt::create_and_login_agent(shared_server(), unique("other") + "@example.com", "agent",
                                                  hlt::kOtherAppKey);
-  auto http = support::agent_client(other);
+  auto http = hlt::agent_client(other);
   CHECK_ERROR(http.get("/v1/agent/tickets/" + ticket), 404, "not_found");
   CHECK_ERROR(http.post("/v1/agent/tickets/" + ticket + "/messages", R"({"body":"hi"})"), 404, "not_found");
 }
@@ -237,7 +225,7 @@ BOOST_AUTO_TEST_CASE(agent_of_another_app_gets_404_for_a_ticket) {
 BOOST_AUTO_TEST_CASE(agent_reply_is_authored_by_agent_and_visible_to_the_user) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto r = http.post("/v1/agent/tickets/" + ticket + "/messages", R"({"body":"We are on it"})");
   REQUIRE_STATUS(r, 201);
   BOOST_CHECK_EQUAL(str_at(json(r), "/author/type"), "agent");
@@ -251,7 +239,7 @@ BOOST_AUTO_TEST_CASE(agent_reads_a_ticket_and_its_conversation) {
   dev.sign_in(unique("u-"));
   const std::string ticket = dev.new_ticket("Screen flickers");
   REQUIRE_STATUS(dev.send_message(ticket, "since the update"), 201);
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto t = http.get("/v1/agent/tickets/" + ticket);
   REQUIRE_STATUS(t, 200);
   BOOST_CHECK_EQUAL(str_at(json(t), "/subject"), "Screen flickers");
@@ -267,7 +255,7 @@ BOOST_AUTO_TEST_CASE(agent_reads_a_ticket_and_its_conversation) {
 BOOST_AUTO_TEST_CASE(agent_reply_with_status_changes_the_ticket_in_the_same_step) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
-  auto http = agent();
+  auto http = shared_agent_client();
   REQUIRE_STATUS(
       http.post("/v1/agent/tickets/" + ticket + "/messages", R"({"body":"Fixed","status":"pending"})"), 201);
   BOOST_CHECK_EQUAL(str_at(json(dev.http.get("/v1/tickets/" + ticket)), "/status"), "pending");
@@ -276,7 +264,7 @@ BOOST_AUTO_TEST_CASE(agent_reply_with_status_changes_the_ticket_in_the_same_step
 BOOST_AUTO_TEST_CASE(agent_sets_status_and_assignee) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto me = json(http.get("/v1/agent/me"));
   const std::string agent_id = str_at(me, "/id");
   const auto r =
@@ -284,15 +272,15 @@ BOOST_AUTO_TEST_CASE(agent_sets_status_and_assignee) {
   REQUIRE_STATUS(r, 200);
   BOOST_CHECK_EQUAL(str_at(json(r), "/status"), "pending");
   const auto assigned = json(http.get("/v1/agent/tickets?assignee=" + agent_id + "&limit=100"));
-  BOOST_CHECK(support::contains_id(assigned, "/items", ticket));
+  BOOST_CHECK(hlt::contains_id(assigned, "/items", ticket));
   const auto unassigned = json(http.get("/v1/agent/tickets?assignee=none&limit=100"));
-  BOOST_CHECK(!support::contains_id(unassigned, "/items", ticket));
+  BOOST_CHECK(!hlt::contains_id(unassigned, "/items", ticket));
 }
 
 BOOST_AUTO_TEST_CASE(agent_patch_with_invalid_status_is_400) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
-  auto http = agent();
+  auto http = shared_agent_client();
   CHECK_ERROR(http.patch("/v1/agent/tickets/" + ticket, R"({"status":"deleted"})"), 400, "invalid_request");
 }
 
@@ -311,7 +299,7 @@ BOOST_AUTO_TEST_CASE(agent_sees_the_diagnostics_of_the_tickets_device) {
           "/v1/diagnostics/batch",
           R"({"items":[{"idempotency_key":"k1","kind":"event","name":"not-mine","ts":1700000000000}]})"),
       200);
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto r = http.get("/v1/agent/tickets/" + ticket + "/diagnostics");
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
@@ -328,7 +316,7 @@ BOOST_AUTO_TEST_CASE(agent_sees_the_tickets_device_attributes) {
   Device dev(shared_server());
   REQUIRE_STATUS(dev.http.put("/v1/device", R"({"model":"X100","firmware_version":"2.3.1"})"), 200);
   const std::string ticket = dev.new_ticket();
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto r = http.get("/v1/agent/tickets/" + ticket + "/device");
   REQUIRE_STATUS(r, 200);
   BOOST_CHECK_EQUAL(str_at(json(r), "/model"), "X100");
@@ -343,7 +331,7 @@ BOOST_AUTO_TEST_CASE(agent_downloads_a_users_attachment) {
   up.body = "stack trace";
   const auto r = dev.http.send(up);
   REQUIRE_STATUS(r, 201);
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto got = http.get("/v1/agent/attachments/" + str_at(json(r), "/id"));
   CHECK_STATUS(got, 200);
   BOOST_CHECK_EQUAL(got.body, "stack trace");
@@ -352,7 +340,7 @@ BOOST_AUTO_TEST_CASE(agent_downloads_a_users_attachment) {
 BOOST_AUTO_TEST_CASE(ticket_device_is_404_when_the_device_never_sent_attributes) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
-  auto http = agent();
+  auto http = shared_agent_client();
   CHECK_ERROR(http.get("/v1/agent/tickets/" + ticket + "/device"), 404, "not_found");
 }
 
@@ -362,7 +350,7 @@ BOOST_AUTO_TEST_CASE(agent_list_paginates_newest_first) {
   const std::string a = dev.new_ticket(word + " a");
   const std::string b = dev.new_ticket(word + " b");
   const std::string c = dev.new_ticket(word + " c");
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto p1 = json(http.get("/v1/agent/tickets?limit=2&q=" + hlt::url_encode(word)));
   BOOST_REQUIRE_EQUAL(size_at(p1, "/items"), 2U);
   BOOST_CHECK_EQUAL(str_at(p1, "/items/0/id"), c);
@@ -376,7 +364,7 @@ BOOST_AUTO_TEST_CASE(agent_list_paginates_newest_first) {
 BOOST_AUTO_TEST_CASE(agent_attachment_linked_in_a_reply_is_downloadable_by_the_user) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
-  auto http = agent();
+  auto http = shared_agent_client();
   hlt::Request up;
   up.method = "POST";
   up.path = "/v1/agent/attachments?filename=manual.pdf";
@@ -400,7 +388,7 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(content)
 
 BOOST_AUTO_TEST_CASE(section_with_live_articles_cannot_be_deleted_409) {
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto s = http.post("/v1/agent/faq/sections", R"({"locale":"en-US","title":"Busy"})");
   REQUIRE_STATUS(s, 201);
   const std::string section = str_at(json(s), "/id");
@@ -413,10 +401,11 @@ BOOST_AUTO_TEST_CASE(section_with_live_articles_cannot_be_deleted_409) {
 }
 
 BOOST_AUTO_TEST_CASE(section_edit_changes_title_and_position) {
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto s = http.post("/v1/agent/faq/sections", R"({"locale":"en-US","title":"Old","position":1})");
   REQUIRE_STATUS(s, 201);
-  const auto p = http.patch("/v1/agent/faq/sections/" + str_at(json(s), "/id"), R"({"title":"New","position":5})");
+  const auto p =
+      http.patch("/v1/agent/faq/sections/" + str_at(json(s), "/id"), R"({"title":"New","position":5})");
   REQUIRE_STATUS(p, 200);
   BOOST_CHECK_EQUAL(str_at(json(p), "/title"), "New");
   BOOST_CHECK_EQUAL(int_at(json(p), "/position"), 5);
@@ -424,25 +413,25 @@ BOOST_AUTO_TEST_CASE(section_edit_changes_title_and_position) {
 }
 
 BOOST_AUTO_TEST_CASE(agent_faq_listing_includes_unpublished_articles) {
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto s = http.post("/v1/agent/faq/sections", R"({"locale":"en-US","title":"Drafts"})");
   REQUIRE_STATUS(s, 201);
   const auto a = http.post("/v1/agent/faq/articles",
                            R"({"section_id":)" + q(str_at(json(s), "/id")) +
                                R"(,"locale":"en-US","title":"draft","body":"b","published":false})");
   REQUIRE_STATUS(a, 201);
-  BOOST_CHECK(support::contains_id(json(http.get("/v1/agent/faq")), "/articles", str_at(json(a), "/id")));
+  BOOST_CHECK(hlt::contains_id(json(http.get("/v1/agent/faq")), "/articles", str_at(json(a), "/id")));
 }
 
 BOOST_AUTO_TEST_CASE(article_in_unknown_section_is_rejected) {
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto r = http.post("/v1/agent/faq/articles",
                            R"({"section_id":"fs_nope","locale":"en-US","title":"t","body":"b"})");
   BOOST_CHECK_MESSAGE(r.status == 400 || r.status == 404, r.describe());
 }
 
 BOOST_AUTO_TEST_CASE(notice_edit_is_listed_with_target_and_ack_count) {
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto n = http.post("/v1/agent/notices", R"({"title":"Maintenance","body":"Tonight","target":{}})");
   REQUIRE_STATUS(n, 201);
   const std::string id = str_at(json(n), "/id");
@@ -463,21 +452,21 @@ BOOST_AUTO_TEST_CASE(notice_edit_is_listed_with_target_and_ack_count) {
 }
 
 BOOST_AUTO_TEST_CASE(notice_with_invalid_severity_is_400) {
-  auto http = agent();
+  auto http = shared_agent_client();
   CHECK_ERROR(http.post("/v1/agent/notices", R"({"title":"t","body":"b","severity":"apocalyptic"})"), 400,
               "invalid_request");
 }
 
 BOOST_AUTO_TEST_CASE(inactive_notice_is_not_shown_to_devices) {
-  auto http = agent();
+  auto http = shared_agent_client();
   const auto n = http.post("/v1/agent/notices", R"({"title":"Hidden","body":"b","active":false})");
   REQUIRE_STATUS(n, 201);
   Device dev(shared_server());
-  BOOST_CHECK(!support::contains_id(json(dev.http.get("/v1/notices")), "/items", str_at(json(n), "/id")));
+  BOOST_CHECK(!hlt::contains_id(json(dev.http.get("/v1/notices")), "/items", str_at(json(n), "/id")));
 }
 
 BOOST_AUTO_TEST_CASE(diagnostics_request_needs_a_ticket_or_device_400) {
-  auto http = agent();
+  auto http = shared_agent_client();
   CHECK_ERROR(http.post("/v1/agent/diagnostics-requests", R"({"kinds":["snapshot"]})"), 400,
               "invalid_request");
 }

@@ -1,14 +1,15 @@
 // Identity JWTs, anonymous -> user merge, and isolation between principals and apps
 // (docs/protocol.md sections 3, 7, 8).
 #define BOOST_TEST_MODULE server_auth
-#include "support.hpp"
+#include "helpline/testing.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/device_client.hpp"
+#include "helpline/testing/json.hpp"
+#include "helpline/testing/shared_server.hpp"
+#include "helpline/testing/unique.hpp"
 
-using support::Device;
-using support::json;
-using support::q;
-using support::shared_server;
-using support::str_at;
-using support::unique;
+namespace hlt = helpline::testing;
+using namespace helpline::testing;
 
 namespace {
 
@@ -132,11 +133,11 @@ BOOST_AUTO_TEST_CASE(invalid_token_does_not_fall_back_to_anonymous_on_writes) {
   dev.sign_out();
   const auto list = dev.http.get("/v1/tickets");
   REQUIRE_STATUS(list, 200);
-  BOOST_CHECK_EQUAL(support::size_at(json(list), "/items"), 0U);
+  BOOST_CHECK_EQUAL(hlt::size_at(json(list), "/items"), 0U);
 }
 
 BOOST_AUTO_TEST_CASE(agent_token_on_the_device_api_is_401_invalid_token) {
-  Device dev = with_token(support::shared_agent().token);
+  Device dev = with_token(hlt::shared_agent().token);
   CHECK_ERROR(dev.http.get("/v1/tickets"), 401, "invalid_token");
 }
 
@@ -165,7 +166,7 @@ BOOST_AUTO_TEST_CASE(identify_moves_the_devices_anonymous_tickets_to_the_user) {
   const auto r = dev.http.post("/v1/identify", "{}");
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
-  BOOST_CHECK_EQUAL(support::int_at(doc, "/merged_tickets"), 2);
+  BOOST_CHECK_EQUAL(hlt::int_at(doc, "/merged_tickets"), 2);
   BOOST_CHECK_EQUAL(str_at(doc, "/user/id"), sub);
 
   // The user's history now has both tickets, with the user as requester...
@@ -176,8 +177,8 @@ BOOST_AUTO_TEST_CASE(identify_moves_the_devices_anonymous_tickets_to_the_user) {
   dev.sign_out();
   const auto anon = dev.http.get("/v1/tickets");
   REQUIRE_STATUS(anon, 200);
-  BOOST_CHECK(!support::contains_id(json(anon), "/items", t1));
-  BOOST_CHECK(!support::contains_id(json(anon), "/items", t2));
+  BOOST_CHECK(!hlt::contains_id(json(anon), "/items", t1));
+  BOOST_CHECK(!hlt::contains_id(json(anon), "/items", t2));
 }
 
 BOOST_AUTO_TEST_CASE(merged_history_follows_the_user_to_another_device) {
@@ -192,10 +193,10 @@ BOOST_AUTO_TEST_CASE(merged_history_follows_the_user_to_another_device) {
   laptop.sign_in(sub);
   const auto list = laptop.http.get("/v1/tickets");
   REQUIRE_STATUS(list, 200);
-  BOOST_CHECK(support::contains_id(json(list), "/items", ticket));
+  BOOST_CHECK(hlt::contains_id(json(list), "/items", ticket));
   const auto msgs = laptop.http.get("/v1/tickets/" + ticket + "/messages");
   REQUIRE_STATUS(msgs, 200);
-  BOOST_CHECK_EQUAL(support::size_at(json(msgs), "/items"), 2U);
+  BOOST_CHECK_EQUAL(hlt::size_at(json(msgs), "/items"), 2U);
 }
 
 BOOST_AUTO_TEST_CASE(identify_moves_attachments_so_the_user_reads_them_on_another_device) {
@@ -228,8 +229,8 @@ BOOST_AUTO_TEST_CASE(identify_merges_into_a_user_who_already_has_tickets) {
   phone.sign_in(sub);
   REQUIRE_STATUS(phone.http.post("/v1/identify", "{}"), 200);
   const auto list = json(phone.http.get("/v1/tickets"));
-  BOOST_CHECK(support::contains_id(list, "/items", old_ticket));
-  BOOST_CHECK(support::contains_id(list, "/items", anon_ticket));
+  BOOST_CHECK(hlt::contains_id(list, "/items", old_ticket));
+  BOOST_CHECK(hlt::contains_id(list, "/items", anon_ticket));
 }
 
 BOOST_AUTO_TEST_CASE(second_identify_moves_nothing) {
@@ -239,7 +240,7 @@ BOOST_AUTO_TEST_CASE(second_identify_moves_nothing) {
   REQUIRE_STATUS(dev.http.post("/v1/identify", "{}"), 200);
   const auto again = dev.http.post("/v1/identify", "{}");
   REQUIRE_STATUS(again, 200);
-  BOOST_CHECK_EQUAL(support::int_at(json(again), "/merged_tickets"), 0);
+  BOOST_CHECK_EQUAL(hlt::int_at(json(again), "/merged_tickets"), 0);
 }
 
 BOOST_AUTO_TEST_CASE(identify_emits_a_ticket_sync_item_for_the_users_other_devices) {
@@ -259,7 +260,7 @@ BOOST_AUTO_TEST_CASE(identify_emits_a_ticket_sync_item_for_the_users_other_devic
   REQUIRE_STATUS(after, 200);
   const auto doc = json(after);
   bool found = false;
-  for (const auto *item : support::items_of_type(doc, "ticket")) {
+  for (const auto *item : hlt::items_of_type(doc, "ticket")) {
     found = found || str_at(*item, "/data/id") == ticket;
   }
   BOOST_CHECK_MESSAGE(found, "no ticket item for " << ticket << " in " << after.body);
@@ -289,7 +290,7 @@ BOOST_AUTO_TEST_CASE(another_user_cannot_write_to_a_users_ticket_404) {
   CHECK_ERROR(bob.http.patch("/v1/tickets/" + ticket, R"({"status":"closed"})"), 404, "not_found");
   const auto msgs = ann.http.get("/v1/tickets/" + ticket + "/messages");
   REQUIRE_STATUS(msgs, 200);
-  BOOST_CHECK_EQUAL(support::size_at(json(msgs), "/items"), 1U);
+  BOOST_CHECK_EQUAL(hlt::size_at(json(msgs), "/items"), 1U);
 }
 
 BOOST_AUTO_TEST_CASE(another_users_ticket_is_not_listed) {
@@ -300,7 +301,7 @@ BOOST_AUTO_TEST_CASE(another_users_ticket_is_not_listed) {
   bob.sign_in(unique("bob-"));
   const auto list = bob.http.get("/v1/tickets");
   REQUIRE_STATUS(list, 200);
-  BOOST_CHECK(!support::contains_id(json(list), "/items", ticket));
+  BOOST_CHECK(!hlt::contains_id(json(list), "/items", ticket));
 }
 
 BOOST_AUTO_TEST_CASE(another_anonymous_device_cannot_read_a_devices_ticket_404) {

@@ -1,17 +1,17 @@
 // The agent web console's server side: static files, cookie sessions with CSRF protection, app isolation,
 // inbox filters, and survey prompts in /v1/sync (protocol sections 11.1, 13, 14, 14.1).
 #define BOOST_TEST_MODULE server_console
-#include "support.hpp"
+#include "helpline/testing.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/device_client.hpp"
+#include "helpline/testing/json.hpp"
+#include "helpline/testing/shared_server.hpp"
+#include "helpline/testing/unique.hpp"
 
 #include <optional>
 
-using support::Device;
-using support::int_at;
-using support::json;
-using support::q;
-using support::shared_server;
-using support::str_at;
-using support::unique;
+namespace hlt = helpline::testing;
+using namespace helpline::testing;
 
 namespace {
 
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(cookie_login_sets_httponly_samesite_strict_cookies_and_hide
   BOOST_CHECK(csrf->find("SameSite=Strict") != std::string::npos);
   BOOST_CHECK(csrf->find("HttpOnly") == std::string::npos);  // the console's script must read it
   const auto doc = json(c.login);
-  BOOST_CHECK(support::at(doc, "/token") == nullptr);
+  BOOST_CHECK(hlt::at(doc, "/token") == nullptr);
   BOOST_CHECK_EQUAL(str_at(doc, "/csrf_token"), c.csrf);
 }
 
@@ -150,7 +150,7 @@ BOOST_AUTO_TEST_CASE(the_csrf_token_of_one_session_does_not_work_for_another) {
 
 BOOST_AUTO_TEST_CASE(bearer_tokens_need_no_csrf_token) {
   const auto agent = hlt::create_and_login_agent(shared_server(), unique("bearer") + "@example.com");
-  auto http = support::agent_client(agent);
+  auto http = hlt::agent_client(agent);
   CHECK_STATUS(http.post("/v1/agent/survey-prompts", R"({"kind":"nps","target":{"model":"none"}})"), 201);
 }
 
@@ -171,7 +171,7 @@ BOOST_AUTO_TEST_CASE(an_agent_of_app_a_cannot_see_app_b) {
   CHECK_ERROR(a.http.get("/v1/agent/tickets/" + t + "/messages"), 404, "not_found");
   const auto list = a.http.get("/v1/agent/tickets?q=other%20app%20ticket");
   REQUIRE_STATUS(list, 200);
-  BOOST_CHECK_EQUAL(support::size_at(json(list), "/items"), 0U);
+  BOOST_CHECK_EQUAL(hlt::size_at(json(list), "/items"), 0U);
   // The session belongs to app A: naming app B's key is refused.
   CHECK_ERROR(a.http.get("/v1/agent/me", {{"X-Helpline-App-Key", hlt::kOtherAppKey}}), 401,
               "invalid_agent_token");
@@ -197,7 +197,7 @@ BOOST_AUTO_TEST_CASE(tickets_filter_by_device_model_app_version_and_diagnostics)
       with_diag.http.post("/v1/diagnostics/batch", R"({"items":[{"idempotency_key":"d1","kind":"event",
       "name":"crash","ts":1700000000000}]})"),
       200);
-  auto http = support::agent_client(support::shared_agent());
+  auto http = hlt::agent_client(hlt::shared_agent());
   auto ids = [&](const std::string &query) {
     const auto r = http.get("/v1/agent/tickets?model=" + hlt::url_encode(model) + query);
     BOOST_REQUIRE_MESSAGE(r.status == 200, r.describe());
@@ -220,11 +220,11 @@ BOOST_AUTO_TEST_SUITE(survey_prompts)
 BOOST_AUTO_TEST_CASE(an_agent_solving_a_ticket_prompts_its_owner_for_csat) {
   Device dev(shared_server());
   const std::string t = dev.new_ticket();
-  auto http = support::agent_client(support::shared_agent());
+  auto http = hlt::agent_client(hlt::shared_agent());
   REQUIRE_STATUS(http.post("/v1/agent/tickets/" + t + "/messages", R"({"body":"fixed","status":"solved"})"),
                  201);
   const auto doc = json(dev.sync());
-  const auto prompts = support::items_of_type(doc, "survey_prompt");
+  const auto prompts = hlt::items_of_type(doc, "survey_prompt");
   BOOST_REQUIRE_EQUAL(prompts.size(), 1U);
   const auto &data = (*prompts[0])["data"];
   BOOST_CHECK_EQUAL(str_at(data, "/kind"), "csat");
@@ -233,8 +233,7 @@ BOOST_AUTO_TEST_CASE(an_agent_solving_a_ticket_prompts_its_owner_for_csat) {
   BOOST_CHECK(str_at(data, "/id").rfind("sp_", 0) == 0);
   BOOST_CHECK_GT(int_at(data, "/created_at"), 0);
   // The ticket_status item comes first, so the device knows the ticket is solved when it asks.
-  BOOST_CHECK_LT(int_at(*support::items_of_type(doc, "ticket_status")[0], "/seq"),
-                 int_at(*prompts[0], "/seq"));
+  BOOST_CHECK_LT(int_at(*hlt::items_of_type(doc, "ticket_status")[0], "/seq"), int_at(*prompts[0], "/seq"));
 }
 
 BOOST_AUTO_TEST_CASE(every_device_of_a_signed_in_owner_gets_the_csat_prompt) {
@@ -244,10 +243,10 @@ BOOST_AUTO_TEST_CASE(every_device_of_a_signed_in_owner_gets_the_csat_prompt) {
   phone.sign_in(sub);
   tablet.sign_in(sub);
   const std::string t = phone.new_ticket();
-  auto http = support::agent_client(support::shared_agent());
+  auto http = hlt::agent_client(hlt::shared_agent());
   REQUIRE_STATUS(http.patch("/v1/agent/tickets/" + t, R"({"status":"solved"})"), 200);
-  BOOST_CHECK_EQUAL(support::count_of_type(json(phone.sync()), "survey_prompt"), 1U);
-  BOOST_CHECK_EQUAL(support::count_of_type(json(tablet.sync()), "survey_prompt"), 1U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(json(phone.sync()), "survey_prompt"), 1U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(json(tablet.sync()), "survey_prompt"), 1U);
 }
 
 BOOST_AUTO_TEST_CASE(no_csat_prompt_when_the_user_solves_or_the_agent_closes_or_sets_pending) {
@@ -255,12 +254,12 @@ BOOST_AUTO_TEST_CASE(no_csat_prompt_when_the_user_solves_or_the_agent_closes_or_
   const std::string a = dev.new_ticket();
   const std::string b = dev.new_ticket();
   const std::string c = dev.new_ticket();
-  auto http = support::agent_client(support::shared_agent());
+  auto http = hlt::agent_client(hlt::shared_agent());
   REQUIRE_STATUS(dev.http.patch("/v1/tickets/" + a, R"({"status":"solved"})"), 200);
   REQUIRE_STATUS(http.patch("/v1/agent/tickets/" + b, R"({"status":"closed"})"), 200);
   REQUIRE_STATUS(http.patch("/v1/agent/tickets/" + c, R"({"status":"pending"})"), 200);
   REQUIRE_STATUS(http.patch("/v1/agent/tickets/" + b, R"({"status":"solved"})"), 200);  // closed -> solved
-  BOOST_CHECK_EQUAL(support::count_of_type(json(dev.sync()), "survey_prompt"), 0U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(json(dev.sync()), "survey_prompt"), 0U);
 }
 
 BOOST_AUTO_TEST_CASE(a_scheduled_nps_prompt_reaches_exactly_the_matching_devices) {
@@ -278,7 +277,7 @@ BOOST_AUTO_TEST_CASE(a_scheduled_nps_prompt_reaches_exactly_the_matching_devices
   REQUIRE_STATUS(
       other_region.http.put("/v1/device", R"({"firmware_version":"2.10.0","attributes":{"region":"x"}})"),
       200);
-  auto http = support::agent_client(support::shared_agent());
+  auto http = hlt::agent_client(hlt::shared_agent());
   const auto r = http.post("/v1/agent/survey-prompts", R"({"kind":"nps","target":{"region":)" + q(region) +
                                                            R"(,"firmware_version":{"min":"2.4"}}})");
   REQUIRE_STATUS(r, 201);
@@ -286,22 +285,22 @@ BOOST_AUTO_TEST_CASE(a_scheduled_nps_prompt_reaches_exactly_the_matching_devices
   BOOST_CHECK_EQUAL(int_at(created, "/devices"), 1);
   BOOST_CHECK_EQUAL(str_at(created, "/reason"), "scheduled");
   const auto doc = json(new_fw.sync());
-  const auto prompts = support::items_of_type(doc, "survey_prompt");
+  const auto prompts = hlt::items_of_type(doc, "survey_prompt");
   BOOST_REQUIRE_EQUAL(prompts.size(), 1U);
   const auto &data = (*prompts[0])["data"];
   BOOST_CHECK_EQUAL(str_at(data, "/kind"), "nps");
-  BOOST_CHECK(support::at(data, "/ticket_id")->IsNull());
+  BOOST_CHECK(hlt::at(data, "/ticket_id")->IsNull());
   BOOST_CHECK_EQUAL(str_at(data, "/reason"), "scheduled");
   BOOST_CHECK_EQUAL(str_at(data, "/id"), str_at(created, "/id"));
   for (Device *d : {&old_fw, &other_region, &unregistered})
-    BOOST_CHECK_EQUAL(support::count_of_type(json(d->sync()), "survey_prompt"), 0U);
+    BOOST_CHECK_EQUAL(hlt::count_of_type(json(d->sync()), "survey_prompt"), 0U);
   // Listed for agents.
   const auto list = json(http.get("/v1/agent/survey-prompts"));
-  BOOST_CHECK(support::contains_id(list, "/items", str_at(created, "/id")));
+  BOOST_CHECK(hlt::contains_id(list, "/items", str_at(created, "/id")));
 }
 
 BOOST_AUTO_TEST_CASE(a_scheduled_prompt_is_validated_like_a_notice_target) {
-  auto http = support::agent_client(support::shared_agent());
+  auto http = hlt::agent_client(hlt::shared_agent());
   CHECK_ERROR(http.post("/v1/agent/survey-prompts", R"({"kind":"nps","target":{"model":{"bogus":1}}})"), 400,
               "invalid_request");
   CHECK_ERROR(http.post("/v1/agent/survey-prompts", R"({"kind":"poll"})"), 400, "invalid_request");

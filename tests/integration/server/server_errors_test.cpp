@@ -1,12 +1,14 @@
 // Error statuses and the request envelope (docs/protocol.md sections 1, 2, 3.1, 15, 16, 17).
 #define BOOST_TEST_MODULE server_errors
-#include "support.hpp"
+#include "helpline/testing.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/device_client.hpp"
+#include "helpline/testing/json.hpp"
+#include "helpline/testing/shared_server.hpp"
+#include "helpline/testing/unique.hpp"
 
-using support::Device;
-using support::json;
-using support::q;
-using support::shared_server;
-using support::str_at;
+namespace hlt = helpline::testing;
+using namespace helpline::testing;
 
 namespace {
 
@@ -67,7 +69,7 @@ BOOST_AUTO_TEST_SUITE(device_auth_headers)
 
 BOOST_AUTO_TEST_CASE(missing_app_key_is_401_unauthenticated) {
   hlt::HttpClient http(shared_server().base_url());
-  http.set_default_header("X-Helpline-Device-Id", support::unique("dev-"));
+  http.set_default_header("X-Helpline-Device-Id", hlt::unique("dev-"));
   CHECK_ERROR(http.get("/v1/tickets"), 401, "unauthenticated");
 }
 
@@ -90,9 +92,9 @@ BOOST_AUTO_TEST_CASE(malformed_device_id_is_400_invalid_request) {
 }
 
 BOOST_AUTO_TEST_CASE(anonymous_device_on_app_without_anonymous_access_is_401_unauthenticated) {
-  Device dev(shared_server(), support::kClosedAppKey);
+  Device dev(shared_server(), hlt::kClosedAppKey);
   CHECK_ERROR(dev.http.get("/v1/tickets"), 401, "unauthenticated");
-  dev.sign_in(support::unique("u-"), support::kClosedAppSecret);
+  dev.sign_in(hlt::unique("u-"), hlt::kClosedAppSecret);
   CHECK_STATUS(dev.http.get("/v1/tickets"), 200);
 }
 
@@ -204,12 +206,12 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(size_caps)
 
 BOOST_AUTO_TEST_CASE(json_body_over_max_body_bytes_is_413_payload_too_large) {
-  Device dev(shared_server(), support::kCapsAppKey);
+  Device dev(shared_server(), hlt::kCapsAppKey);
   CHECK_ERROR(dev.create_ticket("big", std::string(5000, 'x')), 413, "payload_too_large");
 }
 
 BOOST_AUTO_TEST_CASE(gzip_body_over_cap_after_decompression_is_413) {
-  Device dev(shared_server(), support::kCapsAppKey);
+  Device dev(shared_server(), hlt::kCapsAppKey);
   auto req = post_tickets(R"({"subject":"bomb","body":")" + std::string(200000, 'a') + "\"}");
   req.gzip = true;  // ~ 200 KB -> a few hundred bytes on the wire
   BOOST_REQUIRE_LT(hlt::gzip_compress(req.body).size(), 4096U);
@@ -218,13 +220,13 @@ BOOST_AUTO_TEST_CASE(gzip_body_over_cap_after_decompression_is_413) {
 
 BOOST_AUTO_TEST_CASE(size_cap_is_checked_before_authentication) {
   hlt::HttpClient http(shared_server().base_url());
-  http.set_default_header("X-Helpline-App-Key", support::kCapsAppKey);  // no device id: 401 would follow
+  http.set_default_header("X-Helpline-App-Key", hlt::kCapsAppKey);  // no device id: 401 would follow
   CHECK_ERROR(http.post("/v1/tickets", R"({"subject":"s","body":")" + std::string(5000, 'x') + "\"}"), 413,
               "payload_too_large");
 }
 
 BOOST_AUTO_TEST_CASE(attachment_over_max_attachment_bytes_is_413) {
-  Device dev(shared_server(), support::kCapsAppKey);
+  Device dev(shared_server(), hlt::kCapsAppKey);
   hlt::Request req;
   req.method = "POST";
   req.path = "/v1/attachments?filename=big.bin";
@@ -236,7 +238,7 @@ BOOST_AUTO_TEST_CASE(attachment_over_max_attachment_bytes_is_413) {
 }
 
 BOOST_AUTO_TEST_CASE(batch_with_more_than_max_batch_items_is_413) {
-  Device dev(shared_server(), support::kCapsAppKey);
+  Device dev(shared_server(), hlt::kCapsAppKey);
   std::string items;
   for (int i = 0; i < 4; ++i) {
     items += std::string(i ? "," : "") + R"({"idempotency_key":"k)" + std::to_string(i) +
@@ -246,7 +248,7 @@ BOOST_AUTO_TEST_CASE(batch_with_more_than_max_batch_items_is_413) {
 }
 
 BOOST_AUTO_TEST_CASE(diagnostics_batch_over_max_items_is_413) {
-  Device dev(shared_server(), support::kCapsAppKey);
+  Device dev(shared_server(), hlt::kCapsAppKey);
   std::string items;
   for (int i = 0; i < 6; ++i) {
     items += std::string(i ? "," : "") + R"({"idempotency_key":"d)" + std::to_string(i) +
@@ -282,7 +284,7 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(check_order)
 
 BOOST_AUTO_TEST_CASE(size_cap_413_wins_over_content_type_415) {
-  Device dev(shared_server(), support::kCapsAppKey);
+  Device dev(shared_server(), hlt::kCapsAppKey);
   auto req = post_tickets(R"({"subject":"s","body":")" + std::string(5000, 'x') + "\"}");
   req.content_type = "text/plain";
   CHECK_ERROR(dev.http.send(req), 413, "payload_too_large");
@@ -373,8 +375,7 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(hostile_input)
 
 BOOST_AUTO_TEST_CASE(deeply_nested_json_is_400_and_the_server_survives) {
-  hlt::ServerProcess server(
-      support::shared_config());  // its own server: a crash must not take the others down
+  hlt::ServerProcess server(hlt::shared_config());  // its own server: a crash must not take the others down
   Device dev(server);
   const std::string deep = std::string(300000, '[') + std::string(300000, ']');
   const auto r = dev.http.post("/v1/tickets", deep);
@@ -390,7 +391,7 @@ BOOST_AUTO_TEST_CASE(deeply_nested_json_is_400_and_the_server_survives) {
 }
 
 BOOST_AUTO_TEST_CASE(oversized_headers_and_url_are_refused_and_the_server_survives) {
-  hlt::ServerProcess server(support::shared_config());
+  hlt::ServerProcess server(hlt::shared_config());
   Device dev(server);
   const auto big_header = dev.http.get("/v1/tickets", {{"X-Padding", std::string(200 * 1024, 'h')}});
   BOOST_CHECK_MESSAGE(big_header.status >= 400 || !big_header.transport_ok(), big_header.describe());
@@ -442,14 +443,14 @@ BOOST_AUTO_TEST_CASE(chunked_request_body_is_accepted) {
 }
 
 BOOST_AUTO_TEST_CASE(chunked_request_body_over_the_cap_is_413) {
-  Device dev(shared_server(), support::kCapsAppKey);
+  Device dev(shared_server(), hlt::kCapsAppKey);
   auto req = post_tickets(R"({"subject":"chunked","body":")" + std::string(8000, 'c') + "\"}");
   req.headers = {{"Transfer-Encoding", "chunked"}};
   CHECK_ERROR(dev.http.send(req), 413, "payload_too_large");
 }
 
 BOOST_AUTO_TEST_CASE(connection_stays_usable_after_a_413) {
-  Device dev(shared_server(), support::kCapsAppKey);
+  Device dev(shared_server(), hlt::kCapsAppKey);
   CHECK_STATUS(dev.create_ticket("big", std::string(5000, 'x')), 413);
   CHECK_STATUS(dev.create_ticket("small", "b"), 201);
 }

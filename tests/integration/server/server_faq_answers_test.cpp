@@ -1,4 +1,4 @@
-// Automated FAQ answers on new tickets (issue 7; docs/protocol.md 7 and 18.1 settings.faq_auto_answer): the server
+// Automated FAQ answers on new tickets (docs/protocol.md 7 and 18.1 settings.faq_auto_answer): the server
 // ranks its help center with the SDK's search engine and posts the confident hits as a bot message.
 #define BOOST_TEST_MODULE server_faq_answers
 #include <boost/test/unit_test.hpp>
@@ -42,7 +42,8 @@ struct Fixture {
             "Move the router closer, use the 2.4 GHz band and update the firmware.");
   }
   void article(const std::string &id, const std::string &title, const std::string &body) {
-    auto a = agent.post("/v1/agent/faq/articles", R"({"id":")" + id + R"(","section_id":"sec","locale":"en","title":")" +
+    auto a = agent.post("/v1/agent/faq/articles", R"({"id":")" + id +
+                                                      R"(","section_id":"sec","locale":"en","title":")" +
                                                       title + R"(","body":")" + body + R"("})");
     BOOST_REQUIRE_MESSAGE(a.status == 201, a.describe());
   }

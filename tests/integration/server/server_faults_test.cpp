@@ -1,7 +1,13 @@
 // Rate limits, fault injection, test controls, shutdown and restart (docs/protocol.md sections 16, 18, 19).
 // Every test starts its own server: these change server-wide behaviour.
 #define BOOST_TEST_MODULE server_faults
-#include "support.hpp"
+#include "helpline/testing.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/clock.hpp"
+#include "helpline/testing/device_client.hpp"
+#include "helpline/testing/json.hpp"
+#include "helpline/testing/shared_server.hpp"
+#include "helpline/testing/unique.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -16,12 +22,8 @@
 #include <mutex>
 #include <thread>
 
-using support::Device;
-using support::int_at;
-using support::json;
-using support::q;
-using support::str_at;
-using support::unique;
+namespace hlt = helpline::testing;
+using namespace helpline::testing;
 
 namespace {
 
@@ -41,12 +43,6 @@ hlt::ServerConfig with_faults(const hlt::FaultConfig &faults, bool test_mode = f
   config.faults.seed = 42;
   config.test_mode = test_mode;
   return config;
-}
-
-std::size_t ticket_count(Device &dev) {
-  const auto r = dev.http.get("/v1/tickets?limit=100");
-  BOOST_REQUIRE_EQUAL(r.status, 200);
-  return support::size_at(json(r), "/items");
 }
 
 }  // namespace
@@ -104,7 +100,7 @@ BOOST_AUTO_TEST_CASE(rate_limit_is_checked_before_json_parsing) {
 BOOST_AUTO_TEST_CASE(health_and_agent_api_are_not_rate_limited) {
   hlt::ServerProcess server(limited(1, 1));
   const auto account = hlt::create_and_login_agent(server, "limits@example.com");
-  auto agent = support::agent_client(account, server);
+  auto agent = hlt::agent_client(account, server);
   hlt::HttpClient http(server.base_url());
   for (int i = 0; i < 5; ++i) {
     CHECK_STATUS(http.get("/v1/health"), 200);
@@ -131,7 +127,7 @@ BOOST_AUTO_TEST_CASE(batch_costs_one_token) {
   }
   const auto r = dev.http.post("/v1/batch", R"({"items":[)" + items + "]}");
   REQUIRE_STATUS(r, 200);
-  BOOST_CHECK_EQUAL(support::size_at(json(r), "/results"), 3U);
+  BOOST_CHECK_EQUAL(hlt::size_at(json(r), "/results"), 3U);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -146,7 +142,7 @@ BOOST_AUTO_TEST_CASE(fault_5xx_at_100_percent_answers_500_or_503_injected_fault)
   for (int i = 0; i < 20; ++i) {
     const auto r = dev.http.get("/v1/tickets");
     BOOST_CHECK_MESSAGE(r.status == 500 || r.status == 503, r.describe());
-    BOOST_CHECK_EQUAL(support::error_code(r), "injected_fault");
+    BOOST_CHECK_EQUAL(hlt::error_code(r), "injected_fault");
     if (r.status == 503) {
       saw_503 = true;
       BOOST_CHECK_EQUAL(r.header("Retry-After").value_or(""), "1");
@@ -171,7 +167,7 @@ BOOST_AUTO_TEST_CASE(faults_apply_to_the_agent_api_too) {
   hlt::HttpClient http(server.base_url());
   const auto r = hlt::agent_login(http, hlt::kAppKey, account.email, account.password);
   BOOST_CHECK_MESSAGE(r.status == 500 || r.status == 503, r.describe());
-  BOOST_CHECK_EQUAL(support::error_code(r), "injected_fault");
+  BOOST_CHECK_EQUAL(hlt::error_code(r), "injected_fault");
 }
 
 BOOST_AUTO_TEST_CASE(health_is_never_fault_injected) {
@@ -223,7 +219,7 @@ BOOST_AUTO_TEST_CASE(fault_delay_holds_every_request) {
   Device dev(server);
   const auto start = Clock::now();
   CHECK_STATUS(dev.http.get("/v1/tickets"), 200);
-  BOOST_CHECK_GE(support::ms_since(start), 380);
+  BOOST_CHECK_GE(hlt::ms_since(start), 380);
 }
 
 BOOST_AUTO_TEST_CASE(idle_and_half_sent_connections_do_not_starve_the_server) {
@@ -246,7 +242,7 @@ BOOST_AUTO_TEST_CASE(idle_and_half_sent_connections_do_not_starve_the_server) {
   const auto start = Clock::now();
   CHECK_STATUS(dev.http.get("/v1/tickets"), 200);
   CHECK_STATUS(dev.create_ticket(), 201);
-  BOOST_CHECK_LT(support::ms_since(start), 2000);
+  BOOST_CHECK_LT(hlt::ms_since(start), 2000);
   for (int fd : sockets) ::close(fd);
 }
 
@@ -292,7 +288,7 @@ BOOST_AUTO_TEST_CASE(expect_100_continue_uploads_are_not_delayed) {
   req.expect_continue = true;
   const auto start = Clock::now();
   CHECK_STATUS(dev.http.send(req), 201);
-  BOOST_CHECK_MESSAGE(support::ms_since(start) < 900, "took " << support::ms_since(start) << " ms");
+  BOOST_CHECK_MESSAGE(hlt::ms_since(start) < 900, "took " << hlt::ms_since(start) << " ms");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -342,7 +338,7 @@ BOOST_AUTO_TEST_CASE(pause_holds_requests_until_it_ends) {
   Device dev(server);
   const auto start = Clock::now();
   CHECK_STATUS(dev.http.get("/v1/tickets"), 200);
-  BOOST_CHECK_GE(support::ms_since(start), 400);
+  BOOST_CHECK_GE(hlt::ms_since(start), 400);
 }
 
 BOOST_AUTO_TEST_CASE(limits_can_be_changed_at_runtime) {
@@ -401,7 +397,7 @@ BOOST_AUTO_TEST_CASE(sigterm_answers_an_in_flight_long_poll_then_exits_0) {
   server.signal_terminate();
   const hlt::Response r = poll.get();
   BOOST_CHECK_MESSAGE(r.status == 200, "in-flight long-poll got " << r.describe());
-  BOOST_CHECK_LT(support::ms_since(start), 6000);
+  BOOST_CHECK_LT(hlt::ms_since(start), 6000);
   const hlt::ExitStatus how = server.wait_exit(std::chrono::seconds(10));
   BOOST_CHECK(how.exited && how.code == 0);
 }

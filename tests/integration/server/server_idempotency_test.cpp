@@ -1,32 +1,19 @@
 // Idempotent replay, batches and diagnostics ingest (docs/protocol.md sections 4, 5, 10).
 #define BOOST_TEST_MODULE server_idempotency
-#include "support.hpp"
+#include "helpline/testing.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/device_client.hpp"
+#include "helpline/testing/json.hpp"
+#include "helpline/testing/shared_server.hpp"
+#include "helpline/testing/unique.hpp"
 
 #include <thread>
 #include <vector>
 
-using support::Device;
-using support::int_at;
-using support::json;
-using support::q;
-using support::shared_server;
-using support::size_at;
-using support::str_at;
-using support::unique;
+namespace hlt = helpline::testing;
+using namespace helpline::testing;
 
 namespace {
-
-std::size_t ticket_count(Device &dev) {
-  const auto r = dev.http.get("/v1/tickets?limit=100");
-  BOOST_REQUIRE_EQUAL(r.status, 200);
-  return size_at(json(r), "/items");
-}
-
-std::string batch_item(const std::string &key, const std::string &path, const std::string &body,
-                       const std::string &method = "POST") {
-  return R"({"idempotency_key":)" + q(key) + R"(,"method":)" + q(method) + R"(,"path":)" + q(path) +
-         R"(,"body":)" + body + "}";
-}
 
 std::string diag_item(const std::string &key, const std::string &kind = "event",
                       const std::string &extra = "") {
@@ -159,7 +146,7 @@ BOOST_AUTO_TEST_CASE(concurrent_requests_with_the_same_key_execute_exactly_once)
 BOOST_AUTO_TEST_CASE(agent_reply_with_a_replayed_key_is_stored_once) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
-  auto agent = support::agent_client(support::shared_agent());
+  auto agent = hlt::agent_client(hlt::shared_agent());
   const hlt::Headers key{{"Idempotency-Key", unique("ak-")}};
   REQUIRE_STATUS(agent.post("/v1/agent/tickets/" + ticket + "/messages", R"({"body":"on it"})", key), 201);
   const auto again = agent.post("/v1/agent/tickets/" + ticket + "/messages", R"({"body":"on it"})", key);
@@ -169,7 +156,7 @@ BOOST_AUTO_TEST_CASE(agent_reply_with_a_replayed_key_is_stored_once) {
 }
 
 BOOST_AUTO_TEST_CASE(replayed_agent_delete_returns_the_original_204) {
-  auto agent = support::agent_client(support::shared_agent());
+  auto agent = hlt::agent_client(hlt::shared_agent());
   const auto n = agent.post("/v1/agent/notices", R"({"title":"t","body":"b","active":false})");
   REQUIRE_STATUS(n, 201);
   const hlt::Headers key{{"Idempotency-Key", unique("del-")}};
@@ -182,8 +169,8 @@ BOOST_AUTO_TEST_CASE(replayed_agent_delete_returns_the_original_204) {
 BOOST_AUTO_TEST_CASE(agent_keys_are_scoped_per_agent) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
-  auto one = support::agent_client(support::shared_agent());
-  auto two = support::agent_client(support::shared_agent("admin"));
+  auto one = hlt::agent_client(hlt::shared_agent());
+  auto two = hlt::agent_client(hlt::shared_agent("admin"));
   const hlt::Headers key{{"Idempotency-Key", unique("agent-k-")}};
   REQUIRE_STATUS(one.post("/v1/agent/tickets/" + ticket + "/messages", R"({"body":"same"})", key), 201);
   const auto r = two.post("/v1/agent/tickets/" + ticket + "/messages", R"({"body":"same"})", key);
@@ -226,8 +213,8 @@ BOOST_AUTO_TEST_CASE(batch_runs_items_in_order_and_returns_one_result_each) {
   const std::string ticket = unique("bt");
   const std::string body =
       R"({"items":[)" +
-      batch_item("k1", "/v1/tickets", R"({"id":)" + q(ticket) + R"(,"subject":"s","body":"b"})") + "," +
-      batch_item("k2", "/v1/tickets/" + ticket + "/messages", R"({"body":"second"})") + "]}";
+      batch_item("k1", "POST", "/v1/tickets", R"({"id":)" + q(ticket) + R"(,"subject":"s","body":"b"})") +
+      "," + batch_item("k2", "POST", "/v1/tickets/" + ticket + "/messages", R"({"body":"second"})") + "]}";
   const auto r = dev.http.post("/v1/batch", body);
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
@@ -243,7 +230,7 @@ BOOST_AUTO_TEST_CASE(batch_runs_items_in_order_and_returns_one_result_each) {
 BOOST_AUTO_TEST_CASE(replayed_batch_items_are_duplicate_with_the_original_body) {
   Device dev(shared_server());
   const std::string body =
-      R"({"items":[)" + batch_item("kd", "/v1/tickets", R"({"subject":"s","body":"b"})") + "]}";
+      R"({"items":[)" + batch_item("kd", "POST", "/v1/tickets", R"({"subject":"s","body":"b"})") + "]}";
   const auto first = dev.http.post("/v1/batch", body);
   REQUIRE_STATUS(first, 200);
   const auto second = dev.http.post("/v1/batch", body);
@@ -261,7 +248,8 @@ BOOST_AUTO_TEST_CASE(batch_item_whose_key_was_used_by_a_single_request_is_duplic
   const auto single = dev.create_ticket("s", "b", {{"Idempotency-Key", key}});
   REQUIRE_STATUS(single, 201);
   const auto r = dev.http.post(
-      "/v1/batch", R"({"items":[)" + batch_item(key, "/v1/tickets", R"({"subject":"s","body":"b"})") + "]}");
+      "/v1/batch",
+      R"({"items":[)" + batch_item(key, "POST", "/v1/tickets", R"({"subject":"s","body":"b"})") + "]}");
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
   BOOST_CHECK_EQUAL(str_at(doc, "/results/0/outcome"), "duplicate");
@@ -271,10 +259,10 @@ BOOST_AUTO_TEST_CASE(batch_item_whose_key_was_used_by_a_single_request_is_duplic
 
 BOOST_AUTO_TEST_CASE(failed_item_does_not_roll_back_the_others) {
   Device dev(shared_server());
-  const std::string body = R"({"items":[)" +
-                           batch_item("a", "/v1/tickets", R"({"subject":"one","body":"b"})") + "," +
-                           batch_item("b", "/v1/tickets/no-such-ticket/messages", R"({"body":"x"})") + "," +
-                           batch_item("c", "/v1/tickets", R"({"subject":"three","body":"b"})") + "]}";
+  const std::string body =
+      R"({"items":[)" + batch_item("a", "POST", "/v1/tickets", R"({"subject":"one","body":"b"})") + "," +
+      batch_item("b", "POST", "/v1/tickets/no-such-ticket/messages", R"({"body":"x"})") + "," +
+      batch_item("c", "POST", "/v1/tickets", R"({"subject":"three","body":"b"})") + "]}";
   const auto r = dev.http.post("/v1/batch", body);
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
@@ -282,7 +270,7 @@ BOOST_AUTO_TEST_CASE(failed_item_does_not_roll_back_the_others) {
   BOOST_CHECK_EQUAL(str_at(doc, "/results/1/outcome"), "error");
   BOOST_CHECK_EQUAL(int_at(doc, "/results/1/status"), 404);
   BOOST_CHECK_EQUAL(str_at(doc, "/results/1/error/code"), "not_found");
-  const auto *retryable = support::at(doc, "/results/1/retryable");
+  const auto *retryable = hlt::at(doc, "/results/1/retryable");
   BOOST_CHECK(retryable != nullptr && retryable->IsBool() && !retryable->GetBool());
   BOOST_CHECK_EQUAL(str_at(doc, "/results/2/outcome"), "ok");
   BOOST_CHECK_EQUAL(ticket_count(dev), 2U);
@@ -291,8 +279,9 @@ BOOST_AUTO_TEST_CASE(failed_item_does_not_roll_back_the_others) {
 BOOST_AUTO_TEST_CASE(failed_item_key_is_not_recorded) {
   Device dev(shared_server());
   const std::string ticket = unique("bl");
-  const std::string msg =
-      R"({"items":[)" + batch_item("m", "/v1/tickets/" + ticket + "/messages", R"({"body":"x"})") + "]}";
+  const std::string msg = R"({"items":[)" +
+                          batch_item("m", "POST", "/v1/tickets/" + ticket + "/messages", R"({"body":"x"})") +
+                          "]}";
   REQUIRE_STATUS(dev.http.post("/v1/batch", msg), 200);
   REQUIRE_STATUS(dev.http.post("/v1/tickets", R"({"id":)" + q(ticket) + R"(,"subject":"s","body":"b"})"),
                  201);
@@ -303,10 +292,11 @@ BOOST_AUTO_TEST_CASE(failed_item_key_is_not_recorded) {
 
 BOOST_AUTO_TEST_CASE(disallowed_item_paths_fail_with_item_error_400) {
   Device dev(shared_server());
-  const std::string body = R"({"items":[)" + batch_item("g", "/v1/tickets", "{}", "GET") + "," +
-                           batch_item("n", "/v1/batch", R"({"items":[]})") + "," +
-                           batch_item("d", "/v1/diagnostics/batch", R"({"items":[]})") + "," +
-                           batch_item("ag", "/v1/agent/login", R"({"email":"a","password":"b"})") + "]}";
+  const std::string body = R"({"items":[)" + batch_item("g", "GET", "/v1/tickets", "{}") + "," +
+                           batch_item("n", "POST", "/v1/batch", R"({"items":[]})") + "," +
+                           batch_item("d", "POST", "/v1/diagnostics/batch", R"({"items":[]})") + "," +
+                           batch_item("ag", "POST", "/v1/agent/login", R"({"email":"a","password":"b"})") +
+                           "]}";
   const auto r = dev.http.post("/v1/batch", body);
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
@@ -322,11 +312,11 @@ BOOST_AUTO_TEST_CASE(batch_ignores_the_request_level_idempotency_key) {
   Device dev(shared_server());
   const hlt::Headers key{{"Idempotency-Key", unique("envelope-")}};
   const auto a = dev.http.post(
-      "/v1/batch", R"({"items":[)" + batch_item("e1", "/v1/tickets", R"({"subject":"a","body":"b"})") + "]}",
-      key);
+      "/v1/batch",
+      R"({"items":[)" + batch_item("e1", "POST", "/v1/tickets", R"({"subject":"a","body":"b"})") + "]}", key);
   const auto b = dev.http.post(
-      "/v1/batch", R"({"items":[)" + batch_item("e2", "/v1/tickets", R"({"subject":"c","body":"d"})") + "]}",
-      key);
+      "/v1/batch",
+      R"({"items":[)" + batch_item("e2", "POST", "/v1/tickets", R"({"subject":"c","body":"d"})") + "]}", key);
   CHECK_STATUS(a, 200);
   CHECK_STATUS(b, 200);
   BOOST_CHECK_EQUAL(str_at(json(b), "/results/0/outcome"), "ok");
@@ -340,12 +330,13 @@ BOOST_AUTO_TEST_CASE(batch_carries_every_kind_of_outbox_write) {
   dev.sign_in(sub);
   const std::string ticket = unique("bk");
   const std::string body =
-      R"({"items":[)" + batch_item("i1", "/v1/identify", "{}") + "," +
-      batch_item("i2", "/v1/device", R"({"model":"X100","locale":"de-DE"})", "PUT") + "," +
-      batch_item("i3", "/v1/tickets", R"({"id":)" + q(ticket) + R"(,"subject":"s","body":"b"})") + "," +
-      batch_item("i4", "/v1/tickets/" + ticket + "/messages", R"({"body":"m"})") + "," +
-      batch_item("i5", "/v1/tickets/" + ticket, R"({"status":"solved"})", "PATCH") + "," +
-      batch_item("i6", "/v1/surveys", R"({"kind":"csat","score":4,"ticket_id":)" + q(ticket) + "}") + "]}";
+      R"({"items":[)" + batch_item("i1", "POST", "/v1/identify", "{}") + "," +
+      batch_item("i2", "PUT", "/v1/device", R"({"model":"X100","locale":"de-DE"})") + "," +
+      batch_item("i3", "POST", "/v1/tickets", R"({"id":)" + q(ticket) + R"(,"subject":"s","body":"b"})") +
+      "," + batch_item("i4", "POST", "/v1/tickets/" + ticket + "/messages", R"({"body":"m"})") + "," +
+      batch_item("i5", "PATCH", "/v1/tickets/" + ticket, R"({"status":"solved"})") + "," +
+      batch_item("i6", "POST", "/v1/surveys", R"({"kind":"csat","score":4,"ticket_id":)" + q(ticket) + "}") +
+      "]}";
   const auto r = dev.http.post("/v1/batch", body);
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
@@ -363,10 +354,10 @@ BOOST_AUTO_TEST_CASE(batch_carries_every_kind_of_outbox_write) {
 BOOST_AUTO_TEST_CASE(batch_envelope_without_credentials_fails_whole_with_401) {
   hlt::HttpClient http(shared_server().base_url());
   http.set_default_header("X-Helpline-App-Key", hlt::kAppKey);
-  CHECK_ERROR(
-      http.post("/v1/batch",
-                R"({"items":[)" + batch_item("z", "/v1/tickets", R"({"subject":"s","body":"b"})") + "]}"),
-      401, "unauthenticated");
+  CHECK_ERROR(http.post("/v1/batch",
+                        R"({"items":[)" +
+                            batch_item("z", "POST", "/v1/tickets", R"({"subject":"s","body":"b"})") + "]}"),
+              401, "unauthenticated");
 }
 
 BOOST_AUTO_TEST_CASE(batch_without_items_is_400_invalid_request) {
@@ -377,12 +368,13 @@ BOOST_AUTO_TEST_CASE(batch_without_items_is_400_invalid_request) {
 BOOST_AUTO_TEST_CASE(batch_item_reusing_a_key_with_a_different_body_is_a_non_retryable_409) {
   Device dev(shared_server());
   REQUIRE_STATUS(
-      dev.http.post("/v1/batch", R"({"items":[)" +
-                                     batch_item("kc", "/v1/tickets", R"({"subject":"a","body":"b"})") + "]}"),
+      dev.http.post(
+          "/v1/batch",
+          R"({"items":[)" + batch_item("kc", "POST", "/v1/tickets", R"({"subject":"a","body":"b"})") + "]}"),
       200);
   const auto r = dev.http.post(
-      "/v1/batch",
-      R"({"items":[)" + batch_item("kc", "/v1/tickets", R"({"subject":"CHANGED","body":"b"})") + "]}");
+      "/v1/batch", R"({"items":[)" +
+                       batch_item("kc", "POST", "/v1/tickets", R"({"subject":"CHANGED","body":"b"})") + "]}");
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
   BOOST_CHECK_EQUAL(str_at(doc, "/results/0/outcome"), "error");

@@ -1,22 +1,21 @@
-// Server support for the SDK's tickets, attachments and identity (issue 6): client-chosen attachment ids,
+// Server support for the SDK's tickets, attachments and identity: client-chosen attachment ids,
 // attachment-only messages, push tokens, principal attributes (GET /v1/me, PATCH /v1/me/attributes), identify
 // inside a batch, cross-user isolation, body caps and message order (docs/protocol.md sections 3, 5, 6, 7, 8,
 // 14, 16).
 #define BOOST_TEST_MODULE server_identity
-#include "support.hpp"
+#include "helpline/testing.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/device_client.hpp"
+#include "helpline/testing/json.hpp"
+#include "helpline/testing/shared_server.hpp"
+#include "helpline/testing/unique.hpp"
 
 #include <sqlite3.h>
 
 #include <string>
 
-using support::Device;
-using support::int_at;
-using support::json;
-using support::q;
-using support::shared_server;
-using support::size_at;
-using support::str_at;
-using support::unique;
+namespace hlt = helpline::testing;
+using namespace helpline::testing;
 
 namespace {
 
@@ -31,34 +30,9 @@ hlt::Response upload(Device &dev, const std::string &query, const std::string &b
   return dev.http.send(req);
 }
 
-hlt::HttpClient agent() {
-  return support::agent_client(support::shared_agent());
-}
-
-std::string batch_item(const std::string &key, const std::string &method, const std::string &path,
-                       const std::string &body = "{}") {
-  return R"({"idempotency_key":)" + q(key) + R"(,"method":)" + q(method) + R"(,"path":)" + q(path) +
-         R"(,"body":)" + body + "}";
-}
-
-/// The cursor after everything the device has so far (follows has_more).
-std::string drained_cursor(Device &dev) {
-  std::string cursor;
-  for (int page = 0; page < 100; ++page) {
-    const auto r = dev.sync(cursor);
-    BOOST_REQUIRE_EQUAL(r.status, 200);
-    const auto doc = json(r);
-    cursor = str_at(doc, "/cursor");
-    const auto *more = support::at(doc, "/has_more");
-    if (more == nullptr || !more->IsTrue()) return cursor;
-  }
-  BOOST_FAIL("sync never reached has_more=false");
-  return cursor;
-}
-
 /// Keys of the object at `ptr`, in order ("<missing>" when it is not an object).
 std::string keys_at(const rapidjson::Value &doc, const char *ptr) {
-  const auto *v = support::at(doc, ptr);
+  const auto *v = hlt::at(doc, ptr);
   if (v == nullptr || !v->IsObject()) return "<missing>";
   std::string out;
   for (const auto &m : v->GetObject()) out += std::string(out.empty() ? "" : ",") + m.name.GetString();
@@ -201,7 +175,7 @@ BOOST_AUTO_TEST_CASE(put_replaces_the_token_agents_see_it_and_delete_removes_it)
   Device dev(shared_server());
   REQUIRE_STATUS(dev.http.put("/v1/device", R"({"model":"X100"})"), 200);
   const std::string ticket = dev.new_ticket();
-  auto ag = agent();
+  auto ag = shared_agent_client();
 
   const auto first = dev.http.put("/v1/device/push-token", R"({"platform":"fcm","token":"tok-1"})");
   REQUIRE_STATUS(first, 200);
@@ -226,7 +200,7 @@ BOOST_AUTO_TEST_CASE(put_replaces_the_token_agents_see_it_and_delete_removes_it)
   view = ag.get("/v1/agent/tickets/" + ticket + "/device");
   REQUIRE_STATUS(view, 200);
   doc = json(view);
-  const auto *push = support::at(doc, "/push");
+  const auto *push = hlt::at(doc, "/push");
   BOOST_CHECK(push != nullptr && push->IsNull());
   BOOST_CHECK_EQUAL(str_at(doc, "/model"), "X100");
 }
@@ -234,7 +208,7 @@ BOOST_AUTO_TEST_CASE(put_replaces_the_token_agents_see_it_and_delete_removes_it)
 BOOST_AUTO_TEST_CASE(agent_device_view_with_a_push_token_but_no_attributes_is_200) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
-  auto ag = agent();
+  auto ag = shared_agent_client();
   CHECK_ERROR(ag.get("/v1/agent/tickets/" + ticket + "/device"), 404, "not_found");
   REQUIRE_STATUS(dev.http.put("/v1/device/push-token", R"({"platform":"fcm","token":"t"})"), 200);
   const auto view = ag.get("/v1/agent/tickets/" + ticket + "/device");
@@ -282,7 +256,7 @@ BOOST_AUTO_TEST_CASE(push_token_writes_are_batchable) {
   BOOST_CHECK_EQUAL(str_at(doc, "/results/1/outcome"), "ok");
   BOOST_CHECK_EQUAL(int_at(doc, "/results/1/status"), 204);
   BOOST_CHECK_EQUAL(str_at(doc, "/results/2/body/token"), "b3");
-  auto ag = agent();
+  auto ag = shared_agent_client();
   const auto view = ag.get("/v1/agent/tickets/" + ticket + "/device");
   REQUIRE_STATUS(view, 200);
   BOOST_CHECK_EQUAL(str_at(json(view), "/push/token"), "b3");
@@ -325,9 +299,9 @@ BOOST_AUTO_TEST_CASE(patch_sets_any_json_values_and_null_removes_a_key) {
   REQUIRE_STATUS(me, 200);
   const auto medoc = json(me);
   BOOST_CHECK_EQUAL(keys_at(medoc, "/attributes"), "beta,meta,seats,tags");
-  const auto *beta = support::at(medoc, "/attributes/beta");
+  const auto *beta = hlt::at(medoc, "/attributes/beta");
   BOOST_CHECK(beta != nullptr && beta->IsTrue());
-  BOOST_CHECK_EQUAL(support::at(medoc, "/attributes/meta/x")->GetDouble(), 1.5);
+  BOOST_CHECK_EQUAL(hlt::at(medoc, "/attributes/meta/x")->GetDouble(), 1.5);
 
   // An empty patch changes nothing and returns the stored set.
   r = dev.http.patch("/v1/me/attributes", "{}");
@@ -359,13 +333,13 @@ BOOST_AUTO_TEST_CASE(at_most_64_keys_are_stored) {
   body += "}";
   const auto full = dev.http.patch("/v1/me/attributes", body);
   REQUIRE_STATUS(full, 200);
-  BOOST_CHECK_EQUAL(support::at(json(full), "/attributes")->MemberCount(), 64U);
+  BOOST_CHECK_EQUAL(hlt::at(json(full), "/attributes")->MemberCount(), 64U);
   CHECK_ERROR(dev.http.patch("/v1/me/attributes", R"({"one-more":1})"), 400, "invalid_request");
   // Replacing a value, or removing one key and adding another, stays within the cap.
   CHECK_STATUS(dev.http.patch("/v1/me/attributes", R"({"k100":2})"), 200);
   CHECK_STATUS(dev.http.patch("/v1/me/attributes", R"({"k100":null,"one-more":1})"), 200);
   const auto me = json(dev.http.get("/v1/me"));
-  BOOST_CHECK_EQUAL(support::at(me, "/attributes")->MemberCount(), 64U);
+  BOOST_CHECK_EQUAL(hlt::at(me, "/attributes")->MemberCount(), 64U);
   BOOST_CHECK_EQUAL(int_at(me, "/attributes/one-more"), 1);
 }
 
@@ -413,7 +387,7 @@ BOOST_AUTO_TEST_CASE(agents_see_requester_attributes_on_ticket_get_list_and_patc
   dev.sign_in(sub);
   REQUIRE_STATUS(dev.http.patch("/v1/me/attributes", R"({"plan":"pro","seats":5})"), 200);
   const std::string ticket = dev.new_ticket();
-  auto ag = agent();
+  auto ag = shared_agent_client();
   const auto get = ag.get("/v1/agent/tickets/" + ticket);
   REQUIRE_STATUS(get, 200);
   BOOST_CHECK_EQUAL(str_at(json(get), "/requester/attributes/plan"), "pro");
@@ -476,7 +450,7 @@ BOOST_AUTO_TEST_CASE(batched_identify_merges_and_the_users_other_device_gets_the
   const auto s = b.sync(b_cursor);
   REQUIRE_STATUS(s, 200);
   const auto sdoc = json(s);
-  const auto tickets = support::items_of_type(sdoc, "ticket");
+  const auto tickets = hlt::items_of_type(sdoc, "ticket");
   BOOST_REQUIRE_EQUAL(tickets.size(), 1U);
   BOOST_CHECK_EQUAL(str_at(*tickets[0], "/data/id"), ticket);
   BOOST_CHECK_EQUAL(str_at(*tickets[0], "/data/requester/type"), "user");
@@ -527,8 +501,8 @@ BOOST_AUTO_TEST_CASE(identify_then_writes_in_one_batch_belong_to_the_user) {
   Device other(shared_server());
   other.sign_in(sub);
   const auto list = json(other.http.get("/v1/tickets"));
-  BOOST_CHECK(support::contains_id(list, "/items", old_ticket));
-  BOOST_CHECK(support::contains_id(list, "/items", new_id));
+  BOOST_CHECK(hlt::contains_id(list, "/items", old_ticket));
+  BOOST_CHECK(hlt::contains_id(list, "/items", new_id));
 }
 
 BOOST_AUTO_TEST_CASE(batched_identify_without_authorization_is_an_item_error_401) {
@@ -539,7 +513,7 @@ BOOST_AUTO_TEST_CASE(batched_identify_without_authorization_is_an_item_error_401
   BOOST_CHECK_EQUAL(str_at(doc, "/results/0/outcome"), "error");
   BOOST_CHECK_EQUAL(int_at(doc, "/results/0/status"), 401);
   BOOST_CHECK_EQUAL(str_at(doc, "/results/0/error/code"), "unauthenticated");
-  const auto *retry = support::at(doc, "/results/0/retryable");
+  const auto *retry = hlt::at(doc, "/results/0/retryable");
   BOOST_CHECK(retry != nullptr && retry->IsFalse());
 }
 
@@ -574,7 +548,7 @@ BOOST_AUTO_TEST_CASE(user_a_cannot_read_or_write_user_bs_tickets_messages_or_att
       400, "invalid_request");
   const auto list = adev.http.get("/v1/tickets");
   REQUIRE_STATUS(list, 200);
-  BOOST_CHECK(!support::contains_id(json(list), "/items", ticket));
+  BOOST_CHECK(!hlt::contains_id(json(list), "/items", ticket));
   // The same device id with B's token reads it: ownership is the principal, not the device.
   adev.sign_in(str_at(json(bdev.http.get("/v1/me")), "/principal/id"));
   CHECK_STATUS(adev.http.get("/v1/tickets/" + ticket), 200);
@@ -662,7 +636,7 @@ int user_version(const std::string &db_path) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_v1_database_is_migrated_and_keeps_its_data) {
-  hlt::ServerProcess server(support::shared_config());
+  hlt::ServerProcess server(hlt::shared_config());
   Device dev(server);
   const std::string ticket = dev.new_ticket("before the upgrade");
   BOOST_REQUIRE(server.stop().exited);

@@ -2,15 +2,17 @@
 // every fixture is written at controlled times with the test clock (POST /v1/_test/clock), each test case
 // on a fresh server so windows and backlog hold exactly the fixture.
 #define BOOST_TEST_MODULE server_metrics
-#include "support.hpp"
+#include "helpline/testing.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/device_client.hpp"
+#include "helpline/testing/json.hpp"
+#include "helpline/testing/shared_server.hpp"
+#include "helpline/testing/unique.hpp"
 
 #include <cmath>
 
-using support::Device;
-using support::int_at;
-using support::json;
-using support::q;
-using support::str_at;
+namespace hlt = helpline::testing;
+using namespace helpline::testing;
 
 namespace {
 
@@ -32,7 +34,7 @@ struct Env {
 
   Env() {
     at(kT0);
-    const auto account = hlt::create_and_login_agent(server, support::unique("metrics") + "@example.com");
+    const auto account = hlt::create_and_login_agent(server, hlt::unique("metrics") + "@example.com");
     agent.set_default_header("Authorization", "Bearer " + account.token);
   }
   ~Env() { control.post("/v1/_test/clock", R"({"now_ms":null})"); }
@@ -63,13 +65,8 @@ void survey(Device &dev, const std::string &kind, int score) {
       201);
 }
 
-bool is_null(const rapidjson::Value &doc, const char *ptr) {
-  const auto *v = support::at(doc, ptr);
-  return v != nullptr && v->IsNull();
-}
-
 double num(const rapidjson::Value &doc, const char *ptr) {
-  const auto *v = support::at(doc, ptr);
+  const auto *v = hlt::at(doc, ptr);
   return (v != nullptr && v->IsNumber()) ? v->GetDouble() : std::nan("");
 }
 
@@ -85,12 +82,12 @@ BOOST_AUTO_TEST_CASE(an_empty_window_reports_null_ratios_and_zero_counts) {
   for (const char *p : {"/totals/csat/value", "/totals/nps/value", "/totals/ces/value",
                         "/totals/frt_ms/value", "/totals/art_ms/value", "/totals/fcr/value",
                         "/totals/bot_resolved/value", "/totals/deflection/value"})
-    BOOST_CHECK_MESSAGE(is_null(m, p), std::string(p) + " should be null");
+    BOOST_CHECK_MESSAGE(null_at(m, p), std::string(p) + " should be null");
   BOOST_CHECK_EQUAL(int_at(m, "/totals/tickets_created"), 0);
   BOOST_CHECK_EQUAL(int_at(m, "/totals/backlog"), 0);
   BOOST_CHECK_EQUAL(int_at(m, "/totals/csat/responses"), 0);
-  BOOST_CHECK_EQUAL(support::size_at(m, "/series"), 4U);
-  BOOST_CHECK(is_null(m, "/series/3/csat/value"));
+  BOOST_CHECK_EQUAL(hlt::size_at(m, "/series"), 4U);
+  BOOST_CHECK(null_at(m, "/series/3/csat/value"));
   BOOST_CHECK_EQUAL(int_at(m, "/series/3/from"), kT0 + 45 * kMin);
   BOOST_CHECK_EQUAL(int_at(m, "/series/3/to"), kT0 + kHour);
 }
@@ -119,8 +116,8 @@ BOOST_AUTO_TEST_CASE(without_from_and_to_the_window_is_the_last_30_days) {
   const auto m = json(r);
   BOOST_CHECK_EQUAL(int_at(m, "/to"), kT0);
   BOOST_CHECK_EQUAL(int_at(m, "/from"), kT0 - 30 * 24 * kHour);
-  BOOST_CHECK(is_null(m, "/bucket"));
-  BOOST_CHECK_EQUAL(support::size_at(m, "/series"), 0U);
+  BOOST_CHECK(null_at(m, "/bucket"));
+  BOOST_CHECK_EQUAL(hlt::size_at(m, "/series"), 0U);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -183,7 +180,7 @@ BOOST_AUTO_TEST_CASE(surveys_of_every_principal_are_aggregated_anonymously) {
   Env env;
   Device anon(env.server);
   Device user(env.server);
-  user.sign_in(support::unique("u"));
+  user.sign_in(hlt::unique("u"));
   survey(anon, "csat", 5);
   survey(user, "csat", 2);
   const auto m = env.metrics(kT0, kT0 + kHour);
@@ -287,7 +284,7 @@ BOOST_AUTO_TEST_CASE(series_buckets_count_each_resolution_once_at_its_latest_tim
   CHECK_NEAR(num(m, "/series/3/art_ms/value"), 3.0 * kHour);  // C
   CHECK_NEAR(num(m, "/series/0/frt_ms/value"), 20.0 * kMin);  // B (10m) and C (30m)
   CHECK_NEAR(num(m, "/series/1/frt_ms/value"), 60.0 * kMin);  // A
-  BOOST_CHECK(is_null(m, "/series/2/frt_ms/value"));
+  BOOST_CHECK(null_at(m, "/series/2/frt_ms/value"));
 }
 
 BOOST_AUTO_TEST_CASE(a_reopened_ticket_leaves_the_resolved_set_until_solved_again) {
@@ -437,7 +434,7 @@ BOOST_AUTO_TEST_CASE(the_clock_freezes_advances_and_returns_to_real_time) {
 }
 
 BOOST_AUTO_TEST_CASE(the_clock_control_exists_only_in_test_mode) {
-  hlt::HttpClient http(support::shared_server().base_url());
+  hlt::HttpClient http(hlt::shared_server().base_url());
   CHECK_STATUS(http.post("/v1/_test/clock", R"({"now_ms":1})"), 404);
 }
 

@@ -2,7 +2,15 @@
 // metrics to a collector written here (otlp_receiver.hpp), every payload validated against the OTLP JSON
 // mapping; a down collector never slows ingest, drops are counted, retryable failures are retried.
 #define BOOST_TEST_MODULE server_otlp
-#include "diag_support.hpp"
+#include "helpline/testing.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/clock.hpp"
+#include "helpline/testing/device_client.hpp"
+#include "helpline/testing/diagnostics_items.hpp"
+#include "helpline/testing/json.hpp"
+#include "helpline/testing/shared_server.hpp"
+#include "helpline/testing/unique.hpp"
+#include "helpline/testing/wait.hpp"
 #include "otlp_receiver.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -11,17 +19,15 @@
 #include <fstream>
 #include <sstream>
 
-using support::Device;
-using support::int_at;
-using support::json;
-using support::q;
-using support::str_at;
+namespace hlt = helpline::testing;
+namespace diag = helpline::testing::diag;
+using namespace helpline::testing;
 
 namespace {
 
 // A server whose server.json has an "otlp" section (`otlp_json`).
 std::unique_ptr<hlt::ServerProcess> server_with_otlp(const std::string &otlp_json) {
-  auto server = std::make_unique<hlt::ServerProcess>(support::shared_config(), false);
+  auto server = std::make_unique<hlt::ServerProcess>(hlt::shared_config(), false);
   std::ifstream in(server->config_path());
   std::stringstream ss;
   ss << in.rdbuf();
@@ -40,8 +46,8 @@ std::unique_ptr<hlt::ServerProcess> server_with_otlp(const std::string &otlp_jso
 }
 
 rapidjson::Document stats(hlt::ServerProcess &server) {
-  auto agent = hlt::create_and_login_agent(server, support::unique("o") + "@example.com");
-  auto http = support::agent_client(agent, server);
+  auto agent = hlt::create_and_login_agent(server, hlt::unique("o") + "@example.com");
+  auto http = hlt::agent_client(agent, server);
   return json(http.get("/v1/agent/otlp"));
 }
 
@@ -127,7 +133,7 @@ BOOST_AUTO_TEST_CASE(diagnostics_are_exported_as_valid_otlp_logs_and_metrics_wit
                                              R"("app_version":"1.4.0","firmware_version":"2.3.1"})")
                           .status,
                       200);
-  const long long ts = diag::now_ms() - 5000;
+  const long long ts = hlt::now_ms() - 5000;
   diag::send_ok(
       dev, {diag::item("event", "crash", ts, R"("level":"error","message":"segfault in render")",
                        R"({"thread":"main","count":3,"ratio":0.5,"ok":true,"nested":{"a":[1,"x",null]}})"),
@@ -136,12 +142,12 @@ BOOST_AUTO_TEST_CASE(diagnostics_are_exported_as_valid_otlp_logs_and_metrics_wit
             diag::item("snapshot", "diagnostics_request", ts + 3, "",
                        R"({"logs":"line 1\nline 2","breadcrumbs":[{"category":"ui","message":"tap"}]})"),
             diag::heartbeat(ts + 4, {{"disk_free_pct", 42}}, {{"wifi_disconnects", 3}})});
-  BOOST_REQUIRE(diag::eventually(
+  BOOST_REQUIRE(hlt::wait_until(
       [&] {
         auto p = validated(rx);
         return count(p.logs, "resourceLogs", "scopeLogs", "logRecords") >= 4 && !p.metrics.empty();
       },
-      10000));
+      std::chrono::seconds(10)));
   const Parsed p = validated(rx);
   BOOST_CHECK_EQUAL(count(p.logs, "resourceLogs", "scopeLogs", "logRecords"),
                     4u);  // heartbeats are metrics only
@@ -200,7 +206,7 @@ BOOST_AUTO_TEST_CASE(diagnostics_are_exported_as_valid_otlp_logs_and_metrics_wit
   BOOST_CHECK_EQUAL((*wifi)["sum"]["dataPoints"][0]["startTimeUnixNano"].GetString(), nanos(ts + 4 - 60000));
 
   const auto s = stats(*server);
-  BOOST_CHECK(support::at(s, "/enabled")->GetBool());
+  BOOST_CHECK(hlt::at(s, "/enabled")->GetBool());
   BOOST_CHECK_EQUAL(int_at(s, "/exported_log_records"), 4);
   BOOST_CHECK_EQUAL(int_at(s, "/exported_metric_points"), 2);
   BOOST_CHECK_EQUAL(int_at(s, "/dropped_queue_full"), 0);
@@ -218,17 +224,17 @@ BOOST_AUTO_TEST_CASE(a_down_collector_never_slows_ingest_and_drops_are_counted) 
   for (int round = 0; round < 3; ++round) {
     std::vector<std::string> items;
     for (int i = 0; i < 10; ++i)
-      items.push_back(diag::item("event", "e", diag::now_ms(), R"("level":"info")"));
+      items.push_back(diag::item("event", "e", hlt::now_ms(), R"("level":"info")"));
     const auto start = std::chrono::steady_clock::now();
     diag::send_ok(dev, items);
-    BOOST_CHECK_LT(support::ms_since(start), 1000);
+    BOOST_CHECK_LT(hlt::ms_since(start), 1000);
   }
-  BOOST_REQUIRE(diag::eventually(
+  BOOST_REQUIRE(hlt::wait_until(
       [&] {
         auto s = stats(*server);
         return int_at(s, "/queued") == 0 && int_at(s, "/requests_failed") >= 1;
       },
-      10000));
+      std::chrono::seconds(10)));
   const auto s = stats(*server);
   BOOST_CHECK_EQUAL(int_at(s, "/accepted") + int_at(s, "/dropped_queue_full"), 30);
   BOOST_CHECK_GE(int_at(s, "/dropped_queue_full"), 5);  // the first batch of 10 met a queue of 5
@@ -241,8 +247,8 @@ BOOST_AUTO_TEST_CASE(retryable_failures_are_retried_and_a_refused_batch_is_dropp
   rx.fail_next(2, 503);
   auto server = server_with_otlp(R"({"endpoint":")" + rx.endpoint() + R"(","batch_ms":50,"max_retries":3})");
   Device dev(*server);
-  diag::send_ok(dev, {diag::item("event", "first", diag::now_ms(), R"("level":"error")")});
-  BOOST_REQUIRE(diag::eventually([&] { return rx.received().size() == 1; }, 10000));
+  diag::send_ok(dev, {diag::item("event", "first", hlt::now_ms(), R"("level":"error")")});
+  BOOST_REQUIRE(hlt::wait_until([&] { return rx.received().size() == 1; }, std::chrono::seconds(10)));
   BOOST_CHECK_EQUAL(rx.refused(), 2);
   validated(rx);
   auto s = stats(*server);
@@ -250,14 +256,15 @@ BOOST_AUTO_TEST_CASE(retryable_failures_are_retried_and_a_refused_batch_is_dropp
   BOOST_CHECK_EQUAL(int_at(s, "/exported_log_records"), 1);
 
   rx.fail_next(1, 400);  // not retryable: given up at once
-  diag::send_ok(dev, {diag::item("event", "second", diag::now_ms())});
-  BOOST_REQUIRE(diag::eventually([&] { return int_at(stats(*server), "/dropped_failed") == 1; }, 10000));
+  diag::send_ok(dev, {diag::item("event", "second", hlt::now_ms())});
+  BOOST_REQUIRE(hlt::wait_until([&] { return int_at(stats(*server), "/dropped_failed") == 1; },
+                                std::chrono::seconds(10)));
   BOOST_CHECK_EQUAL(rx.refused(), 3);
   BOOST_CHECK_EQUAL(rx.received().size(), 1u);
 }
 
 BOOST_AUTO_TEST_CASE(an_invalid_otlp_section_stops_the_server_with_exit_code_2) {
-  auto server = std::make_unique<hlt::ServerProcess>(support::shared_config(), false);
+  auto server = std::make_unique<hlt::ServerProcess>(hlt::shared_config(), false);
   const std::string cfg = R"({"otlp":{"endpoint":"ftp://collector"},"apps":[]})";
   std::ofstream(server->config_path()) << cfg;
   const auto r = server->run_command({"--config", server->config_path().string(), "--listen", "127.0.0.1:0"});

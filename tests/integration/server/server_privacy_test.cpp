@@ -5,7 +5,11 @@
 // tokens, attributes, an FAQ vote and a notice ack. After an erasure the server's database file is read
 // directly: every cell of every table must be free of the erased user's identifiers and content.
 #define BOOST_TEST_MODULE server_privacy
-#include "support.hpp"
+#include "helpline/testing.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/device_client.hpp"
+#include "helpline/testing/json.hpp"
+#include "helpline/testing/unique.hpp"
 
 #include <sqlite3.h>
 
@@ -13,11 +17,8 @@
 #include <iterator>
 #include <set>
 
-using support::Device;
-using support::int_at;
-using support::json;
-using support::q;
-using support::str_at;
+namespace hlt = helpline::testing;
+using namespace helpline::testing;
 
 namespace {
 
@@ -27,13 +28,7 @@ constexpr long long kHour = 60 * kMin;
 
 // Markers end in "Z" so that none is a prefix of another ("x-1" vs "x-10").
 std::string mark(const std::string &prefix) {
-  return support::unique(prefix) + "Z";
-}
-
-std::string batch_item(const std::string &key, const std::string &method, const std::string &path,
-                       const std::string &body = "{}") {
-  return R"({"idempotency_key":)" + q(key) + R"(,"method":)" + q(method) + R"(,"path":)" + q(path) +
-         R"(,"body":)" + body + "}";
+  return hlt::unique(prefix) + "Z";
 }
 
 hlt::ServerConfig privacy_config() {
@@ -70,9 +65,9 @@ struct World {
 
   World() {
     at(kT0);
-    const auto ag = hlt::create_and_login_agent(server, support::unique("agent") + "@example.com");
+    const auto ag = hlt::create_and_login_agent(server, hlt::unique("agent") + "@example.com");
     agent.set_default_header("Authorization", "Bearer " + ag.token);
-    const auto ad = hlt::create_and_login_agent(server, support::unique("admin") + "@example.com", "admin");
+    const auto ad = hlt::create_and_login_agent(server, hlt::unique("admin") + "@example.com", "admin");
     admin.set_default_header("Authorization", "Bearer " + ad.token);
     admin_id = str_at(json(admin.get("/v1/agent/me")), "/id");
 
@@ -144,7 +139,7 @@ struct World {
     p.secrets.push_back(subject);
     p.secrets.push_back(body);
     const auto msgs = json(dev.http.get("/v1/tickets/" + p.tickets.back() + "/messages"));
-    for (const auto &m : support::at(msgs, "/items")->GetArray()) p.messages.push_back(m["id"].GetString());
+    for (const auto &m : hlt::at(msgs, "/items")->GetArray()) p.messages.push_back(m["id"].GetString());
     return p.tickets.back();
   }
 
@@ -314,7 +309,7 @@ std::vector<const rapidjson::Value *> sync_items(Device &dev, rapidjson::Documen
   const auto r = dev.sync();
   BOOST_REQUIRE_MESSAGE(r.status == 200, "sync: " + r.describe());
   doc = json(r);
-  return support::items_of_type(doc, type);
+  return hlt::items_of_type(doc, type);
 }
 
 hlt::Response erase_in_batch(Device &dev, const std::string &key, const std::string &body) {
@@ -359,8 +354,8 @@ BOOST_AUTO_TEST_CASE(a_user_erase_leaves_nothing_of_the_user_in_any_table_and_th
 
   // Metrics: exactly the same document for the hours up to the erase.
   BOOST_CHECK_EQUAL(w.metrics(), before);
-  // From the erase on, A's ticket that was still open has left the backlog (nobody can work on it); nothing else
-  // in the later hours changed.
+  // From the erase on, A's ticket that was still open has left the backlog (nobody can work on it); nothing
+  // else in the later hours changed.
   const std::string after_later = w.metrics(kT0 + 8 * kHour);
   const auto backlog_at_end = [](const std::string &report) {
     const auto last = report.rfind(R"("backlog":)");
@@ -372,7 +367,7 @@ BOOST_AUTO_TEST_CASE(a_user_erase_leaves_nothing_of_the_user_in_any_table_and_th
   // B's data is intact: its ticket, messages, attachment bytes, export, idempotent replay.
   for (const auto &t : w.b.tickets) CHECK_STATUS(w.db->http.get("/v1/tickets/" + t), 200);
   const auto b_msgs = json(w.db->http.get("/v1/tickets/" + w.b.tickets[0] + "/messages"));
-  BOOST_CHECK_EQUAL(support::size_at(b_msgs, "/items"), 3U);
+  BOOST_CHECK_EQUAL(hlt::size_at(b_msgs, "/items"), 3U);
   const auto b_att = w.db->http.get("/v1/attachments/" + w.b.attachments[0]);
   CHECK_STATUS(b_att, 200);
   BOOST_CHECK(b_att.body.rfind("ATTACHMENT-BYTES-", 0) == 0);
@@ -485,7 +480,7 @@ BOOST_AUTO_TEST_CASE(another_users_data_written_on_an_erased_shared_device_stays
   REQUIRE_STATUS(control.post("/v1/_test/clock", R"({"now_ms":)" + std::to_string(kT0) + "}"), 200);
   agent.set_default_header(
       "Authorization",
-      "Bearer " + hlt::create_and_login_agent(server, support::unique("agent") + "@example.com").token);
+      "Bearer " + hlt::create_and_login_agent(server, hlt::unique("agent") + "@example.com").token);
   const std::string ann = mark("annsub"), cid = mark("carlsub");
   // A kiosk S: Ann writes a ticket there, then Carl registers it as his and writes one without device
   // context.
@@ -519,12 +514,12 @@ BOOST_AUTO_TEST_CASE(another_users_data_written_on_an_erased_shared_device_stays
   const auto t = kiosk.http.get("/v1/tickets/" + carl_ticket);
   REQUIRE_STATUS(t, 200);
   BOOST_CHECK_EQUAL(str_at(json(t), "/subject"), "carl's question");
-  BOOST_CHECK_EQUAL(
-      support::size_at(json(kiosk.http.get("/v1/tickets/" + carl_ticket + "/messages")), "/items"), 2U);
+  BOOST_CHECK_EQUAL(hlt::size_at(json(kiosk.http.get("/v1/tickets/" + carl_ticket + "/messages")), "/items"),
+                    2U);
   rapidjson::Document phone;
   const auto tickets = sync_items(carl_phone, phone, "ticket");
   BOOST_CHECK_EQUAL(tickets.size(), 1U);
-  BOOST_CHECK_EQUAL(support::count_of_type(phone, "message"), 1U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(phone, "message"), 1U);
   // The kiosk is told to erase itself; Ann's new device is not.
   rapidjson::Document k, n;
   BOOST_CHECK_EQUAL(sync_items(kiosk, k, "erase").size(), 1U);
@@ -601,15 +596,15 @@ BOOST_AUTO_TEST_CASE(each_export_holds_exactly_the_callers_data) {
   BOOST_CHECK_EQUAL(str_at(a, "/export/format"), "helpline-export/1");
   BOOST_CHECK_EQUAL(str_at(a, "/export/principal"), "user:" + w.a.sub);
   BOOST_CHECK_EQUAL(str_at(a, "/export/user/sub"), w.a.sub);
-  BOOST_CHECK_EQUAL(support::size_at(a, "/export/tickets"), w.a.tickets.size());
-  BOOST_CHECK_EQUAL(support::size_at(a, "/export/devices"), 2U);
-  BOOST_CHECK_EQUAL(support::size_at(a, "/export/surveys"), 6U);
-  BOOST_CHECK_EQUAL(support::size_at(a, "/export/deflections"), 4U);
-  BOOST_CHECK_EQUAL(support::size_at(a, "/export/diagnostics"), 2U);
-  BOOST_CHECK_EQUAL(support::size_at(a, "/export/faq_votes"), 2U);
-  BOOST_CHECK_EQUAL(support::size_at(a, "/export/notice_acks"), 2U);
-  BOOST_CHECK_EQUAL(support::size_at(a, "/export/attachments"), 2U);  // the unlinked uploads
-  for (const auto &id : w.a.tickets) BOOST_CHECK(support::contains_id(a, "/export/tickets", id));
+  BOOST_CHECK_EQUAL(hlt::size_at(a, "/export/tickets"), w.a.tickets.size());
+  BOOST_CHECK_EQUAL(hlt::size_at(a, "/export/devices"), 2U);
+  BOOST_CHECK_EQUAL(hlt::size_at(a, "/export/surveys"), 6U);
+  BOOST_CHECK_EQUAL(hlt::size_at(a, "/export/deflections"), 4U);
+  BOOST_CHECK_EQUAL(hlt::size_at(a, "/export/diagnostics"), 2U);
+  BOOST_CHECK_EQUAL(hlt::size_at(a, "/export/faq_votes"), 2U);
+  BOOST_CHECK_EQUAL(hlt::size_at(a, "/export/notice_acks"), 2U);
+  BOOST_CHECK_EQUAL(hlt::size_at(a, "/export/attachments"), 2U);  // the unlinked uploads
+  for (const auto &id : w.a.tickets) BOOST_CHECK(hlt::contains_id(a, "/export/tickets", id));
   for (const auto &s : w.a.all())
     if (s.rfind("ATTACHMENT-BYTES-", 0) != 0)  // metadata only, never the bytes
       BOOST_CHECK_MESSAGE(ra.body.find(s) != std::string::npos, "A's export lacks " + s);
@@ -639,8 +634,8 @@ BOOST_AUTO_TEST_CASE(each_export_holds_exactly_the_callers_data) {
   const auto c = json(rc);
   BOOST_CHECK_EQUAL(int_at(c, "/results/0/status"), 200);
   BOOST_CHECK_EQUAL(str_at(c, "/results/0/body/export/principal"), "device:" + w.d3->id);
-  BOOST_CHECK(support::at(c, "/results/0/body/export/user")->IsNull());
-  BOOST_CHECK_EQUAL(support::size_at(c, "/results/0/body/export/tickets"), 2U);
+  BOOST_CHECK(hlt::at(c, "/results/0/body/export/user")->IsNull());
+  BOOST_CHECK_EQUAL(hlt::size_at(c, "/results/0/body/export/tickets"), 2U);
   for (const auto *other : {&w.a, &w.b})
     for (const auto &s : other->all())
       BOOST_CHECK_MESSAGE(rc.body.find(s) == std::string::npos, "D3's export has someone else's " + s);
@@ -652,7 +647,7 @@ BOOST_AUTO_TEST_CASE(each_export_holds_exactly_the_callers_data) {
   // Every export is audited (scope, action, requested_by; never the owner itself).
   const auto audit = w.admin.get("/v1/agent/erasures");
   REQUIRE_STATUS(audit, 200);
-  BOOST_CHECK_EQUAL(support::size_at(json(audit), "/items"), 4U);
+  BOOST_CHECK_EQUAL(hlt::size_at(json(audit), "/items"), 4U);
   BOOST_CHECK_EQUAL(str_at(json(audit), "/items/0/action"), "export");
   BOOST_CHECK_EQUAL(str_at(json(audit), "/items/0/scope"), "device");
   BOOST_CHECK_EQUAL(str_at(json(audit), "/items/0/requested_by"), "self");
@@ -670,14 +665,14 @@ BOOST_AUTO_TEST_CASE(agents_export_only_admins_erase_and_the_audit_is_pseudonymo
   const std::string principal = hlt::url_encode("user:" + w.a.sub);
   const auto ex = w.agent.get("/v1/agent/principals/" + principal + "/export");
   REQUIRE_STATUS(ex, 200);
-  for (const auto &id : w.a.tickets) BOOST_CHECK(support::contains_id(json(ex), "/export/tickets", id));
+  for (const auto &id : w.a.tickets) BOOST_CHECK(hlt::contains_id(json(ex), "/export/tickets", id));
   for (const auto &s : w.b.all()) BOOST_CHECK(ex.body.find(s) == std::string::npos);
   CHECK_ERROR(w.agent.get("/v1/agent/principals/" + hlt::url_encode("user:nobody-at-all") + "/export"), 404,
               "not_found");
   const auto dev_ex =
       w.agent.get("/v1/agent/principals/" + hlt::url_encode("device:" + w.d3->id) + "/export");
   REQUIRE_STATUS(dev_ex, 200);
-  BOOST_CHECK_EQUAL(support::size_at(json(dev_ex), "/export/tickets"), 2U);
+  BOOST_CHECK_EQUAL(hlt::size_at(json(dev_ex), "/export/tickets"), 2U);
 
   // Role "agent" may not erase: 403 and nothing changed.
   const auto denied = w.agent.post("/v1/agent/principals/" + principal + "/erase", "{}");
@@ -704,7 +699,7 @@ BOOST_AUTO_TEST_CASE(agents_export_only_admins_erase_and_the_audit_is_pseudonymo
   const auto audit = w.admin.get("/v1/agent/erasures?limit=10");
   REQUIRE_STATUS(audit, 200);
   const auto a = json(audit);
-  BOOST_REQUIRE_EQUAL(support::size_at(a, "/items"), 3U);  // newest first: erase, export (device), export
+  BOOST_REQUIRE_EQUAL(hlt::size_at(a, "/items"), 3U);  // newest first: erase, export (device), export
   BOOST_CHECK_EQUAL(str_at(a, "/items/0/action"), "erase");
   BOOST_CHECK_EQUAL(str_at(a, "/items/0/scope"), "user");
   BOOST_CHECK_EQUAL(str_at(a, "/items/0/requested_by"), "agent:" + w.admin_id);

@@ -1,48 +1,29 @@
 // Sync and long-poll, FAQ delta sync with ETags, notices and diagnostics requests
 // (docs/protocol.md sections 9, 10, 12, 13, 14).
 #define BOOST_TEST_MODULE server_sync
-#include "support.hpp"
+#include "helpline/testing.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/clock.hpp"
+#include "helpline/testing/device_client.hpp"
+#include "helpline/testing/json.hpp"
+#include "helpline/testing/shared_server.hpp"
+#include "helpline/testing/unique.hpp"
 
 #include <chrono>
 #include <memory>
 #include <thread>
 #include <vector>
 
-using support::Device;
-using support::int_at;
-using support::json;
-using support::q;
-using support::shared_server;
-using support::size_at;
-using support::str_at;
-using support::unique;
+namespace hlt = helpline::testing;
+using namespace helpline::testing;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-hlt::HttpClient agent() {
-  return support::agent_client(support::shared_agent());
-}
-
 std::string cursor_of(const hlt::Response &r) {
   BOOST_REQUIRE_EQUAL(r.status, 200);
   return str_at(json(r), "/cursor");
-}
-
-/// The cursor after everything this device has so far (follows has_more), so a test sees only what it causes.
-std::string drained_cursor(Device &dev) {
-  std::string cursor;
-  for (int page = 0; page < 100; ++page) {
-    const auto r = dev.sync(cursor);
-    BOOST_REQUIRE_EQUAL(r.status, 200);
-    const auto doc = json(r);
-    cursor = str_at(doc, "/cursor");
-    const auto *more = support::at(doc, "/has_more");
-    if (more == nullptr || !more->IsTrue()) return cursor;
-  }
-  BOOST_FAIL("sync never reached has_more=false");
-  return cursor;
 }
 
 /// A published article in a fresh section with a unique locale (so tests do not see each other's FAQ).
@@ -51,14 +32,14 @@ struct FaqFixture {
   std::string section;
   std::string article;
   FaqFixture() {
-    auto a = agent();
+    auto a = shared_agent_client();
     const auto s = a.post("/v1/agent/faq/sections", R"({"locale":)" + q(locale) + R"(,"title":"Printing"})");
     BOOST_REQUIRE_EQUAL(s.status, 201);
     section = str_at(json(s), "/id");
     article = add_article("How to clear a jam");
   }
   std::string add_article(const std::string &title, bool published = true) {
-    auto a = agent();
+    auto a = shared_agent_client();
     const auto r = a.post("/v1/agent/faq/articles",
                           R"({"section_id":)" + q(section) + R"(,"locale":)" + q(locale) + R"(,"title":)" +
                               q(title) + R"(,"body":"Open the tray.","tags":["jam"],"published":)" +
@@ -73,7 +54,7 @@ struct FaqFixture {
 };
 
 hlt::Response create_notice(const std::string &target_json, const std::string &title = "Known issue") {
-  auto a = agent();
+  auto a = shared_agent_client();
   return a.post("/v1/agent/notices", R"({"title":)" + q(title) +
                                          R"(,"body":"Fix coming","severity":"warning","target":)" +
                                          target_json + "}");
@@ -82,7 +63,7 @@ hlt::Response create_notice(const std::string &target_json, const std::string &t
 bool notice_listed(Device &dev, const std::string &id) {
   const auto r = dev.http.get("/v1/notices");
   BOOST_REQUIRE_EQUAL(r.status, 200);
-  return support::contains_id(json(r), "/items", id);
+  return hlt::contains_id(json(r), "/items", id);
 }
 
 }  // namespace
@@ -95,8 +76,8 @@ BOOST_AUTO_TEST_CASE(new_device_gets_a_cursor_and_no_items) {
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
   BOOST_CHECK(!str_at(doc, "/cursor").empty() && str_at(doc, "/cursor") != "<missing>");
-  BOOST_CHECK_EQUAL(support::items_of_type(doc, "message").size(), 0U);
-  const auto *has_more = support::at(doc, "/has_more");
+  BOOST_CHECK_EQUAL(hlt::items_of_type(doc, "message").size(), 0U);
+  const auto *has_more = hlt::at(doc, "/has_more");
   BOOST_CHECK(has_more != nullptr && has_more->IsBool() && !has_more->GetBool());
 }
 
@@ -104,13 +85,13 @@ BOOST_AUTO_TEST_CASE(agent_reply_arrives_as_a_message_item) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
   const std::string cursor = drained_cursor(dev);
-  auto a = agent();
+  auto a = shared_agent_client();
   REQUIRE_STATUS(
       a.post("/v1/agent/tickets/" + ticket + "/messages", R"({"body":"Try turning it off and on"})"), 201);
   const auto r = dev.sync(cursor);
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
-  const auto msgs = support::items_of_type(doc, "message");
+  const auto msgs = hlt::items_of_type(doc, "message");
   BOOST_REQUIRE_EQUAL(msgs.size(), 1U);
   BOOST_CHECK_EQUAL(str_at(*msgs[0], "/data/body"), "Try turning it off and on");
   BOOST_CHECK_EQUAL(str_at(*msgs[0], "/data/author/type"), "agent");
@@ -121,24 +102,24 @@ BOOST_AUTO_TEST_CASE(cursor_advances_so_items_are_not_delivered_twice) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
   const std::string c0 = drained_cursor(dev);
-  auto a = agent();
+  auto a = shared_agent_client();
   REQUIRE_STATUS(a.post("/v1/agent/tickets/" + ticket + "/messages", R"({"body":"one"})"), 201);
   const auto r1 = dev.sync(c0);
   REQUIRE_STATUS(r1, 200);
-  BOOST_CHECK_EQUAL(support::count_of_type(json(r1), "message"), 1U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(json(r1), "message"), 1U);
   const auto r2 = dev.sync(str_at(json(r1), "/cursor"));
   REQUIRE_STATUS(r2, 200);
-  BOOST_CHECK_EQUAL(support::count_of_type(json(r2), "message"), 0U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(json(r2), "message"), 0U);
 }
 
 BOOST_AUTO_TEST_CASE(agent_status_change_arrives_as_ticket_status_item) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
   const std::string cursor = drained_cursor(dev);
-  auto a = agent();
+  auto a = shared_agent_client();
   REQUIRE_STATUS(a.patch("/v1/agent/tickets/" + ticket, R"({"status":"solved"})"), 200);
   const auto doc = json(dev.sync(cursor));
-  const auto items = support::items_of_type(doc, "ticket_status");
+  const auto items = hlt::items_of_type(doc, "ticket_status");
   BOOST_REQUIRE_EQUAL(items.size(), 1U);
   BOOST_CHECK_EQUAL(str_at(*items[0], "/data/ticket_id"), ticket);
   BOOST_CHECK_EQUAL(str_at(*items[0], "/data/status"), "solved");
@@ -151,7 +132,7 @@ BOOST_AUTO_TEST_CASE(own_status_change_is_not_echoed_to_the_changing_device) {
   const std::string ticket = dev.new_ticket();
   const std::string cursor = drained_cursor(dev);
   REQUIRE_STATUS(dev.http.patch("/v1/tickets/" + ticket, R"({"status":"solved"})"), 200);
-  BOOST_CHECK_EQUAL(support::count_of_type(json(dev.sync(cursor)), "ticket_status"), 0U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(json(dev.sync(cursor)), "ticket_status"), 0U);
 }
 
 BOOST_AUTO_TEST_CASE(users_message_from_another_device_arrives_but_not_on_the_writing_device) {
@@ -164,9 +145,9 @@ BOOST_AUTO_TEST_CASE(users_message_from_another_device_arrives_but_not_on_the_wr
   const std::string pc = drained_cursor(phone);
   const std::string lc = drained_cursor(laptop);
   REQUIRE_STATUS(phone.send_message(ticket, "from the phone"), 201);
-  BOOST_CHECK_EQUAL(support::count_of_type(json(phone.sync(pc)), "message"), 0U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(json(phone.sync(pc)), "message"), 0U);
   const auto synced = json(laptop.sync(lc));
-  const auto items = support::items_of_type(synced, "message");
+  const auto items = hlt::items_of_type(synced, "message");
   BOOST_REQUIRE_EQUAL(items.size(), 1U);
   BOOST_CHECK_EQUAL(str_at(*items[0], "/data/body"), "from the phone");
 }
@@ -181,17 +162,17 @@ BOOST_AUTO_TEST_CASE(ticket_created_on_another_device_arrives_as_ticket_item) {
   const std::string lc = drained_cursor(laptop);
   const std::string ticket = phone.new_ticket("made on the phone");
   const auto on_laptop = json(laptop.sync(lc));
-  const auto items = support::items_of_type(on_laptop, "ticket");
+  const auto items = hlt::items_of_type(on_laptop, "ticket");
   BOOST_REQUIRE_EQUAL(items.size(), 1U);
   BOOST_CHECK_EQUAL(str_at(*items[0], "/data/id"), ticket);
-  BOOST_CHECK_EQUAL(support::count_of_type(json(phone.sync(pc)), "ticket"), 0U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(json(phone.sync(pc)), "ticket"), 0U);
 }
 
 BOOST_AUTO_TEST_CASE(limit_splits_items_with_has_more) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
   const std::string c0 = drained_cursor(dev);
-  auto a = agent();
+  auto a = shared_agent_client();
   for (int i = 0; i < 3; ++i)
     REQUIRE_STATUS(a.post("/v1/agent/tickets/" + ticket + "/messages", R"({"body":"r"})"), 201);
   const auto r1 = dev.http.get("/v1/sync?limit=2&cursor=" + hlt::url_encode(c0));
@@ -199,10 +180,10 @@ BOOST_AUTO_TEST_CASE(limit_splits_items_with_has_more) {
   const auto d1 = json(r1);
   BOOST_CHECK_EQUAL(size_at(d1, "/items"), 2U);
   BOOST_CHECK_LT(int_at(d1, "/items/0/seq"), int_at(d1, "/items/1/seq"));
-  BOOST_CHECK(support::at(d1, "/has_more") != nullptr && support::at(d1, "/has_more")->IsTrue());
+  BOOST_CHECK(hlt::at(d1, "/has_more") != nullptr && hlt::at(d1, "/has_more")->IsTrue());
   const auto d2 = json(dev.http.get("/v1/sync?limit=2&cursor=" + hlt::url_encode(str_at(d1, "/cursor"))));
   BOOST_CHECK_EQUAL(size_at(d2, "/items"), 1U);
-  BOOST_CHECK(support::at(d2, "/has_more") != nullptr && support::at(d2, "/has_more")->IsFalse());
+  BOOST_CHECK(hlt::at(d2, "/has_more") != nullptr && hlt::at(d2, "/has_more")->IsFalse());
 }
 
 BOOST_AUTO_TEST_CASE(invalid_cursor_is_400_invalid_cursor) {
@@ -216,15 +197,15 @@ BOOST_AUTO_TEST_CASE(long_poll_answers_as_soon_as_an_agent_replies) {
   const std::string cursor = drained_cursor(dev);
   std::thread replier([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    auto a = agent();
+    auto a = shared_agent_client();
     a.post("/v1/agent/tickets/" + ticket + "/messages", R"({"body":"wake up"})");
   });
   const auto start = Clock::now();
   const auto r = dev.sync(cursor, 8, 20000);
-  const long long took = support::ms_since(start);
+  const long long took = hlt::ms_since(start);
   replier.join();
   REQUIRE_STATUS(r, 200);
-  BOOST_CHECK_EQUAL(support::count_of_type(json(r), "message"), 1U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(json(r), "message"), 1U);
   BOOST_CHECK_GE(took, 400);
   BOOST_CHECK_MESSAGE(took < 4000, "long-poll took " << took << " ms to wake up");
 }
@@ -243,11 +224,11 @@ BOOST_AUTO_TEST_CASE(long_poll_wakes_when_the_user_writes_on_another_device) {
   });
   const auto start = Clock::now();
   const auto r = laptop.sync(cursor, 8, 20000);
-  const long long took = support::ms_since(start);
+  const long long took = hlt::ms_since(start);
   writer.join();
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
-  BOOST_CHECK_EQUAL(support::count_of_type(doc, "message"), 1U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(doc, "message"), 1U);
   BOOST_CHECK_MESSAGE(took < 4000, "woke after " << took << " ms");
 }
 
@@ -256,7 +237,7 @@ BOOST_AUTO_TEST_CASE(long_poll_with_nothing_new_returns_empty_after_wait) {
   const std::string cursor = drained_cursor(dev);
   const auto start = Clock::now();
   const auto r = dev.sync(cursor, 1, 10000);
-  const long long took = support::ms_since(start);
+  const long long took = hlt::ms_since(start);
   REQUIRE_STATUS(r, 200);
   BOOST_CHECK_EQUAL(size_at(json(r), "/items"), 0U);
   BOOST_CHECK_GE(took, 900);
@@ -272,8 +253,8 @@ BOOST_AUTO_TEST_CASE(wait_above_the_maximum_is_clamped_to_it) {
   const auto start = Clock::now();
   const auto r = dev.sync(cursor, 3600, 20000);
   CHECK_STATUS(r, 200);
-  BOOST_CHECK_GE(support::ms_since(start), 1800);
-  BOOST_CHECK_LT(support::ms_since(start), 5000);
+  BOOST_CHECK_GE(hlt::ms_since(start), 1800);
+  BOOST_CHECK_LT(hlt::ms_since(start), 5000);
 }
 
 BOOST_AUTO_TEST_CASE(parked_long_polls_do_not_block_other_requests) {
@@ -291,7 +272,7 @@ BOOST_AUTO_TEST_CASE(parked_long_polls_do_not_block_other_requests) {
   const auto start = Clock::now();
   CHECK_STATUS(other.http.get("/v1/tickets"), 200);
   CHECK_STATUS(other.create_ticket(), 201);
-  const long long took = support::ms_since(start);
+  const long long took = hlt::ms_since(start);
   for (auto &t : threads) t.join();
   BOOST_CHECK_MESSAGE(took < 2000, "two requests took " << took << " ms while long-polls were parked");
 }
@@ -302,16 +283,16 @@ BOOST_AUTO_TEST_CASE(long_poll_wakes_on_an_agent_status_change) {
   const std::string cursor = drained_cursor(dev);
   std::thread changer([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    auto a = agent();
+    auto a = shared_agent_client();
     a.patch("/v1/agent/tickets/" + ticket, R"({"status":"solved"})");
   });
   const auto start = Clock::now();
   const auto r = dev.sync(cursor, 8, 20000);
-  const long long took = support::ms_since(start);
+  const long long took = hlt::ms_since(start);
   changer.join();
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
-  BOOST_CHECK_EQUAL(support::count_of_type(doc, "ticket_status"), 1U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(doc, "ticket_status"), 1U);
   BOOST_CHECK_MESSAGE(took < 4000, "woke after " << took << " ms");
 }
 
@@ -323,14 +304,14 @@ BOOST_AUTO_TEST_CASE(agent_request_arrives_as_diagnostics_request_item) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
   const std::string cursor = drained_cursor(dev);
-  auto a = agent();
+  auto a = shared_agent_client();
   const auto req = a.post("/v1/agent/diagnostics-requests",
                           R"({"ticket_id":)" + q(ticket) + R"(,"kinds":["snapshot"],"message":"send logs"})");
   REQUIRE_STATUS(req, 201);
   const std::string id = str_at(json(req), "/id");
   BOOST_CHECK_EQUAL(str_at(json(req), "/status"), "pending");
   const auto synced = json(dev.sync(cursor));
-  const auto items = support::items_of_type(synced, "diagnostics_request");
+  const auto items = hlt::items_of_type(synced, "diagnostics_request");
   BOOST_REQUIRE_EQUAL(items.size(), 1U);
   BOOST_CHECK_EQUAL(str_at(*items[0], "/data/id"), id);
   BOOST_CHECK_EQUAL(str_at(*items[0], "/data/kinds/0"), "snapshot");
@@ -339,7 +320,7 @@ BOOST_AUTO_TEST_CASE(agent_request_arrives_as_diagnostics_request_item) {
 BOOST_AUTO_TEST_CASE(diagnostics_sent_with_request_id_fulfil_the_request) {
   Device dev(shared_server());
   const std::string ticket = dev.new_ticket();
-  auto a = agent();
+  auto a = shared_agent_client();
   const auto req = a.post("/v1/agent/diagnostics-requests", R"({"ticket_id":)" + q(ticket) + "}");
   REQUIRE_STATUS(req, 201);
   const std::string id = str_at(json(req), "/id");
@@ -366,10 +347,10 @@ BOOST_AUTO_TEST_CASE(request_for_a_ticket_reaches_every_device_of_its_owner) {
   const std::string ticket = phone.new_ticket();
   const std::string pc = drained_cursor(phone);
   const std::string lc = drained_cursor(laptop);
-  auto a = agent();
+  auto a = shared_agent_client();
   REQUIRE_STATUS(a.post("/v1/agent/diagnostics-requests", R"({"ticket_id":)" + q(ticket) + "}"), 201);
-  BOOST_CHECK_EQUAL(support::count_of_type(json(phone.sync(pc)), "diagnostics_request"), 1U);
-  BOOST_CHECK_EQUAL(support::count_of_type(json(laptop.sync(lc)), "diagnostics_request"), 1U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(json(phone.sync(pc)), "diagnostics_request"), 1U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(json(laptop.sync(lc)), "diagnostics_request"), 1U);
 }
 
 BOOST_AUTO_TEST_CASE(request_for_a_device_arrives_only_on_that_device) {
@@ -377,12 +358,12 @@ BOOST_AUTO_TEST_CASE(request_for_a_device_arrives_only_on_that_device) {
   Device bystander(shared_server());
   const std::string tc = drained_cursor(target);
   const std::string bc = drained_cursor(bystander);
-  auto a = agent();
+  auto a = shared_agent_client();
   REQUIRE_STATUS(
       a.post("/v1/agent/diagnostics-requests", R"({"device_id":)" + q(target.id) + R"(,"kinds":["log"]})"),
       201);
-  BOOST_CHECK_EQUAL(support::count_of_type(json(target.sync(tc)), "diagnostics_request"), 1U);
-  BOOST_CHECK_EQUAL(support::count_of_type(json(bystander.sync(bc)), "diagnostics_request"), 0U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(json(target.sync(tc)), "diagnostics_request"), 1U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(json(bystander.sync(bc)), "diagnostics_request"), 0U);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -414,7 +395,7 @@ BOOST_AUTO_TEST_CASE(empty_target_matches_every_device) {
   const std::string id = str_at(json(n), "/id");
   BOOST_CHECK(notice_listed(bare, id));
   BOOST_CHECK(notice_listed(described, id));
-  auto a = agent();
+  auto a = shared_agent_client();
   REQUIRE_STATUS(a.del("/v1/agent/notices/" + id), 204);  // do not leak into other tests
 }
 
@@ -451,7 +432,7 @@ BOOST_AUTO_TEST_CASE(matching_notice_arrives_as_sync_item) {
   const auto n = create_notice(R"({"model":)" + q(model) + "}");
   REQUIRE_STATUS(n, 201);
   const auto synced = json(dev.sync(cursor));
-  const auto items = support::items_of_type(synced, "notice");
+  const auto items = hlt::items_of_type(synced, "notice");
   BOOST_REQUIRE_EQUAL(items.size(), 1U);
   BOOST_CHECK_EQUAL(str_at(*items[0], "/data/id"), str_at(json(n), "/id"));
 }
@@ -488,11 +469,11 @@ BOOST_AUTO_TEST_CASE(deleted_notice_arrives_as_notice_withdrawn_and_is_no_longer
   REQUIRE_STATUS(n, 201);
   const std::string id = str_at(json(n), "/id");
   const std::string cursor = drained_cursor(dev);
-  auto a = agent();
+  auto a = shared_agent_client();
   REQUIRE_STATUS(a.del("/v1/agent/notices/" + id), 204);
   bool withdrawn = false;
   const auto synced = json(dev.sync(cursor));
-  for (const auto *item : support::items_of_type(synced, "notice_withdrawn")) {
+  for (const auto *item : hlt::items_of_type(synced, "notice_withdrawn")) {
     withdrawn = withdrawn || str_at(*item, "/data/notice_id") == id;
   }
   BOOST_CHECK(withdrawn);
@@ -517,7 +498,7 @@ BOOST_AUTO_TEST_CASE(notice_outside_its_time_window_is_not_listed) {
   Device dev(shared_server());
   REQUIRE_STATUS(dev.http.put("/v1/device", R"({"model":)" + q(model) + "}"), 200);
   const long long now_ms = hlt::unix_now() * 1000;
-  auto a = agent();
+  auto a = shared_agent_client();
   const auto future =
       a.post("/v1/agent/notices", R"({"title":"later","body":"b","target":{"model":)" + q(model) +
                                       R"(},"starts_at":)" + std::to_string(now_ms + 3600000) + "}");
@@ -544,14 +525,14 @@ BOOST_AUTO_TEST_CASE(deactivating_withdraws_and_reactivating_republishes) {
   REQUIRE_STATUS(n, 201);
   const std::string id = str_at(json(n), "/id");
   const std::string c0 = drained_cursor(dev);
-  auto a = agent();
+  auto a = shared_agent_client();
   REQUIRE_STATUS(a.patch("/v1/agent/notices/" + id, R"({"active":false})"), 200);
   const auto off = json(dev.sync(c0));
-  BOOST_CHECK_EQUAL(support::count_of_type(off, "notice_withdrawn"), 1U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(off, "notice_withdrawn"), 1U);
   BOOST_CHECK(!notice_listed(dev, id));
   REQUIRE_STATUS(a.patch("/v1/agent/notices/" + id, R"({"active":true})"), 200);
   const auto on = json(dev.sync(str_at(off, "/cursor")));
-  BOOST_CHECK_EQUAL(support::count_of_type(on, "notice"), 1U);
+  BOOST_CHECK_EQUAL(hlt::count_of_type(on, "notice"), 1U);
   BOOST_CHECK(notice_listed(dev, id));
 }
 
@@ -562,10 +543,10 @@ BOOST_AUTO_TEST_CASE(edited_notice_arrives_again_with_the_new_content) {
   const auto n = create_notice(R"({"model":)" + q(model) + "}");
   REQUIRE_STATUS(n, 201);
   const std::string cursor = drained_cursor(dev);
-  auto a = agent();
+  auto a = shared_agent_client();
   REQUIRE_STATUS(a.patch("/v1/agent/notices/" + str_at(json(n), "/id"), R"({"title":"Fixed in 2.4"})"), 200);
   const auto doc = json(dev.sync(cursor));
-  const auto items = support::items_of_type(doc, "notice");
+  const auto items = hlt::items_of_type(doc, "notice");
   BOOST_REQUIRE_EQUAL(items.size(), 1U);
   BOOST_CHECK_EQUAL(str_at(*items[0], "/data/title"), "Fixed in 2.4");
 }
@@ -585,9 +566,9 @@ BOOST_AUTO_TEST_CASE(full_snapshot_has_sections_articles_cursor_and_etag) {
   const auto r = dev.http.get(faq.faq_path());
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
-  BOOST_CHECK(support::at(doc, "/full") != nullptr && support::at(doc, "/full")->IsTrue());
-  BOOST_CHECK(support::contains_id(doc, "/sections", faq.section));
-  BOOST_CHECK(support::contains_id(doc, "/articles", faq.article));
+  BOOST_CHECK(hlt::at(doc, "/full") != nullptr && hlt::at(doc, "/full")->IsTrue());
+  BOOST_CHECK(hlt::contains_id(doc, "/sections", faq.section));
+  BOOST_CHECK(hlt::contains_id(doc, "/articles", faq.article));
   BOOST_CHECK(r.header("ETag").has_value());
   BOOST_CHECK_NE(str_at(doc, "/cursor"), "<missing>");
 }
@@ -629,11 +610,11 @@ BOOST_AUTO_TEST_CASE(article_moved_to_another_locale_is_deleted_for_the_old_loca
   FaqFixture faq;
   Device dev(shared_server());
   const std::string cursor = str_at(json(dev.http.get(faq.faq_path())), "/cursor");
-  auto a = agent();
+  auto a = shared_agent_client();
   REQUIRE_STATUS(a.patch("/v1/agent/faq/articles/" + faq.article, R"({"locale":"zz-ZZ"})"), 200);
   const auto doc = json(dev.http.get(faq.faq_path(cursor)));
-  BOOST_CHECK(support::contains_id(doc, "/deleted/articles", faq.article));
-  BOOST_CHECK(!support::contains_id(doc, "/articles", faq.article));
+  BOOST_CHECK(hlt::contains_id(doc, "/deleted/articles", faq.article));
+  BOOST_CHECK(!hlt::contains_id(doc, "/articles", faq.article));
 }
 
 BOOST_AUTO_TEST_CASE(etag_changes_after_an_faq_edit) {
@@ -651,38 +632,38 @@ BOOST_AUTO_TEST_CASE(since_returns_only_changes_and_deletions) {
   const std::string keep = faq.add_article("Unchanged");
   Device dev(shared_server());
   const std::string cursor = str_at(json(dev.http.get(faq.faq_path())), "/cursor");
-  auto a = agent();
+  auto a = shared_agent_client();
   REQUIRE_STATUS(a.del("/v1/agent/faq/articles/" + faq.article), 204);
   const std::string added = faq.add_article("Brand new");
   const auto r = dev.http.get(faq.faq_path(cursor));
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
-  BOOST_CHECK(support::at(doc, "/full") != nullptr && support::at(doc, "/full")->IsFalse());
-  BOOST_CHECK(support::contains_id(doc, "/articles", added));
-  BOOST_CHECK(!support::contains_id(doc, "/articles", keep));
-  BOOST_CHECK(support::contains_id(doc, "/deleted/articles", faq.article));
+  BOOST_CHECK(hlt::at(doc, "/full") != nullptr && hlt::at(doc, "/full")->IsFalse());
+  BOOST_CHECK(hlt::contains_id(doc, "/articles", added));
+  BOOST_CHECK(!hlt::contains_id(doc, "/articles", keep));
+  BOOST_CHECK(hlt::contains_id(doc, "/deleted/articles", faq.article));
 }
 
 BOOST_AUTO_TEST_CASE(deleted_section_is_reported_in_the_delta) {
   FaqFixture faq;
   Device dev(shared_server());
   const std::string cursor = str_at(json(dev.http.get(faq.faq_path())), "/cursor");
-  auto a = agent();
+  auto a = shared_agent_client();
   REQUIRE_STATUS(a.del("/v1/agent/faq/articles/" + faq.article), 204);
   REQUIRE_STATUS(a.del("/v1/agent/faq/sections/" + faq.section), 204);
   const auto doc = json(dev.http.get(faq.faq_path(cursor)));
-  BOOST_CHECK(support::contains_id(doc, "/deleted/sections", faq.section));
-  BOOST_CHECK(support::contains_id(doc, "/deleted/articles", faq.article));
+  BOOST_CHECK(hlt::contains_id(doc, "/deleted/sections", faq.section));
+  BOOST_CHECK(hlt::contains_id(doc, "/deleted/articles", faq.article));
 }
 
 BOOST_AUTO_TEST_CASE(unpublished_article_is_reported_as_deleted_and_hidden) {
   FaqFixture faq;
   Device dev(shared_server());
   const std::string cursor = str_at(json(dev.http.get(faq.faq_path())), "/cursor");
-  auto a = agent();
+  auto a = shared_agent_client();
   REQUIRE_STATUS(a.patch("/v1/agent/faq/articles/" + faq.article, R"({"published":false})"), 200);
   const auto doc = json(dev.http.get(faq.faq_path(cursor)));
-  BOOST_CHECK(support::contains_id(doc, "/deleted/articles", faq.article));
+  BOOST_CHECK(hlt::contains_id(doc, "/deleted/articles", faq.article));
   CHECK_ERROR(dev.http.get("/v1/faq/articles/" + faq.article), 404, "not_found");
 }
 
@@ -691,15 +672,15 @@ BOOST_AUTO_TEST_CASE(unpublished_article_is_not_in_the_snapshot) {
   const std::string draft = faq.add_article("Draft", false);
   Device dev(shared_server());
   const auto doc = json(dev.http.get(faq.faq_path()));
-  BOOST_CHECK(!support::contains_id(doc, "/articles", draft));
-  BOOST_CHECK(support::contains_id(doc, "/articles", faq.article));
+  BOOST_CHECK(!hlt::contains_id(doc, "/articles", draft));
+  BOOST_CHECK(hlt::contains_id(doc, "/articles", faq.article));
 }
 
 BOOST_AUTO_TEST_CASE(locale_filter_is_exact) {
   FaqFixture faq;
   Device dev(shared_server());
   const auto doc = json(dev.http.get("/v1/faq?locale=" + hlt::url_encode(faq.locale + "-XX")));
-  BOOST_CHECK(!support::contains_id(doc, "/articles", faq.article));
+  BOOST_CHECK(!hlt::contains_id(doc, "/articles", faq.article));
 }
 
 BOOST_AUTO_TEST_CASE(since_that_is_not_a_cursor_is_400_invalid_cursor) {
@@ -746,7 +727,7 @@ BOOST_AUTO_TEST_CASE(faq_change_emits_faq_changed_sync_item) {
   Device dev(shared_server());
   const std::string cursor = drained_cursor(dev);
   FaqFixture faq;
-  BOOST_CHECK_GE(support::count_of_type(json(dev.sync(cursor)), "faq_changed"), 1U);
+  BOOST_CHECK_GE(hlt::count_of_type(json(dev.sync(cursor)), "faq_changed"), 1U);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

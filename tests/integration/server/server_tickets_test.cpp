@@ -1,15 +1,14 @@
 // Tickets, messages, attachments, devices and surveys (docs/protocol.md sections 6, 7, 8, 11, 15).
 #define BOOST_TEST_MODULE server_tickets
-#include "support.hpp"
+#include "helpline/testing.hpp"
+#include "helpline/testing/checks.hpp"
+#include "helpline/testing/device_client.hpp"
+#include "helpline/testing/json.hpp"
+#include "helpline/testing/shared_server.hpp"
+#include "helpline/testing/unique.hpp"
 
-using support::Device;
-using support::int_at;
-using support::json;
-using support::q;
-using support::shared_server;
-using support::size_at;
-using support::str_at;
-using support::unique;
+namespace hlt = helpline::testing;
+using namespace helpline::testing;
 
 namespace {
 
@@ -132,7 +131,7 @@ BOOST_AUTO_TEST_CASE(list_is_newest_first) {
   BOOST_REQUIRE_EQUAL(size_at(doc, "/items"), 2U);
   BOOST_CHECK_EQUAL(str_at(doc, "/items/0/id"), second);
   BOOST_CHECK_EQUAL(str_at(doc, "/items/1/id"), first);
-  BOOST_CHECK(support::at(doc, "/next_cursor") != nullptr && support::at(doc, "/next_cursor")->IsNull());
+  BOOST_CHECK(hlt::at(doc, "/next_cursor") != nullptr && hlt::at(doc, "/next_cursor")->IsNull());
 }
 
 BOOST_AUTO_TEST_CASE(list_filters_by_status) {
@@ -143,8 +142,8 @@ BOOST_AUTO_TEST_CASE(list_filters_by_status) {
   const auto r = dev.http.get("/v1/tickets?status=solved");
   REQUIRE_STATUS(r, 200);
   const auto doc = json(r);
-  BOOST_CHECK(support::contains_id(doc, "/items", solved));
-  BOOST_CHECK(!support::contains_id(doc, "/items", open));
+  BOOST_CHECK(hlt::contains_id(doc, "/items", solved));
+  BOOST_CHECK(!hlt::contains_id(doc, "/items", open));
 }
 
 BOOST_AUTO_TEST_CASE(list_paginates_with_next_cursor_without_duplicates) {
@@ -164,8 +163,8 @@ BOOST_AUTO_TEST_CASE(list_paginates_with_next_cursor_without_duplicates) {
   const auto d2 = json(p2);
   BOOST_REQUIRE_EQUAL(size_at(d2, "/items"), 1U);
   BOOST_CHECK_EQUAL(str_at(d2, "/items/0/id"), a);
-  BOOST_CHECK(support::at(d2, "/next_cursor")->IsNull());
-  BOOST_CHECK(support::contains_id(d1, "/items", c) && support::contains_id(d1, "/items", b));
+  BOOST_CHECK(hlt::at(d2, "/next_cursor")->IsNull());
+  BOOST_CHECK(hlt::contains_id(d1, "/items", c) && hlt::contains_id(d1, "/items", b));
 }
 
 BOOST_AUTO_TEST_CASE(patch_to_solved_then_open_reopens) {
@@ -246,7 +245,7 @@ BOOST_AUTO_TEST_CASE(user_message_on_a_solved_ticket_reopens_it) {
 BOOST_AUTO_TEST_CASE(user_message_on_a_pending_ticket_sets_it_open) {
   Device dev(shared_server());
   const std::string id = dev.new_ticket();
-  auto agent = support::agent_client(support::shared_agent());
+  auto agent = hlt::agent_client(hlt::shared_agent());
   REQUIRE_STATUS(agent.patch("/v1/agent/tickets/" + id, R"({"status":"pending"})"), 200);
   REQUIRE_STATUS(dev.send_message(id, "answering your question"), 201);
   BOOST_CHECK_EQUAL(str_at(json(dev.http.get("/v1/tickets/" + id)), "/status"), "open");
@@ -265,7 +264,7 @@ BOOST_AUTO_TEST_CASE(messages_paginate_oldest_first_with_cursor) {
   BOOST_REQUIRE_EQUAL(size_at(p2, "/items"), 2U);
   BOOST_CHECK_EQUAL(int_at(p2, "/items/0/seq"), 4);
   BOOST_CHECK_EQUAL(str_at(p2, "/items/1/body"), "m5");
-  BOOST_CHECK(support::at(p2, "/next_cursor")->IsNull());
+  BOOST_CHECK(hlt::at(p2, "/next_cursor")->IsNull());
 }
 
 BOOST_AUTO_TEST_CASE(empty_message_body_is_400_invalid_request) {
@@ -399,7 +398,7 @@ BOOST_AUTO_TEST_CASE(put_device_replaces_previous_attributes) {
   REQUIRE_STATUS(dev.http.put("/v1/device", R"({"model":"X200"})"), 200);
   const auto doc = json(dev.http.get("/v1/device"));
   BOOST_CHECK_EQUAL(str_at(doc, "/model"), "X200");
-  const auto *locale = support::at(doc, "/locale");
+  const auto *locale = hlt::at(doc, "/locale");
   BOOST_CHECK(locale == nullptr || locale->IsNull());
 }
 

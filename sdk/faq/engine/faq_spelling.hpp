@@ -1,0 +1,55 @@
+// What the search knows about words, from the catalog's vocabulary (faq_terms) and index: is a word
+// known, what might a misspelt word be, how might a half-typed word end. Read-only.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/sqlite.hpp"
+
+namespace helpline::detail {
+
+// Resets a cached statement however the scope ends, so a failed step cannot wedge the next call.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Statement &st) : st_(st) {}
+  ~ResetOnExit() { st_.reset(); }
+  ResetOnExit(const ResetOnExit &) = delete;
+  ResetOnExit &operator=(const ResetOnExit &) = delete;
+
+ private:
+  Statement &st_;
+};
+
+// Optimal string alignment distance (adjacent transpositions count 1), in bytes; returns max + 1 as
+// soon as the distance is known to exceed max.
+int edit_distance(std::string_view a, std::string_view b, int max);
+
+class Speller {
+ public:
+  explicit Speller(sqlite3 *db);
+
+  // In the vocabulary, or matched by the index after stemming ("disconnecting" -> "disconnect").
+  bool known(const std::string &word);
+  // Articles holding the word as written (0 when none does).
+  int64_t frequency(const std::string &word);
+  // Up to `max` vocabulary words at the smallest distance (1 for words of 3-4 bytes, else 2), most
+  // frequent first. Candidates share the first character: a typo in the first letter is not fixed.
+  std::vector<std::string> corrections(const std::string &word, size_t max);
+  // Up to `max` vocabulary words that start with `prefix`, most frequent first.
+  std::vector<std::string> completions(const std::string &prefix, size_t max);
+  // Two known words run together ("darkmode" -> "dark mode", a phrase), or "".
+  std::string split(const std::string &word);
+
+ private:
+  Statement term_;
+  Statement indexed_;
+  Statement shape_;
+  Statement range_;
+  Statement start_;
+};
+
+}  // namespace helpline::detail
