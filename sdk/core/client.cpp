@@ -124,6 +124,7 @@ void Client::build_features(const std::string &device_id) {
   }
   requests_ = std::make_unique<RequestBuilder>(options_.endpoint, options_.app_key, device_id);
   read_ = std::make_unique<ReadConnection>(store_->path(), [this] { return commit_->pending_local(); });
+  read_->on_close([this] { notice_view_.reset(); });  // like every view: dropped before its connection
 
   diagnostics_ = std::make_unique<Diagnostics>(options_);
   // Read once here (/proc, /sys, statvfs: well under a millisecond) so that a diagnostic sent right after
