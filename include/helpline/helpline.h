@@ -443,13 +443,40 @@ HELPLINE_API helpline_status_t helpline_open(helpline_options_t *o, helpline_t *
 
 /**
  * Waits until every item accepted before this call is committed to the store and delivered
- * (or dead-lettered), and every event queued before it has been handed to the callback, or
- * until timeout_ms passes. With timeout_ms 0 it returns HELPLINE_OK at once when nothing
+ * (or dead-lettered), every write request already on the wire (on any channel, the device
+ * registration PUT /v1/device included; an attribute change still in its 200 ms coalescing window
+ * is sent at once) has finished, and every event queued before it has been handed to the callback,
+ * or until timeout_ms passes. With timeout_ms 0 it returns HELPLINE_OK at once when nothing
  * accepted is undelivered. Must not be called from an event callback.
+ * Same as helpline_flush_v2(h, timeout_ms, HELPLINE_FLUSH_DELIVERED).
  * Returns HELPLINE_OK, HELPLINE_E_TIMEOUT, HELPLINE_E_INVALID_ARGUMENT (h NULL),
  * HELPLINE_E_CLOSED, HELPLINE_E_INVALID_STATE (called from the worker thread).
  */
 HELPLINE_API helpline_status_t helpline_flush(helpline_t *h, uint32_t timeout_ms);
+
+/** What helpline_flush_v2() waits for. */
+typedef int32_t helpline_flush_mode_t;
+enum {
+  /** Delivered: as helpline_flush(). */
+  HELPLINE_FLUSH_DELIVERED = 0,
+  /** On disk: every item accepted before the call is committed to the store (SQLite WAL,
+   *  synchronous=FULL), so it survives a crash, kill -9 or power loss and is delivered after the
+   *  next open. Does not wait for the network (works offline). */
+  HELPLINE_FLUSH_DURABLE = 1
+};
+
+/**
+ * helpline_flush() with a mode. HELPLINE_FLUSH_DURABLE waits only for the group commit (typically
+ * a millisecond or two; bounded by docs/OFFLINE.md's window W) — for a host that must know an
+ * accepted message is safe before it, say, lets the process be suspended. With timeout_ms 0 it
+ * returns HELPLINE_OK when nothing accepted waits for its commit, else HELPLINE_E_TIMEOUT.
+ * Returns HELPLINE_OK, HELPLINE_E_TIMEOUT, HELPLINE_E_INVALID_ARGUMENT (h NULL, unknown mode),
+ * HELPLINE_E_CLOSED, HELPLINE_E_INVALID_STATE (called from an event callback), or the store's error
+ * when the commit failed (HELPLINE_E_DISK_FULL, HELPLINE_E_IO, HELPLINE_E_STORE: the items stay
+ * accepted in memory and the commit is retried, docs/OFFLINE.md).
+ */
+HELPLINE_API helpline_status_t helpline_flush_v2(helpline_t *h, uint32_t timeout_ms,
+                                                 helpline_flush_mode_t mode);
 
 /**
  * Flushes for up to timeout_ms, stops the worker, closes the store and releases data_dir's lock.

@@ -302,6 +302,10 @@ class Client {
 
   /// Waits until everything accepted so far is delivered; throws Error (e.g. HELPLINE_E_TIMEOUT).
   void flush(uint32_t timeout_ms) { check(helpline_flush(handle_, timeout_ms)); }
+  /// flush() with a mode: HELPLINE_FLUSH_DURABLE waits only until everything accepted is on disk.
+  void flush(uint32_t timeout_ms, helpline_flush_mode_t mode) {
+    check(helpline_flush_v2(handle_, timeout_ms, mode));
+  }
 
   /// Closes now. Returns false when the flush timed out (data stays on disk); throws otherwise.
   bool close(uint32_t timeout_ms) {

@@ -20,6 +20,9 @@ const char *const kUsage =
     "  --config FILE             server.json with the apps (app_key, app_secret, name, limits, settings)\n"
     "  --threads N               I/O threads (default 2)\n"
     "  --access-log -|off|FILE   one JSON line per request (default - = stderr)\n"
+    "  --access-log-key KEY      key of the device-id pseudonyms in the access log (default: random per "
+    "run;\n"
+    "                            a fixed key keeps them comparable across restarts)\n"
     "  --console-dir DIR         static files of the agent web console served at /console/ (default:\n"
     "                            <prefix>/share/helpline/console if installed, else the source tree's)\n"
     "  --test-mode               enable /v1/_test/* controls (fault injection, pause, limits, tokens,\n"
@@ -29,6 +32,17 @@ const char *const kUsage =
     "  --fault-drop-percent N    execute N% of requests, then cut the connection mid-response\n"
     "  --fault-delay-ms N        delay every request by N ms\n"
     "  --fault-seed N            deterministic fault draws\n"
+    "  --max-connections N       open connections in all (default 10000); more are closed on accept\n"
+    "  --max-connections-per-address N\n"
+    "                            open connections from one client IP (default 256)\n"
+    "  --max-inflight-body-bytes N\n"
+    "                            memory all request bodies being received may take together (default\n"
+    "                            268435456 = 256 MiB); a body that does not fit is 503 + Retry-After.\n"
+    "                            Attachment uploads are spooled to a temporary file and do not count\n"
+    "  --address-requests-per-second N, --address-burst N\n"
+    "                            token bucket per client address on device routes, next to the per-device\n"
+    "                            one (default 0: ten times the app's device_requests_per_second and\n"
+    "                            device_burst)\n"
     "  --help                    this text\n"
     "  --version                 print the version\n"
     "\n"
@@ -64,6 +78,18 @@ int to_int(const std::string &flag, const std::string &v, int lo, int hi) {
   }
 }
 
+int64_t to_int64(const std::string &flag, const std::string &v, int64_t lo, int64_t hi) {
+  try {
+    size_t used = 0;
+    long long n = std::stoll(v, &used);
+    if (used != v.size() || n < lo || n > hi) throw std::invalid_argument("range");
+    return n;
+  } catch (const std::exception &) {
+    throw std::invalid_argument(flag + ": expected an integer in " + std::to_string(lo) + ".." +
+                                std::to_string(hi));
+  }
+}
+
 }  // namespace
 
 ServeOptions parse_serve_options(const std::vector<std::string> &args) {
@@ -84,6 +110,8 @@ ServeOptions parse_serve_options(const std::vector<std::string> &args) {
       o.threads = to_int(a, value(), 1, 64);
     else if (a == "--access-log")
       o.access_log = value();
+    else if (a == "--access-log-key")
+      o.access_log_key = value();
     else if (a == "--console-dir")
       o.console_dir = value();
     else if (a == "--test-mode")
@@ -98,6 +126,16 @@ ServeOptions parse_serve_options(const std::vector<std::string> &args) {
       o.faults.delay_ms = to_int(a, value(), 0, 600000);
     else if (a == "--fault-seed")
       o.faults.seed = static_cast<uint64_t>(std::stoull(value()));
+    else if (a == "--max-connections")
+      o.max_connections = to_int(a, value(), 1, 1000000);
+    else if (a == "--max-connections-per-address")
+      o.max_connections_per_address = to_int(a, value(), 1, 1000000);
+    else if (a == "--max-inflight-body-bytes")
+      o.max_inflight_body_bytes = to_int64(a, value(), 4096, int64_t(1) << 40);
+    else if (a == "--address-requests-per-second")
+      o.address_requests_per_second = to_int(a, value(), 0, 1000000);
+    else if (a == "--address-burst")
+      o.address_burst = to_int(a, value(), 0, 1000000);
     else
       throw std::invalid_argument("unknown option '" + a + "' (see --help)");
   }

@@ -16,10 +16,17 @@ struct ServeOptions {
   std::string config;
   int threads = 2;
   std::string access_log = "-";
-  std::string console_dir;  // empty: the default (installed share dir, else the source tree)
+  std::string access_log_key;  // empty: random per run
+  std::string console_dir;     // empty: the default (installed share dir, else the source tree)
   bool test_mode = false;
   bool faults_enabled = false;
   FaultSettings faults;
+  // Transport hardening (security issue #16).
+  int max_connections = 10000;                    // open connections in all; more are closed on accept
+  int max_connections_per_address = 256;          // open connections of one client IP
+  int64_t max_inflight_body_bytes = 256LL << 20;  // memory all request bodies being read may take together
+  double address_requests_per_second = 0;  // per-client-address bucket on device routes; 0: 10x the app's
+  double address_burst = 0;                // per-device rate and burst
 };
 
 extern const char *const kUsage;

@@ -1,11 +1,13 @@
 #include "config.hpp"
 
+#include "client_address.hpp"
 #include "json_fields.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -89,6 +91,19 @@ void load_otlp(const JsonValue &doc, ServerConfig &out) {
   out.otlp = std::move(c);
 }
 
+void load_trusted_proxies(const JsonValue &doc, ServerConfig &out) {
+  auto it = doc.FindMember("trusted_proxies");
+  if (it == doc.MemberEnd() || it->value.IsNull()) return;
+  if (!it->value.IsArray() || it->value.Size() > 64)
+    fail("trusted_proxies: must be an array of at most 64 IPs");
+  out.trusted_proxies.clear();
+  for (const auto &v : it->value.GetArray()) {
+    std::optional<std::string> ip = v.IsString() ? normalize_ip(v.GetString()) : std::nullopt;
+    if (!ip) fail("trusted_proxies: each entry must be an IPv4 or IPv6 address (no ports, no ranges)");
+    out.trusted_proxies.push_back(*ip);
+  }
+}
+
 }  // namespace
 
 size_t ServerConfig::largest_body_limit() const {
@@ -114,6 +129,7 @@ void load_config(const std::string &path, ServerConfig &out) {
   if (!doc.IsObject()) fail("top level must be an object");
   out.long_poll_max_seconds = static_cast<int>(get_int(doc, "long_poll_max_seconds", 30, 0, 300, ""));
   load_otlp(doc, out);
+  load_trusted_proxies(doc, out);
   auto apps = doc.FindMember("apps");
   if (apps == doc.MemberEnd()) return;
   if (!apps->value.IsArray()) fail("apps: must be an array");

@@ -49,6 +49,9 @@ struct OtlpConfig {
 
 struct ServerConfig {
   int long_poll_max_seconds = 30;
+  // Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IP literals, canonical text). A
+  // request from anyone else is judged by its own connection (the client address, plain HTTP or not).
+  std::vector<std::string> trusted_proxies;
   std::optional<OtlpConfig> otlp;
   std::map<std::string, std::unique_ptr<AppConfig>> apps;  // by app_key
 

@@ -66,8 +66,12 @@ std::string base64url_encode(const std::string &data) {
   return out;
 }
 
+// Only the canonical encoding (RFC 4648 section 3.5): URL-safe alphabet, no padding, no length of 4n + 1, and
+// the unused bits of the last character zero. Otherwise several texts would decode to the same bytes (an
+// altered JWT signature would still verify).
 bool base64url_decode(const std::string &in, std::string &out) {
   out.clear();
+  if (in.size() % 4 == 1) return false;
   unsigned buf = 0;
   int bits = 0;
   for (char c : in) {
@@ -91,7 +95,11 @@ bool base64url_decode(const std::string &in, std::string &out) {
       out.push_back(static_cast<char>((buf >> bits) & 0xFF));
     }
   }
-  return in.size() % 4 != 1;
+  if (bits > 0 && (buf & ((1u << bits) - 1)) != 0) {
+    out.clear();
+    return false;
+  }
+  return true;
 }
 
 bool constant_time_equal(const std::string &a, const std::string &b) {

@@ -10,9 +10,10 @@ FaultInjector::FaultInjector(const FaultSettings &s)
 FaultDecision FaultInjector::decide(const std::string &path) {
   std::lock_guard<std::mutex> g(mutex_);
   FaultDecision d;
+  // The prefix limits every fault, the delay included (docs/protocol.md section 19).
+  if (!s_.path_prefix.empty() && path.compare(0, s_.path_prefix.size(), s_.path_prefix) != 0) return d;
   d.delay_ms = s_.delay_ms;
   if (s_.fault_5xx_percent == 0 && s_.fault_429_percent == 0 && s_.drop_percent == 0) return d;
-  if (!s_.path_prefix.empty() && path.compare(0, s_.path_prefix.size(), s_.path_prefix) != 0) return d;
   int roll = static_cast<int>(rng_() % 100);
   if (roll < s_.fault_5xx_percent) {
     d.fault = (draws_++ % 2 == 0) ? Fault::status_500 : Fault::status_503;

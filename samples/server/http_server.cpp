@@ -11,8 +11,15 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -48,6 +55,89 @@ std::string loggable_path(const std::string &path) {
   return kPrincipals + "-" + (end == std::string::npos ? std::string() : path.substr(end));
 }
 
+// RFC 9112 6.1 and 6.3: a request with Transfer-Encoding is framed by chunked, which must be its final (and
+// only) coding, and must not carry Content-Length as well. Anything else would be read as "no body" and its
+// body run as the next request (smuggling). Returns the status to answer (and close with), or 0.
+int framing_status(const http::request_header<> &h, const char *&why) {
+  bool any = false;
+  std::vector<std::string> codings;
+  for (const auto &f : h) {
+    if (f.name() != http::field::transfer_encoding) continue;
+    any = true;
+    std::string_view v = f.value();
+    size_t start = 0;
+    while (start <= v.size()) {
+      size_t comma = v.find(',', start);
+      std::string_view item =
+          v.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+      item = item.substr(0, item.find(';'));
+      while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+      while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+      if (!item.empty()) codings.emplace_back(item);
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
+    }
+  }
+  if (!any) return 0;
+  if (h.find(http::field::content_length) != h.end()) {
+    why = "Transfer-Encoding together with Content-Length";
+    return 400;
+  }
+  if (codings.empty() || !beast::iequals(codings.back(), "chunked")) {
+    why = "Transfer-Encoding must end with chunked";
+    return 400;
+  }
+  if (codings.size() > 1) {
+    why = "transfer codings other than chunked are not supported";
+    return 501;
+  }
+  return 0;
+}
+
+// A stderr line at most once per interval, with the count of the ones held back (a flood of failures must
+// not become a flood of log lines).
+class ThrottledReport {
+ public:
+  explicit ThrottledReport(std::chrono::seconds every) : every_(every) {}
+  void note(const std::string &line) {
+    auto now = Clock::now();
+    if (last_ != Clock::time_point{} && now - last_ < every_) {
+      ++held_;
+      return;
+    }
+    if (held_ > 0)
+      std::fprintf(stderr, "helpline-server: %s (and %llu more since the last report)\n", line.c_str(),
+                   static_cast<unsigned long long>(held_));
+    else
+      std::fprintf(stderr, "helpline-server: %s\n", line.c_str());
+    held_ = 0;
+    last_ = now;
+  }
+
+ private:
+  std::chrono::seconds every_;
+  Clock::time_point last_{};
+  uint64_t held_ = 0;
+};
+
+// Memory that in-memory request bodies being received may take, all connections together.
+class BodyBudget {
+ public:
+  explicit BodyBudget(int64_t total) : left_(total) {}
+  bool take(int64_t n) {
+    int64_t cur = left_.load();
+    while (cur >= n)
+      if (left_.compare_exchange_weak(cur, cur - n)) return true;
+    return false;
+  }
+  void give(int64_t n) { left_.fetch_add(n); }
+
+ private:
+  std::atomic<int64_t> left_;
+};
+
+constexpr size_t kBodyChunk = 64 * 1024;
+
 }  // namespace
 
 class Session;
@@ -71,29 +161,63 @@ struct HttpServer::Impl {
   net::steady_timer drain_timer{ioc};
   std::atomic<bool> stopping{false};
   Clock::time_point drain_deadline;
+  // Accepting (all on the first io_context): back-off after a failure, a descriptor held in reserve so that
+  // at the descriptor limit a pending connection can still be taken off the queue (and closed), and
+  // throttled reports.
+  net::steady_timer accept_timer{ioc};
+  std::chrono::milliseconds accept_backoff{0};
+  int reserve_fd = -1;
+  ThrottledReport accept_report{std::chrono::seconds(10)};
+  ThrottledReport cap_report{std::chrono::seconds(10)};
+  // Open connections, in all and per peer address.
+  std::mutex connections_mutex;
+  size_t open_connections = 0;
+  std::unordered_map<std::string, size_t> per_address;
+  BodyBudget body_budget;
 
   Impl(Api &a, FaultInjector &f, AccessLog &l, ChangeNotifier &n, const ListenOptions &o)
-      : api(a), faults(f), log(l), notifier(n), opts(o), iocs(make_contexts(o.threads)), ioc(*iocs.front()) {}
+      : api(a),
+        faults(f),
+        log(l),
+        notifier(n),
+        opts(o),
+        iocs(make_contexts(o.threads)),
+        ioc(*iocs.front()),
+        body_budget(o.max_inflight_body_bytes) {
+    reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
+  ~Impl() {
+    if (reserve_fd >= 0) ::close(reserve_fd);
+  }
   static std::vector<std::unique_ptr<net::io_context>> make_contexts(int n) {
     std::vector<std::unique_ptr<net::io_context>> v;
     for (int i = 0; i < std::max(1, n); ++i) v.push_back(std::make_unique<net::io_context>(1));
     return v;
   }
   void accept();
+  void on_accept_failure(const beast::error_code &ec);
+  void shed_pending_connection();
+  bool admit(const std::string &ip);
+  void leave(const std::string &ip);
   void begin_shutdown();
   void drain_tick();
 };
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket &&socket, HttpServer::Impl &server)
-      : stream_(std::move(socket)), server_(server), timer_(stream_.get_executor()) {
+  // `ip` has been admitted (Impl::admit); the session leaves when it ends.
+  Session(tcp::socket &&socket, HttpServer::Impl &server, std::string ip, std::string remote)
+      : stream_(std::move(socket)),
+        server_(server),
+        timer_(stream_.get_executor()),
+        peer_ip_(std::move(ip)),
+        remote_(std::move(remote)) {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
     stream_.socket().set_option(tcp::no_delay(true), ec);
   }
   ~Session() {
+    release_body();
+    server_.leave(peer_ip_);
     std::lock_guard<std::mutex> g(server_.sessions_mutex);
     server_.sessions.erase(this);
   }
@@ -123,9 +247,12 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read_header() {
     if (server_.stopping) return close();
+    release_body();
+    req_ = HttpRequest{};
     parser_.emplace();
     parser_->header_limit(16 * 1024);
-    parser_->body_limit(server_.opts.largest_body + 1);
+    // The real cap is set once the head is known (route, app): the precheck answers before a 413 would.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     idle_ = true;
     stream_.expires_after(std::chrono::seconds(120));
     http::async_read_header(
@@ -147,14 +274,41 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     started_ = Clock::now();
     auto &h = parser_->get();
-    auto key = h.find("X-Helpline-App-Key");
-    std::string app_key = key == h.end() ? std::string() : std::string(key->value());
-    std::string target(h.target());
-    std::string path = target.substr(0, target.find('?'));
-    size_t limit = server_.api.body_limit(path, key == h.end() ? nullptr : &app_key);
+    const char *why = nullptr;
+    if (int status = framing_status(h, why))
+      return fail_fast(status, status == 501 ? "not_implemented" : "invalid_request", why);
+    begin_request(h);
+    keep_alive_ = h.keep_alive();
+    const bool has_body = !parser_->is_done();
+    if (has_body) {
+      // Nothing is read (or spooled, or counted) for a request that cannot be served: unknown route, body
+      // over the cap, wrong content type, missing or unknown app key. The unread body makes the connection
+      // unusable: answer and close.
+      std::optional<uint64_t> length;
+      if (parser_->content_length()) length = *parser_->content_length();
+      if (auto early = server_.api.precheck(req_, length)) {
+        early->close = true;
+        return send(std::move(*early));
+      }
+    }
+    const std::string *app_key = req_.header("x-helpline-app-key");
+    size_t limit = server_.api.body_limit(req_.path, app_key);
     if (parser_->content_length() && *parser_->content_length() > limit)
       return fail_fast(413, "payload_too_large", "body exceeds the size cap");
     parser_->body_limit(limit);
+    if (!has_body) return on_body();
+    const std::string *enc = req_.header("content-encoding");
+    bool encoded = enc && !enc->empty() && !beast::iequals(*enc, "identity");
+    if (Api::spools_body(req_.path) && !encoded) {
+      // Uploads go to an unlinked temporary file, never whole into memory.
+      spool_.reset(std::tmpfile(), std::fclose);
+      if (!spool_) return fail_fast(503, "unavailable", "cannot store the upload now", 1);
+    } else if (parser_->content_length()) {
+      auto want = static_cast<int64_t>(*parser_->content_length());
+      if (!reserve_body(want))
+        return fail_fast(503, "unavailable", "too many request bodies in flight, retry later", 1);
+      body_.reserve(static_cast<size_t>(want));
+    }
     auto expect = h.find(http::field::expect);
     if (expect != h.end() && beast::iequals(expect->value(), "100-continue")) {
       // Clients (libcurl for bodies over 1 MiB) wait for this before sending the body.
@@ -169,42 +323,101 @@ class Session : public std::enable_shared_from_this<Session> {
     read_body();
   }
 
-  void read_body() {
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code e, size_t) { self->on_body(e); });
-  }
-
-  void on_body(beast::error_code ec) {
-    if (ec == http::error::body_limit)
-      return fail_fast(413, "payload_too_large", "body exceeds the size cap");
-    if (ec) return close();
-    auto msg = parser_->release();
+  // The request as far as its head tells (the API's precheck sees this; the body follows).
+  void begin_request(const http::request_header<> &h) {
     req_ = HttpRequest{};
-    req_.method = std::string(msg.method_string());
-    req_.target = std::string(msg.target());
+    req_.method = std::string(h.method_string());
+    req_.target = std::string(h.target());
     split_target(req_.target, req_);
-    for (const auto &f : msg) {
+    for (const auto &f : h) {
       std::string name(f.name_string());
       for (auto &ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       req_.headers.emplace_back(std::move(name), std::string(f.value()));
     }
-    req_.body = std::move(msg.body());
     req_.remote = remote_;
     char id[24];
     std::snprintf(id, sizeof id, "r%llx", static_cast<unsigned long long>(++g_request_counter));
     req_.request_id = id;
-    keep_alive_ = msg.keep_alive();
     fault_.clear();
+    bytes_in_ = 0;
     // As sent (not yet authenticated), so faulted and rejected requests are attributable in the access log
     // too.
     const std::string *app = req_.header("x-helpline-app-key");
     const std::string *dev = req_.header("x-helpline-device-id");
     log_app_ = app ? *app : std::string();
     log_device_ = dev ? *dev : std::string();
+  }
+
+  // The body, one chunk at a time: into the spool file, or into memory within the body budget (a chunked body
+  // takes its share as it grows).
+  void read_body() {
+    if (!chunk_) chunk_.reset(new char[kBodyChunk]);
+    auto &b = parser_->get().body();
+    b.data = chunk_.get();
+    b.size = kBodyChunk;
+    http::async_read_some(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code e, size_t) { self->on_body_part(e); });
+  }
+
+  void on_body_part(beast::error_code ec) {
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec == http::error::body_limit)
+      return fail_fast(413, "payload_too_large", "body exceeds the size cap");
+    if (ec) return close();
+    size_t got = kBodyChunk - parser_->get().body().size;
+    if (got > 0) {
+      if (spool_) {
+        if (std::fwrite(chunk_.get(), 1, got, spool_.get()) != got)
+          return fail_fast(503, "unavailable", "cannot store the upload now", 1);
+        spooled_ += got;
+      } else {
+        size_t need = body_.size() + got;
+        if (need > static_cast<size_t>(lease_) && !reserve_body(static_cast<int64_t>(need) - lease_))
+          return fail_fast(503, "unavailable", "too many request bodies in flight, retry later", 1);
+        body_.append(chunk_.get(), got);
+      }
+    }
+    if (!parser_->is_done()) return read_body();
+    on_body();
+  }
+
+  void on_body() {
+    chunk_.reset();
+    if (spool_) {
+      if (std::fflush(spool_.get()) != 0)
+        return fail_fast(503, "unavailable", "cannot store the upload now", 1);
+      req_.body_file = spool_;
+      req_.body_file_size = spooled_;
+      bytes_in_ = spooled_;
+    } else {
+      req_.body = std::move(body_);
+      body_ = std::string();
+      bytes_in_ = req_.body.size();
+    }
     stream_.expires_never();
 
     if (server_.opts.faults_enabled && Api::faultable(req_.path)) return apply_pause();
     dispatch();
+  }
+
+  bool reserve_body(int64_t n) {
+    if (n <= 0) return true;
+    if (!server_.body_budget.take(n)) return false;
+    lease_ += n;
+    return true;
+  }
+
+  // Gives back this request's share of the body budget and drops its body (memory or spool file).
+  void release_body() {
+    if (lease_ > 0) server_.body_budget.give(lease_);
+    lease_ = 0;
+    body_ = std::string();
+    req_.body = std::string();
+    req_.body_file.reset();
+    spool_.reset();
+    spooled_ = 0;
+    chunk_.reset();
   }
 
   void apply_pause() {
@@ -353,9 +566,10 @@ class Session : public std::enable_shared_from_this<Session> {
                      });
   }
 
-  void fail_fast(int status, const char *code, const char *message) {
+  void fail_fast(int status, const char *code, const char *message, int retry_after = 0) {
     started_ = Clock::now();
     req_ = HttpRequest{};  // nothing of an earlier request on this connection may leak into the log line
+    bytes_in_ = 0;
     char id[24];
     std::snprintf(id, sizeof id, "r%llx", static_cast<unsigned long long>(++g_request_counter));
     req_.request_id = id;
@@ -375,6 +589,7 @@ class Session : public std::enable_shared_from_this<Session> {
     r.status = status;
     r.body = error_json(code, message);
     r.close = true;
+    if (retry_after > 0) r.headers.emplace_back("Retry-After", std::to_string(retry_after));
     send(std::move(r));
   }
 
@@ -389,7 +604,7 @@ class Session : public std::enable_shared_from_this<Session> {
     e.device = log_device_;
     e.fault = fault_;
     e.status = status_;
-    e.bytes_in = req_.body.size();
+    e.bytes_in = bytes_in_;
     e.bytes_out = bytes_out_;
     e.dur_us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_).count();
     server_.log.write(e);
@@ -405,9 +620,15 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpServer::Impl &server_;
   net::steady_timer timer_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::buffer_body>> parser_;
   HttpRequest req_;
-  std::string remote_, log_app_, log_device_, fault_;
+  std::string peer_ip_, remote_, log_app_, log_device_, fault_;
+  std::unique_ptr<char[]> chunk_;     // while a body is read
+  std::string body_;                  // an in-memory body being read
+  int64_t lease_ = 0;                 // its share of the body budget
+  std::shared_ptr<std::FILE> spool_;  // an upload being spooled
+  uint64_t spooled_ = 0;
+  uint64_t bytes_in_ = 0;
   bool keep_alive_ = true;
   bool idle_ = false;
   bool woken_ = false;
@@ -424,18 +645,88 @@ void HttpServer::Impl::accept() {
   acceptor.async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (stopping || ec == net::error::operation_aborted) return;
-      std::fprintf(stderr, "helpline-server: accept failed: %s\n", ec.message().c_str());
+      return on_accept_failure(ec);
+    }
+    accept_backoff = std::chrono::milliseconds(0);
+    if (reserve_fd < 0) reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    beast::error_code e;
+    auto ep = socket.remote_endpoint(e);
+    std::string ip = e ? std::string() : ep.address().to_string();
+    if (admit(ip)) {
+      std::string remote = e ? std::string() : ip + ":" + std::to_string(ep.port());
+      std::make_shared<Session>(std::move(socket), *this, std::move(ip), std::move(remote))->start();
     } else {
-      std::make_shared<Session>(std::move(socket), *this)->start();
+      // Over a connection cap: a best-effort 503 (never blocking), then closed.
+      static const std::string kBody =
+          error_json("unavailable", "too many connections from this address or in all, retry later");
+      static const std::string k503 =
+          "HTTP/1.1 503 Service Unavailable\r\nServer: helpline-server\r\nContent-Type: application/json\r\n"
+          "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+          std::to_string(kBody.size()) + "\r\n\r\n" + kBody;
+      socket.non_blocking(true, e);
+      socket.send(net::buffer(k503), 0, e);
+      socket.shutdown(tcp::socket::shutdown_both, e);
+      socket.close(e);
+      cap_report.note("connection refused: over --max-connections or --max-connections-per-address");
     }
     if (!stopping) accept();
   });
+}
+
+// Retrying at once would spin (the failing condition, e.g. EMFILE, persists while connections wait in the
+// queue): wait 50 ms, doubling to 1 s while failures go on. At the descriptor limit the reserve descriptor
+// makes room to take one waiting connection off the queue and close it, so clients see a refusal rather
+// than a hang.
+void HttpServer::Impl::on_accept_failure(const beast::error_code &ec) {
+  bool out_of_descriptors = ec == net::error::no_descriptors || ec.value() == ENFILE;
+  if (out_of_descriptors) shed_pending_connection();
+  accept_backoff = accept_backoff.count() == 0
+                       ? std::chrono::milliseconds(50)
+                       : std::min(accept_backoff * 2, std::chrono::milliseconds(1000));
+  accept_report.note("accept failed: " + ec.message() + "; retrying with back-off");
+  accept_timer.expires_after(accept_backoff);
+  accept_timer.async_wait([this](beast::error_code e) {
+    if (!e && !stopping) accept();
+  });
+}
+
+void HttpServer::Impl::shed_pending_connection() {
+  if (reserve_fd >= 0) {
+    ::close(reserve_fd);
+    reserve_fd = -1;
+  }
+  int listener = acceptor.native_handle();
+  pollfd p{listener, POLLIN, 0};
+  if (::poll(&p, 1, 0) == 1 && (p.revents & POLLIN)) {
+    int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd >= 0) ::close(fd);
+  }
+  reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+bool HttpServer::Impl::admit(const std::string &ip) {
+  std::lock_guard<std::mutex> g(connections_mutex);
+  if (open_connections >= opts.max_connections) return false;
+  auto it = per_address.find(ip);
+  if (it != per_address.end() && it->second >= opts.max_connections_per_address) return false;
+  if (it == per_address.end()) it = per_address.emplace(ip, 0).first;
+  ++it->second;
+  ++open_connections;
+  return true;
+}
+
+void HttpServer::Impl::leave(const std::string &ip) {
+  std::lock_guard<std::mutex> g(connections_mutex);
+  auto it = per_address.find(ip);
+  if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+  if (open_connections > 0) --open_connections;
 }
 
 void HttpServer::Impl::begin_shutdown() {
   if (stopping.exchange(true)) return;
   beast::error_code ec;
   acceptor.close(ec);
+  accept_timer.cancel();
   notifier.shutdown();
   std::vector<std::shared_ptr<Session>> live;
   {
@@ -472,6 +763,7 @@ uint16_t HttpServer::listen() {
   auto &i = *impl_;
   tcp::endpoint ep(net::ip::make_address(i.opts.host), i.opts.port);
   i.acceptor.open(ep.protocol());
+  i.acceptor.non_blocking(true);
   i.acceptor.set_option(net::socket_base::reuse_address(true));
   i.acceptor.bind(ep);
   i.acceptor.listen(net::socket_base::max_listen_connections);

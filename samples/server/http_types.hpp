@@ -2,6 +2,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -18,7 +19,11 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> query;    // decoded
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
   std::string body;                                          // raw bytes as received (possibly gzip)
-  std::string remote;
+  // Set instead of `body` for an upload the transport spooled to disk (Api::spools_body): an unlinked
+  // temporary file holding `body_file_size` bytes. Read it with pread-like access from offset 0 (fseek).
+  std::shared_ptr<std::FILE> body_file;
+  uint64_t body_file_size = 0;
+  std::string remote;  // "ip:port" of the peer
   std::string request_id;
 
   const std::string *header(const char *lower_name) const {

@@ -146,4 +146,39 @@ std::vector<std::string> opt_string_array(const JsonValue &obj, const char *name
   return out;
 }
 
+// `s` with every byte that does not start a well-formed UTF-8 sequence (RFC 3629: no overlongs, no
+// surrogates, nothing past U+10FFFF) replaced by U+FFFD. Control characters are escaped by the JSON writer.
+std::string valid_utf8(const std::string &s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = b(i);
+    size_t len = c < 0x80                   ? 1
+                 : (c >= 0xC2 && c <= 0xDF) ? 2
+                 : (c >= 0xE0 && c <= 0xEF) ? 3
+                 : (c >= 0xF0 && c <= 0xF4) ? 4
+                                            : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) ok = (b(i + k) & 0xC0) == 0x80;
+    if (ok && len == 3) {
+      unsigned char d = b(i + 1);
+      ok = !(c == 0xE0 && d < 0xA0) && !(c == 0xED && d >= 0xA0);
+    }
+    if (ok && len == 4) {
+      unsigned char d = b(i + 1);
+      ok = !(c == 0xF0 && d < 0x90) && !(c == 0xF4 && d >= 0x90);
+    }
+    if (!ok) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    out.append(s, i, len);
+    i += len;
+  }
+  return out;
+}
+
 }  // namespace helpline::server

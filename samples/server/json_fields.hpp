@@ -25,6 +25,10 @@ void parse_json_object(const std::string &text, rapidjson::Document &doc);
 
 size_t utf8_length(const std::string &s);
 bool is_valid_id(const std::string &s);
+// `s` with every byte that does not start a well-formed UTF-8 sequence (RFC 3629: no overlongs, no
+// surrogates, nothing past U+10FFFF) replaced by U+FFFD: for text that echoes what a client sent (error
+// messages, the access log). Control characters are escaped by the JSON writer.
+std::string valid_utf8(const std::string &s);
 
 const JsonValue *field(const JsonValue &obj, const char *name);  // nullptr if absent or null
 std::string req_string(const JsonValue &obj, const char *name, size_t min_len, size_t max_len);

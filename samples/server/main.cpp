@@ -69,9 +69,11 @@ int main(int argc, char **argv) {
     ChangeNotifier notifier;
     RateLimiter limiter;
     FaultInjector faults(opts.faults);
-    AccessLog log(opts.access_log);
+    AccessLog log(opts.access_log, opts.access_log_key);
     Api api(config, store, notifier, limiter, faults, opts.test_mode);
     api.set_console_dir(console_dir(opts));
+    api.set_address_limits(opts.address_requests_per_second,
+                           opts.address_burst > 0 ? opts.address_burst : opts.address_requests_per_second);
     std::unique_ptr<OtlpExporter> otlp;
     if (config.otlp) {
       otlp = std::make_unique<OtlpExporter>(*config.otlp, store);
@@ -84,6 +86,9 @@ int main(int argc, char **argv) {
     lo.threads = opts.threads;
     lo.faults_enabled = opts.faults_enabled;
     lo.largest_body = config.largest_body_limit();
+    lo.max_connections = static_cast<size_t>(opts.max_connections);
+    lo.max_connections_per_address = static_cast<size_t>(opts.max_connections_per_address);
+    lo.max_inflight_body_bytes = opts.max_inflight_body_bytes;
     HttpServer server(api, faults, log, notifier, lo);
     uint16_t port = server.listen();
     std::string shown = opts.host.find(':') != std::string::npos ? "[" + opts.host + "]" : opts.host;

@@ -6,12 +6,23 @@ namespace helpline::server {
 
 int RateLimiter::acquire(const std::string &app, const std::string &device, double rate, double burst) {
   if (rate <= 0) return 0;
-  if (burst < 1) burst = 1;
-  auto now = std::chrono::steady_clock::now();
   std::string key;
   key.reserve(app.size() + device.size() + 1);
   key.append(app).push_back('\n');
   key.append(device);
+  return take(key, rate, burst);
+}
+
+int RateLimiter::acquire_address(const std::string &app, const std::string &address, double rate,
+                                 double burst) {
+  if (rate <= 0) return 0;
+  // '@' is not a device id character: the two kinds of bucket never share a key.
+  return take(app + "\n@" + address, rate, burst);
+}
+
+int RateLimiter::take(const std::string &key, double rate, double burst) {
+  if (burst < 1) burst = 1;
+  auto now = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> g(mutex_);
   if (buckets_.size() > 200000) {
     // Buckets idle long enough to be full again carry no state worth keeping.

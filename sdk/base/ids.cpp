@@ -48,4 +48,17 @@ std::string new_uuid_v7() {
   return s;
 }
 
+std::string new_secret() {
+  unsigned char b[32];
+  platform::random_bytes(b, sizeof b);
+  static const char hex[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(64);
+  for (unsigned char c : b) {
+    s.push_back(hex[c >> 4]);
+    s.push_back(hex[c & 0x0F]);
+  }
+  return s;
+}
+
 }  // namespace helpline::detail

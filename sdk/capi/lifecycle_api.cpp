@@ -20,8 +20,25 @@ helpline_status_t helpline_open(helpline_options_t *o, helpline_t **out) {
   });
 }
 
+namespace {
+
+helpline_status_t flush_call(const char *fn, helpline_t *h, uint32_t timeout_ms, helpline_flush_mode_t mode) {
+  return guard(fn, [&] {
+    if (mode != HELPLINE_FLUSH_DELIVERED && mode != HELPLINE_FLUSH_DURABLE) {
+      throw Error(HELPLINE_E_INVALID_ARGUMENT, "helpline_flush_v2: unknown mode");
+    }
+    return require_client(h, fn)->flush(timeout_ms, mode == HELPLINE_FLUSH_DURABLE);
+  });
+}
+
+}  // namespace
+
 helpline_status_t helpline_flush(helpline_t *h, uint32_t timeout_ms) {
-  return guard(__func__, [&] { return require_client(h, __func__)->flush(timeout_ms); });
+  return flush_call(__func__, h, timeout_ms, HELPLINE_FLUSH_DELIVERED);
+}
+
+helpline_status_t helpline_flush_v2(helpline_t *h, uint32_t timeout_ms, helpline_flush_mode_t mode) {
+  return flush_call(__func__, h, timeout_ms, mode);
 }
 
 helpline_status_t helpline_close(helpline_t *h, uint32_t timeout_ms) {

@@ -15,7 +15,6 @@
 namespace helpline::detail {
 namespace {
 
-constexpr const char *kDeviceIdKey = "device_id";
 constexpr int64_t kCommitRetryMs = 1000;
 
 // The instance whose events this thread is delivering in helpline_dispatch(), if any: closing
@@ -62,16 +61,12 @@ std::shared_ptr<Client> Client::open(Options options) {
   sqlite3 *db = c->store_->db();
 
   c->meta_ = std::make_unique<Meta>(db);
-  std::string device_id = c->meta_->get(kDeviceIdKey).value_or("");
-  if (device_id.empty()) {
-    device_id = new_uuid_v7();
-    c->meta_->set(kDeviceIdKey, device_id);
-  }
+  const DeviceCredential device = load_device_credential(*c->meta_);
   c->outbox_ = std::make_unique<Outbox>(db);
   c->commit_ = std::make_unique<GroupCommit>(db, *c->outbox_, c->stats_, c->options_.storage_limit);
   c->commit_->refresh_totals();
   c->identity_.load(db, *c->meta_);
-  c->build_features(device_id);
+  c->build_features(device);
   c->register_items();
 
   Client *self = c.get();
@@ -109,7 +104,7 @@ std::shared_ptr<Client> Client::open(Options options) {
 }
 
 // Builds the transport, the sync pipeline and the features, each given the shared pieces it uses.
-void Client::build_features(const std::string &device_id) {
+void Client::build_features(const DeviceCredential &credential) {
   sqlite3 *db = store_->db();
   const std::string &dir = options_.data_dir;
   EmitFn emit = [this](helpline_event_type_t t, std::string j) { this->emit(t, std::move(j)); };
@@ -122,7 +117,7 @@ void Client::build_features(const std::string &device_id) {
   } else {
     transport_ = std::make_unique<CurlTransport>(TlsOptions{options_.ca_file, options_.pinned_public_key});
   }
-  requests_ = std::make_unique<RequestBuilder>(options_.endpoint, options_.app_key, device_id);
+  requests_ = std::make_unique<RequestBuilder>(options_.endpoint, options_.app_key, credential);
   read_ = std::make_unique<ReadConnection>(store_->path(), [this] { return commit_->pending_local(); });
   read_->on_close([this] { notice_view_.reset(); });  // like every view: dropped before its connection
 
@@ -131,8 +126,9 @@ void Client::build_features(const std::string &device_id) {
   // helpline_open (a crash report from the last run) carries them; the worker refreshes them later.
   diagnostics_->refresh_facts(dir);
   notices_ = std::make_unique<NoticeStore>(db, device_, emit);
+  writes_.on_finished([](void *self) { static_cast<Client *>(self)->write_finished(); }, this);
   registration_ = std::make_unique<DeviceRegistration>(
-      device_, *meta_, *transport_, *requests_, stats_, logger_, *this,
+      device_, *meta_, *transport_, *requests_, writes_, stats_, logger_, *this,
       DeviceRegistration::Wiring{[this] { diagnostics_->rules().set_attributes(device_.flat()); },
                                  [this](const rapidjson::Value &items, int64_t asked_at) {
                                    notices_->reconcile(items, device_.flat(), asked_at);
@@ -141,8 +137,8 @@ void Client::build_features(const std::string &device_id) {
                                                       stats_, logger_, *this);
 
   uint64_t seed = platform::random_u64();
-  sender_ = std::make_unique<Sender>(db, *outbox_, *transport_, *requests_, stats_, logger_, sync_hooks(),
-                                     registry_, seed, dir);
+  sender_ = std::make_unique<Sender>(db, *outbox_, *transport_, *requests_, writes_, stats_, logger_,
+                                     sync_hooks(), registry_, seed, dir);
   InboundHooks inbound{[this] { return identity_.committed_user(); }, token,
                        [this] {
                          history_->kick();
@@ -318,6 +314,7 @@ void Client::after_principal_change() {
 void Client::after_erase() {
   scheduler_->clear();
   poller_->forget_cursor();  // restarted with the principal change
+  sender_->kick();  // the erase first: while it waits for the writes on the wire, the registration waits too
   registration_->register_now();
   outbox_changed();
 }
@@ -430,10 +427,24 @@ void Client::on_timer() {
 void Client::outbox_changed() {
   commit_->refresh_totals();
   identity_.forget_finished(store_->db(), *outbox_);
-  int64_t min_id = outbox_->min_id();
   // No checkpoint here: SQLite's automatic checkpoint (every 1000 WAL pages) and journal_size_limit
   // already bound the WAL, and an extra fsync on every drain would delay the next group commit.
-  flush_waiters_.update(min_id);
+  release_flushes();
+}
+
+// A device PUT on the wire holds every flush: its answer may start the next one (a context changed
+// meanwhile), which the flush covers too.
+void Client::release_flushes() {
+  flush_waiters_.update(outbox_->min_id(), registration_->busy() ? 0 : writes_.oldest());
+}
+
+// Worker, after each write request finished: flushes waiting for it may be done, and an erase held until
+// no write was on the wire goes now.
+void Client::write_finished() {
+  release_flushes();
+  if (!writes_.idle()) return;
+  sender_->kick();  // an erase that waited goes first
+  registration_->register_now();
 }
 
 void Client::set_network_available(bool available) {
@@ -462,40 +473,60 @@ void Client::sync_now() {
       "helpline_sync_now");
 }
 
-helpline_status_t Client::flush(uint32_t timeout_ms) {
-  if (closing()) throw Error(HELPLINE_E_CLOSED, "helpline_flush: the instance is closed");
+helpline_status_t Client::flush(uint32_t timeout_ms, bool durable) {
+  const std::string call = durable ? "helpline_flush_v2" : "helpline_flush";
+  if (closing()) throw Error(HELPLINE_E_CLOSED, call + ": the instance is closed");
   if (is_worker_thread()) {
-    throw Error(HELPLINE_E_INVALID_STATE, "helpline_flush: must not be called from an event callback");
+    throw Error(HELPLINE_E_INVALID_STATE, call + ": must not be called from an event callback");
   }
   // A zero-timeout flush cannot wait for the worker; with nothing accepted undelivered it is done.
-  if (timeout_ms == 0 && nothing_queued()) return HELPLINE_OK;
-  // Runs after every task posted before it: commit what was accepted, then wait until every
-  // row up to the newest one has left the outbox (delivered or dead-lettered).
+  if (durable ? stats_.pending_commit.load() == 0 : timeout_ms == 0 && nothing_queued()) return HELPLINE_OK;
+  wait_for_worker(timeout_ms, durable, call.c_str());
+  return HELPLINE_OK;
+}
+
+void Client::commit_durably(uint32_t timeout_ms, const char *caller) {
+  wait_for_worker(timeout_ms, true, caller);
+}
+
+// Durable: until everything accepted before the call is committed (a task at the front of the worker's
+// queue; run here on the worker). Else (helpline_flush) after every task posted before it: commit what was
+// accepted, then wait until every row up to the newest one has left the outbox (delivered or dead-lettered)
+// and every write request on the wire has finished.
+void Client::wait_for_worker(uint32_t timeout_ms, bool durable, const char *call) {
   auto barrier = std::make_shared<std::promise<void>>();
   auto done = barrier->get_future();
-  post(
-      [this, barrier] {
-        commit_now();
-        int64_t target = -1;
-        {
-          Statement max_id(store_->db(), "SELECT max(id) FROM outbox");
-          if (max_id.step() && sqlite3_column_type(max_id.get(), 0) != SQLITE_NULL)
-            target = max_id.column_int64(0);
-        }
-        if (target < 0 && commit_->pending() == 0) {
-          barrier->set_value();
-          return;
-        }
-        flush_waiters_.add(target < 0 ? INT64_MAX : target, barrier);
-        if (commit_->pending() == 0) flush_waiters_.update(outbox_->min_id());
-        sender_->kick();
-      },
-      "helpline_flush");
-  if (done.wait_for(std::chrono::milliseconds(timeout_ms)) != std::future_status::ready) {
-    throw Error(HELPLINE_E_TIMEOUT, "helpline_flush: not delivered within " + std::to_string(timeout_ms) +
-                                        " ms (" + std::to_string(stats_.queued.load()) + " still queued)");
+  auto result = std::make_shared<CommitResult>();
+  Worker::Task task = [this, barrier, result, durable] {
+    *result = commit_now();
+    if (durable) return barrier->set_value();
+    registration_->flush();  // an attribute change still in its debounce window goes now
+    int64_t target = -1;
+    {
+      Statement max_id(store_->db(), "SELECT max(id) FROM outbox");
+      if (max_id.step() && sqlite3_column_type(max_id.get(), 0) != SQLITE_NULL)
+        target = max_id.column_int64(0);
+    }
+    if (target < 0 && commit_->pending() == 0 && writes_.idle()) return barrier->set_value();
+    flush_waiters_.add(target < 0 ? INT64_MAX : target, writes_.last_started(), barrier);
+    if (commit_->pending() == 0) release_flushes();
+    sender_->kick();
+  };
+  if (is_worker_thread()) {
+    task();
+  } else if (!durable) {
+    post(std::move(task), call);
+  } else if (!worker_.post_front(std::move(task))) {
+    throw Error(HELPLINE_E_CLOSED, std::string(call) + ": the instance is closing; close commits it");
   }
-  return HELPLINE_OK;
+  if (done.wait_for(std::chrono::milliseconds(timeout_ms)) != std::future_status::ready) {
+    throw Error(
+        HELPLINE_E_TIMEOUT,
+        std::string(call) + (durable ? ": accepted, not yet on disk" : ": not delivered") + " in time");
+  }
+  if (durable && !result->ok) {
+    throw Error(result->status, std::string(call) + ": accepted, kept in memory: " + result->error);
+  }
 }
 
 bool Client::nothing_queued() const noexcept {

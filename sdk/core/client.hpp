@@ -41,6 +41,7 @@
 #include "sync/poller.hpp"
 #include "sync/request_builder.hpp"
 #include "sync/sender.hpp"
+#include "sync/writes_in_flight.hpp"
 #include "tickets/history.hpp"
 #include "tickets/ticket_store.hpp"
 #include "tickets/tickets.hpp"
@@ -53,7 +54,8 @@ class Client final : public Instance {
   static std::shared_ptr<Client> open(Options options);
   ~Client();
 
-  helpline_status_t flush(uint32_t timeout_ms);
+  // helpline_flush; durable (helpline_flush_v2 HELPLINE_FLUSH_DURABLE): until what was accepted is on disk.
+  helpline_status_t flush(uint32_t timeout_ms, bool durable = false);
   // Flushes up to timeout_ms, stops the worker, closes the store, releases the lock.
   helpline_status_t close(uint32_t timeout_ms);
   int dispatch(int max_events);
@@ -67,6 +69,7 @@ class Client final : public Instance {
   Worker &worker() noexcept override { return worker_; }
   std::string token() const override;
   CommitResult commit_now() override;
+  void commit_durably(uint32_t timeout_ms, const char *caller) override;
   void outbox_changed() override;
 
   // Signs a user in or out: the principal later items are stamped with (host threads). Throw Error.
@@ -94,7 +97,10 @@ class Client final : public Instance {
 
  private:
   explicit Client(Options options);
-  void build_features(const std::string &device_id);
+  void build_features(const DeviceCredential &credential);
+  void write_finished();
+  void release_flushes();
+  void wait_for_worker(uint32_t timeout_ms, bool durable, const char *call);
   void register_items();
   // Worker thread:
   void wake_at(int64_t wall_ms);
@@ -142,6 +148,7 @@ class Client final : public Instance {
   bool retry_now_ = false;          // worker thread only
   std::vector<std::string> identity_events_;  // worker thread only: emitted after the commit
   FlushWaiters flush_waiters_;                // worker thread only
+  WritesInFlight writes_;                     // worker thread only
   int64_t next_wake_ms_ = INT64_MAX;          // worker thread only
   bool commit_retry_pending_ = false;         // worker thread only
 

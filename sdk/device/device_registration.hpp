@@ -20,6 +20,7 @@
 #include "items/instance.hpp"
 #include "store/meta.hpp"
 #include "sync/request_builder.hpp"
+#include "sync/writes_in_flight.hpp"
 
 namespace helpline::detail {
 
@@ -34,23 +35,31 @@ class DeviceRegistration {
     std::function<void(const rapidjson::Value &items, int64_t asked_at)> notices_listed;
   };
 
+  // Its PUT is counted in `writes` (an erase waits for it; helpline_flush() too).
   DeviceRegistration(DeviceContext &device, Meta &meta, Transport &transport, RequestBuilder &requests,
-                     const SyncStats &stats, const Logger &logger, Instance &instance, Wiring wiring);
+                     WritesInFlight &writes, const SyncStats &stats, const Logger &logger, Instance &instance,
+                     Wiring wiring);
 
   // Host threads. Throws Error (HELPLINE_E_TOO_LARGE past the attribute limit, _CLOSED, _BUSY).
   void set_attribute(const std::string &key, const std::optional<std::string> &value);
   // Worker: sends the context unless the server already has it, a request is in flight or the
   // device is offline (then the next sync or network change calls this again).
   void register_now();
+  // Worker (helpline_flush): an attribute change still in its debounce window is sent now.
+  void flush();
+  // Worker: a PUT is on the wire.
+  bool busy() const noexcept { return in_flight_; }
 
  private:
   void save();
+  void handle_response(const HttpResponse &response, const std::string &context, const std::string &sent_as);
   void fetch_notices();
 
   DeviceContext &device_;
   Meta &meta_;
   Transport &transport_;
   RequestBuilder &requests_;
+  WritesInFlight &writes_;
   const SyncStats &stats_;
   const Logger &logger_;
   Instance &instance_;

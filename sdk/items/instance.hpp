@@ -2,6 +2,7 @@
 // of a callback per service, so a feature names what it uses and the core stays out of its folder.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ class Instance {
   virtual std::string token() const = 0;
   // Worker: writes what was accepted (one transaction per chunk).
   virtual CommitResult commit_now() = 0;
+  // Any thread: returns once everything accepted before the call is committed (on the worker: commits
+  // now). Throws Error naming `caller`: HELPLINE_E_TIMEOUT after timeout_ms, _CLOSED (the instance is
+  // closing: close commits it), or the commit's error (the items stay accepted in memory).
+  virtual void commit_durably(uint32_t timeout_ms, const char *caller) = 0;
   // Worker: rows left the outbox (totals, tokens no longer needed, flush waiters).
   virtual void outbox_changed() = 0;
 

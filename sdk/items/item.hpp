@@ -39,6 +39,9 @@ struct ItemKind {
   bool stamped = true;
   // Raw bytes uploaded alone, in their place in the channel's order (attachments), not a batch item.
   bool upload = false;
+  // Sent only when no write request is on the wire, on any channel (an erase: nothing sent before it may
+  // land after it).
+  bool barrier = false;
 };
 
 struct NewItem {

@@ -25,6 +25,15 @@ bool ItemRegistry::is_upload(const QueuedItem &item) const {
   return k != nullptr && k->upload;
 }
 
+std::size_t ItemRegistry::first_barrier(const std::vector<QueuedItem> &items) const {
+  std::size_t i = 0;
+  for (; i < items.size(); ++i) {
+    const ItemKind *k = kind(items[i].kind);
+    if (k != nullptr && k->barrier) break;
+  }
+  return i;
+}
+
 void ItemRegistry::delivered(const QueuedItem &item, const rapidjson::Value *body) const {
   const Entry *e = entry(item.kind);
   if (e != nullptr && e->delivered != nullptr) e->delivered(e->owner, item, body);

@@ -51,6 +51,8 @@ class ItemRegistry {
   // nullptr for a name nobody registered (a row written by a newer SDK).
   const ItemKind *kind(std::string_view name) const;
   bool is_upload(const QueuedItem &item) const;
+  // The index of the first item of a barrier kind (ItemKind::barrier), or items.size().
+  std::size_t first_barrier(const std::vector<QueuedItem> &items) const;
   void delivered(const QueuedItem &item, const rapidjson::Value *body) const;
   void refused(const QueuedItem &item, const std::string &error_json) const;
   // Runs the handler of the item's "type"; false when there is none (or no type).

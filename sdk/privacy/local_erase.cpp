@@ -12,7 +12,6 @@
 namespace helpline::detail {
 namespace {
 
-constexpr const char *kDeviceIdKey = "device_id";
 constexpr const char *kErasedFilesKey = "erased_files";  // newline-separated paths relative to data_dir
 constexpr const char *kAttachmentsDir = "attachments";
 constexpr const char *kMovedAsidePrefix = "helpline.db.corrupt-";
@@ -21,15 +20,19 @@ constexpr const char *kMovedAsidePrefix = "helpline.db.corrupt-";
 
 void erase_local_data(sqlite3 *db, Meta &meta, const std::string &request_id, const std::string &data_dir) {
   // (The store runs with secure_delete on: what is deleted here is overwritten with zeros.)
-  const std::string old_device_id = meta.get(kDeviceIdKey).value_or("");
-  std::string device_id = old_device_id;
+  const DeviceCredential old_device = load_device_credential(meta);
+  DeviceCredential device = old_device;
   // Without a request (nothing was accepted since the last erase) no queued item predates this erase.
   int64_t request_row = 0;
   if (!request_id.empty()) {
-    // The request names the device id being retired: the server erases what it sent under it.
-    device_id = new_uuid_v7();
+    // The request names the device id being retired, with the secret that proves it: the server erases what
+    // was sent under it, and refuses whatever still arrives under it.
+    device = DeviceCredential{new_uuid_v7(), new_secret()};
     JsonOut body;
-    body.begin_object().field("device_id", old_device_id).end_object();
+    body.begin_object()
+        .field("device_id", old_device.id)
+        .field("device_secret", old_device.secret)
+        .end_object();
     Statement update(db, "UPDATE outbox SET payload = ?1 WHERE idempotency_key = ?2 RETURNING id");
     update.bind(1, batch_item_json(request_id, "POST", wire::path::kMeErase, body.take()))
         .bind(2, request_id);
@@ -61,7 +64,7 @@ void erase_local_data(sqlite3 *db, Meta &meta, const std::string &request_id, co
        "UPDATE identities SET logged_out = 1;"
        "DELETE FROM meta WHERE key NOT IN ('consent_diagnostics', 'device_attributes', 'rules_host', "
        "'rules_server');");
-  meta.set(kDeviceIdKey, device_id);
+  store_device_credential(meta, device);
 
   std::string files;
   for (const auto &name : platform::list_dir(data_dir + "/" + kAttachmentsDir)) {

@@ -1,6 +1,5 @@
 #include "privacy/privacy.hpp"
 
-#include <future>
 #include <memory>
 
 #include "base/clock.hpp"
@@ -13,7 +12,6 @@
 namespace helpline::detail {
 namespace {
 
-constexpr const char *kDeviceIdKey = "device_id";
 constexpr const char *kScrubPendingKey = "erase_scrub_pending";
 
 }  // namespace
@@ -56,24 +54,7 @@ bool Privacy::queue_erase(const char *origin, bool as_user) {
 void Privacy::erase_all() {
   (void)queue_erase("app", true);  // the commit is posted below, and waited for
   // Durable before returning: the one host call that waits for its fsync (docs/SECURITY.md).
-  auto result = std::make_shared<CommitResult>();
-  if (instance_.worker().is_current_thread()) {
-    *result = instance_.commit_now();
-  } else {
-    auto barrier = std::make_shared<std::promise<void>>();
-    auto done = barrier->get_future();
-    if (!instance_.worker().post_front([this, barrier, result] {
-          *result = instance_.commit_now();
-          barrier->set_value();
-        })) {
-      throw Error(HELPLINE_E_CLOSED, "helpline_erase_all: the instance is closing; close writes the erase");
-    }
-    if (done.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
-      throw Error(HELPLINE_E_TIMEOUT, "helpline_erase_all: accepted, not yet on disk after 10 s");
-    }
-  }
-  if (!result->ok)
-    throw Error(result->status, "helpline_erase_all: accepted, kept in memory: " + result->error);
+  instance_.commit_durably(10000, "helpline_erase_all");
 }
 
 void Privacy::export_request() {
@@ -94,7 +75,7 @@ void Privacy::after_commit() {
   std::vector<Erased> done;
   done.swap(erased_);
   delete_erased_files(meta_, data_dir_);
-  requests_.set_device_id(meta_.get(kDeviceIdKey).value_or(requests_.device_id()));
+  requests_.set_device(load_device_credential(meta_));
   instance_.worker().post([this] { scrub_store(); });  // after helpline_erase_all() returned
   wiring_.after_erase();
   for (const auto &e : done) {

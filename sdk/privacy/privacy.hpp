@@ -27,7 +27,8 @@
 
 namespace helpline::detail {
 
-inline constexpr ItemKind kEraseKind{wire::kind::kErase, Channel::kBatch, kPriorityControl};
+inline constexpr ItemKind kEraseKind{
+    wire::kind::kErase, Channel::kBatch, kPriorityControl, true, false, true};
 inline constexpr ItemKind kExportKind{wire::kind::kExport, Channel::kBatch, kPriorityControl};
 
 class Privacy {

@@ -1,5 +1,7 @@
 #include "store/meta.hpp"
 
+#include "base/ids.hpp"
+
 namespace helpline::detail {
 
 Meta::Meta(sqlite3 *db)
@@ -30,6 +32,21 @@ void Meta::set(const std::string &key, const std::string &value) {
 void Meta::remove(const std::string &key) {
   remove_.bind(1, key);
   remove_.run();
+}
+
+DeviceCredential load_device_credential(Meta &meta) {
+  DeviceCredential c{meta.get(kDeviceIdKey).value_or(""), meta.get(kDeviceSecretKey).value_or("")};
+  if (c.id.empty() || c.secret.empty()) {
+    if (c.id.empty()) c.id = new_uuid_v7();
+    if (c.secret.empty()) c.secret = new_secret();
+    store_device_credential(meta, c);
+  }
+  return c;
+}
+
+void store_device_credential(Meta &meta, const DeviceCredential &c) {
+  meta.set(kDeviceIdKey, c.id);
+  meta.set(kDeviceSecretKey, c.secret);
 }
 
 }  // namespace helpline::detail

@@ -26,7 +26,8 @@ Outbox::Outbox(sqlite3 *db)
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
       min_id_(db, "SELECT min(id) FROM outbox"),
       totals_(db, "SELECT priority, rows, bytes FROM outbox_totals"),
-      principal_(db, "SELECT 1 FROM outbox WHERE principal = ?1 LIMIT 1") {}
+      principal_(db, "SELECT 1 FROM outbox WHERE principal = ?1 LIMIT 1"),
+      exists_(db, "SELECT 1 FROM outbox WHERE id = ?1") {}
 
 OutboxTotals Outbox::totals() {
   OutboxTotals t;
@@ -103,7 +104,20 @@ int64_t Outbox::next_due(Channel channel) {
   return v;
 }
 
-void Outbox::remove(int64_t id) {
+bool Outbox::contains(int64_t id) {
+  exists_.bind(1, id);
+  bool found = false;
+  try {
+    found = exists_.step();
+  } catch (...) {
+    exists_.reset();
+    throw;
+  }
+  exists_.reset();
+  return found;
+}
+
+bool Outbox::remove(int64_t id) {
   remove_.bind(1, id);
   int64_t priority = -1, bytes = 0;
   try {
@@ -118,7 +132,9 @@ void Outbox::remove(int64_t id) {
     throw;
   }
   remove_.reset();
-  if (priority >= 0) adjust_totals(static_cast<int>(priority), -1, -bytes);
+  if (priority < 0) return false;
+  adjust_totals(static_cast<int>(priority), -1, -bytes);
+  return true;
 }
 
 void Outbox::remove_delivered(const std::vector<const QueuedItem *> &items) {
@@ -146,7 +162,8 @@ void Outbox::count_attempt(int64_t id) {
   attempt_.run();
 }
 
-void Outbox::dead_letter(const QueuedItem &item, long http_status, const std::string &error, int64_t now_ms) {
+bool Outbox::dead_letter(const QueuedItem &item, long http_status, const std::string &error, int64_t now_ms) {
+  if (!remove(item.id)) return false;
   dead_.bind(1, item.kind)
       .bind(2, item.payload)
       .bind(3, item.idempotency_key)
@@ -154,7 +171,7 @@ void Outbox::dead_letter(const QueuedItem &item, long http_status, const std::st
       .bind(5, error)
       .bind(6, now_ms);
   dead_.run();
-  remove(item.id);
+  return true;
 }
 
 int64_t Outbox::evict_to(int64_t limit_bytes) {

@@ -32,12 +32,17 @@ class Outbox {
                               int64_t after_id = 0);
   // Earliest next_attempt_at on a channel, or -1 when the channel is empty.
   int64_t next_due(Channel channel);
-  void remove(int64_t id);
+  // False when the row was gone already.
+  bool remove(int64_t id);
+  // Whether the row is still queued (an erase or a revoked consent may have dropped it while its request
+  // was on the wire: its answer then changes nothing locally).
+  bool contains(int64_t id);
   // Deletes delivered rows (inside the caller's transaction), one totals update per priority.
   void remove_delivered(const std::vector<const QueuedItem *> &items);
   void reschedule(int64_t id, int64_t next_attempt_at);
   void count_attempt(int64_t id);
-  void dead_letter(const QueuedItem &item, long http_status, const std::string &error, int64_t now_ms);
+  // Moves the row to dead_letter; false (and nothing written) when the row was gone already.
+  bool dead_letter(const QueuedItem &item, long http_status, const std::string &error, int64_t now_ms);
   // Deletes the oldest rows of evictable priorities until bytes <= limit. Returns rows dropped.
   int64_t evict_to(int64_t limit_bytes);
   // Deletes every row of a kind (e.g. diagnostics when consent is revoked). Returns rows.
@@ -62,6 +67,7 @@ class Outbox {
   Statement min_id_;
   Statement totals_;
   Statement principal_;
+  Statement exists_;
 };
 
 }  // namespace helpline::detail

@@ -29,7 +29,8 @@ HttpRequest RequestBuilder::base(const char *method, const std::string &path, lo
   r.url = endpoint_ + path;
   r.timeout_ms = timeout_ms;
   r.headers.push_back("X-Helpline-App-Key: " + app_key_);
-  r.headers.push_back("X-Helpline-Device-Id: " + device_id_);
+  r.headers.push_back("X-Helpline-Device-Id: " + device_.id);
+  r.headers.push_back("X-Helpline-Device-Secret: " + device_.secret);
   r.headers.push_back(std::string("User-Agent: helpline-sdk/") + HELPLINE_VERSION_STRING);
   r.headers.emplace_back("Expect:");  // no 100-continue round trip
   if (!token.empty()) r.headers.push_back("Authorization: Bearer " + token);

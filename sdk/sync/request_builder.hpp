@@ -4,6 +4,7 @@
 #include <string>
 
 #include "base/transport.hpp"
+#include "store/meta.hpp"
 
 namespace helpline::detail {
 
@@ -12,8 +13,8 @@ std::string percent_encode(const std::string &s);
 
 class RequestBuilder {
  public:
-  RequestBuilder(std::string endpoint, std::string app_key, std::string device_id)
-      : endpoint_(std::move(endpoint)), app_key_(std::move(app_key)), device_id_(std::move(device_id)) {}
+  RequestBuilder(std::string endpoint, std::string app_key, DeviceCredential device)
+      : endpoint_(std::move(endpoint)), app_key_(std::move(app_key)), device_(std::move(device)) {}
 
   // Bodies over this many bytes are sent gzip-compressed.
   static constexpr std::size_t kGzipThreshold = 1024;
@@ -27,9 +28,9 @@ class RequestBuilder {
                        const std::string &idempotency_key, long timeout_ms, const std::string &token) const;
 
   bool configured() const noexcept { return !endpoint_.empty() && !app_key_.empty(); }
-  const std::string &device_id() const noexcept { return device_id_; }
+  const std::string &device_id() const noexcept { return device_.id; }
   // Worker thread (the only user of requests): the device id changes when the user erases their data.
-  void set_device_id(std::string device_id) { device_id_ = std::move(device_id); }
+  void set_device(DeviceCredential device) { device_ = std::move(device); }
 
  private:
   HttpRequest base(const char *method, const std::string &path, long timeout_ms,
@@ -37,7 +38,7 @@ class RequestBuilder {
 
   std::string endpoint_;
   std::string app_key_;
-  std::string device_id_;
+  DeviceCredential device_;
 };
 
 }  // namespace helpline::detail

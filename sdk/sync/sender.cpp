@@ -50,12 +50,13 @@ std::string member(const rapidjson::Value &o, const char *key) {
 }  // namespace
 
 Sender::Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestBuilder &requests,
-               SyncStats &stats, const Logger &logger, SyncHooks hooks, const ItemRegistry &registry,
-               uint64_t seed, std::string data_dir)
+               WritesInFlight &writes, SyncStats &stats, const Logger &logger, SyncHooks hooks,
+               const ItemRegistry &registry, uint64_t seed, std::string data_dir)
     : db_(db),
       outbox_(outbox),
       transport_(transport),
       requests_(requests),
+      writes_(writes),
       stats_(stats),
       logger_(logger),
       hooks_(std::move(hooks)),
@@ -94,6 +95,12 @@ void Sender::kick() {
         if (next > now) hooks_.wake_at(next);
         break;
       }
+      // A barrier (an erase) waits until no write is on the wire: requests sent before it, on any channel,
+      // cannot land after it. Nothing else starts meanwhile; the last write to finish kicks again.
+      const std::size_t barrier = registry_.first_barrier(items);
+      writes_.barrier_waiting = barrier == 0 && !writes_.idle();
+      if (writes_.barrier_waiting) return;
+      if (barrier > 0) items.resize(barrier);
       if (registry_.is_upload(items.front())) {
         upload(ch, std::move(items.front()));
         continue;
@@ -120,7 +127,8 @@ void Sender::send(ChannelState &ch, std::vector<QueuedItem> items) {
   ch.sent_upto = std::max(ch.sent_upto, items.back().id);
   stats_.in_flight.fetch_add(static_cast<int64_t>(items.size()));
   ChannelState *state = &ch;
-  transport_.start(std::move(request), [this, state, items = std::move(items)](HttpResponse r) {
+  const uint64_t ticket = writes_.started();
+  transport_.start(std::move(request), [this, state, ticket, items = std::move(items)](HttpResponse r) {
     // Once nothing is in flight, selection starts from the oldest row again (rows of a failed
     // request are still queued).
     if (--state->in_flight == 0) state->sent_upto = 0;
@@ -135,6 +143,7 @@ void Sender::send(ChannelState &ch, std::vector<QueuedItem> items) {
       state->paused_until = now_ms() + state->backoff.failure();
       hooks_.wake_at(state->paused_until);
     }
+    writes_.finished(ticket);
   });
 }
 
@@ -189,7 +198,8 @@ void Sender::upload(ChannelState &ch, QueuedItem item) {
   stats_.in_flight.fetch_add(1);
   progress(*shared, ticket_id, "uploading", 0, size);
   ChannelState *state = &ch;
-  transport_.start(std::move(request), [this, state, shared, file](HttpResponse r) {
+  const uint64_t ticket = writes_.started();
+  transport_.start(std::move(request), [this, state, shared, file, ticket](HttpResponse r) {
     if (--state->in_flight == 0) state->sent_upto = 0;
     stats_.in_flight.fetch_sub(1);
     try {
@@ -200,6 +210,7 @@ void Sender::upload(ChannelState &ch, QueuedItem item) {
       state->paused_until = now_ms() + state->backoff.failure();
       hooks_.wake_at(state->paused_until);
     }
+    writes_.finished(ticket);
   });
 }
 
@@ -215,8 +226,10 @@ void Sender::on_upload_response(ChannelState &ch, const QueuedItem &item, const 
     rapidjson::Document body;
     body.Parse(r.body.data(), r.body.size());
     Transaction tx(db_);
-    registry_.delivered(item, body.HasParseError() ? nullptr : &body);
-    outbox_.remove_delivered({&item});
+    if (outbox_.contains(item.id)) {
+      registry_.delivered(item, body.HasParseError() ? nullptr : &body);
+      outbox_.remove_delivered({&item});
+    }
     tx.commit();
     std::remove(file.c_str());  // the server has it now
     stats_.delivered.fetch_add(1);
@@ -302,8 +315,10 @@ bool Sender::apply_results(const std::vector<QueuedItem> &items, const std::stri
     const auto &res = results[i];
     std::string outcome = res["outcome"].GetString();
     if (outcome == "ok" || outcome == "duplicate") {
-      done.push_back(&items[i]);
       ++delivered;
+      // A row an erase dropped while it was on the wire: its delivery must not bring anything back.
+      if (!outbox_.contains(items[i].id)) continue;
+      done.push_back(&items[i]);
       registry_.delivered(items[i], res.HasMember("body") ? &res["body"] : nullptr);
       continue;
     }
@@ -353,7 +368,7 @@ void Sender::retry_later(ChannelState &ch, const std::vector<QueuedItem> &items,
 }
 
 void Sender::dead_letter(const QueuedItem &item, long status, const std::string &error_json) {
-  outbox_.dead_letter(item, status, error_json, now_ms());
+  if (!outbox_.dead_letter(item, status, error_json, now_ms())) return;  // dropped meanwhile (an erase)
   registry_.refused(item, error_json);
   stats_.dead_lettered.fetch_add(1);
   logger_.warn("dead-lettered " + item.kind + " " + item.idempotency_key + ": " + error_json);

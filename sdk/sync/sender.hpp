@@ -18,6 +18,7 @@
 #include "store/outbox.hpp"
 #include "sync/backoff.hpp"
 #include "sync/request_builder.hpp"
+#include "sync/writes_in_flight.hpp"
 
 namespace helpline::detail {
 
@@ -38,9 +39,11 @@ class Sender {
 
   // Delivery and refusal of a row run its kind's handlers (`registry`) inside the transaction that
   // removes the row.
-  Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestBuilder &requests, SyncStats &stats,
-         const Logger &logger, SyncHooks hooks, const ItemRegistry &registry, uint64_t seed,
-         std::string data_dir);
+  // Every request it sends is counted in `writes`; an item of a barrier kind (an erase) is sent only when
+  // no write request is in flight on any channel, and nothing else starts while it waits.
+  Sender(sqlite3 *db, Outbox &outbox, Transport &transport, const RequestBuilder &requests,
+         WritesInFlight &writes, SyncStats &stats, const Logger &logger, SyncHooks hooks,
+         const ItemRegistry &registry, uint64_t seed, std::string data_dir);
 
   void kick();
   void set_online(bool online);
@@ -76,6 +79,7 @@ class Sender {
   Outbox &outbox_;
   Transport &transport_;
   const RequestBuilder &requests_;
+  WritesInFlight &writes_;
   SyncStats &stats_;
   const Logger &logger_;
   SyncHooks hooks_;

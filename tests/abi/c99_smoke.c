@@ -57,6 +57,8 @@ int main(void) {
   CHECK(strcmp(helpline_version_string(), HELPLINE_VERSION_STRING) == 0);
   CHECK(strcmp(helpline_status_str(HELPLINE_E_LOCKED), "HELPLINE_E_LOCKED") == 0);
   CHECK(helpline_flush(NULL, 0) == HELPLINE_E_INVALID_ARGUMENT);
+  CHECK(helpline_flush_v2(NULL, 0, HELPLINE_FLUSH_DURABLE) == HELPLINE_E_INVALID_ARGUMENT);
+  CHECK(helpline_flush_v2(NULL, 0, HELPLINE_FLUSH_DELIVERED) == HELPLINE_E_INVALID_ARGUMENT);
   CHECK(helpline_close(NULL, 0) == HELPLINE_E_INVALID_ARGUMENT);
   helpline_free(NULL);
   helpline_options_free(NULL);
@@ -92,6 +94,8 @@ int main(void) {
   CHECK(n == 1);
   CHECK(counter.opened == 1);
   CHECK(helpline_flush(h, 2000) == HELPLINE_OK);
+  CHECK(helpline_flush_v2(h, 2000, HELPLINE_FLUSH_DURABLE) == HELPLINE_OK);
+  CHECK(helpline_flush_v2(h, 0, 7) == HELPLINE_E_INVALID_ARGUMENT);
   CHECK(helpline_close(h, 2000) == HELPLINE_OK);
   CHECK(helpline_close(h, 2000) == HELPLINE_E_CLOSED);
 

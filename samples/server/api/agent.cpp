@@ -5,21 +5,43 @@
 #include "api/render.hpp"
 #include "api/ticket_actions.hpp"
 #include "api_error.hpp"
+#include "client_address.hpp"
 #include "crypto.hpp"
 #include "ids.hpp"
 #include "json_fields.hpp"
+#include "login_guard.hpp"
 #include "password.hpp"
 
+#include <cctype>
+#include <cstdio>
 #include <map>
+#include <memory>
 
 namespace helpline::server {
 
 namespace {
 
+// Unknown emails pay for one verification against this hash (same parameters as real ones), so neither the
+// response time nor the throttle reveals which emails exist. Computed on the pool's thread at start.
 const std::string &dummy_hash() {
-  // Unknown emails still pay for one verification, so response time does not reveal which emails exist.
-  static const std::string h = password_hash("helpline-dummy-password");
+  static const std::string h = password_hash("helpline-dummy-password-" + random_hex(16));
   return h;
+}
+
+constexpr size_t kPasswordQueue = 32;
+
+std::string lower_ascii(std::string s) {
+  for (auto &ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+HttpResponse error_response(int status, const std::string &code, const std::string &message,
+                            int retry_after = 0) {
+  HttpResponse r;
+  r.status = status;
+  r.body = error_body(code, message);
+  if (retry_after > 0) r.headers.emplace_back("Retry-After", std::to_string(retry_after));
+  return r;
 }
 
 // The agent view of a ticket: with requester.attributes.
@@ -31,13 +53,24 @@ std::string agent_ticket_json(Call &c, const TicketRecord &t) {
 
 }  // namespace
 
-AgentHandlers::AgentHandlers(ApiContext &ctx) : ctx_(ctx) {}
+AgentHandlers::AgentHandlers(ApiContext &ctx)
+    : ctx_(ctx),
+      throttle_(std::make_unique<LoginThrottle>()),
+      passwords_(std::make_unique<PasswordPool>(password_threads(), kPasswordQueue)) {
+  PasswordPool::Job warm;
+  warm.run = [] { dummy_hash(); };
+  warm.reserved = false;
+  passwords_->submit(std::move(warm));
+}
+
+AgentHandlers::~AgentHandlers() = default;
 
 void AgentHandlers::add_routes(Router &r) {
   using K = RouteKind;
   using B = BodyKind;
+  // The password check runs on the password pool (TxMode::own): the reply is deferred until it is done.
   r.add({"POST", "/v1/agent/login", handler(this, &AgentHandlers::agent_login), K::agent_login, B::json,
-         false, false, false});
+         false, false, false, TxMode::own});
   r.add({"POST", "/v1/agent/logout", handler(this, &AgentHandlers::agent_logout), K::agent, B::optional_json,
          true, false, false});
   r.add({"GET", "/v1/agent/me", handler(this, &AgentHandlers::agent_me), K::agent, B::none, false, false,
@@ -57,46 +90,94 @@ void AgentHandlers::add_routes(Router &r) {
          K::agent, B::json, true, true, false});
 }
 
+// Validation and the throttle run here on the I/O thread; Argon2id runs on the password pool, and the
+// response is completed from there (security issue #16: a login flood must not stall the I/O threads).
+void AgentHandlers::stop() {
+  passwords_.reset();
+}
+
 Reply AgentHandlers::agent_login(Call &c) {
   std::string email = req_string(*c.body, "email", 1, 254);
   std::string password = req_string(*c.body, "password", 1, 1024);
   auto session = opt_string(*c.body, "session", 16);
   if (session && *session != "cookie" && *session != "token") throw bad_request("session: token or cookie");
   bool cookie_session = session && *session == "cookie";
-  std::optional<AgentRecord> agent;
-  {
-    auto rtx = ctx_.store.read();
-    agent = rtx->agents().find_by_email(c.app->app_key, email);
+  const AppConfig *app = c.app;
+  std::string account = app->app_key + '\n' + lower_ascii(email);
+  std::string address = address_key(client_ip(ctx_.config, *c.http));
+  int64_t wait = throttle_->admit(account, address, now_ms());
+  if (wait > 0)
+    throw ApiError(429, "rate_limited", "too many login attempts; retry later",
+                   static_cast<int>((wait + 999) / 1000));
+  if (!passwords_ || !passwords_->reserve()) {
+    throttle_->cancel(account, address);
+    throw ApiError(503, "unavailable", "too many logins in progress; retry later", 1);
   }
-  bool ok = agent ? password_verify(agent->password_hash, password)
-                  : (password_verify(dummy_hash(), password), false);
-  if (!ok) throw ApiError(401, "invalid_credentials", "unknown email or wrong password");
-  std::string token = "hla_" + random_hex(32);
-  int64_t expires = now_ms() + c.app->settings.agent_token_ttl_hours * 3600 * 1000;
-  {
-    auto wtx = ctx_.store.write();
-    wtx->agents().insert_session(sha256_hex(token), c.app->app_key, agent->id, expires);
-    wtx->commit();
-  }
-  JsonOut j;
-  j.begin_object();
-  // A console session never shows the token to script: it lives in the HttpOnly cookie only.
-  if (cookie_session)
-    j.field("csrf_token", csrf_token_for(token));
-  else
-    j.field("token", token);
-  j.field("expires_at", expires).key("agent");
-  render_agent(j, *agent);
-  j.end_object();
-  Reply r = json(200, j.take());
-  if (cookie_session) set_session_cookies(*c.http, r, token, c.app->settings.agent_token_ttl_hours * 3600);
-  return r;
+  bool secure = cookie_secure(ctx_.config, *c.http);
+  auto job = std::make_shared<PasswordPool::Job>();
+  c.deferred = [this, job, app, email, password, cookie_session, account, address,
+                secure](std::function<void(HttpResponse)> complete) {
+    job->drop = [this, complete, account, address] {
+      throttle_->cancel(account, address);
+      complete(error_response(503, "unavailable", "the server is stopping", 1));
+    };
+    job->run = [this, complete, app, email, password, cookie_session, account, address, secure] {
+      std::optional<AgentRecord> agent;
+      bool ok = false;
+      try {
+        {
+          auto rtx = ctx_.store.read();
+          agent = rtx->agents().find_by_email(app->app_key, email);
+        }
+        ok = agent ? password_verify(agent->password_hash, password)
+                   : (password_verify(dummy_hash(), password), false);
+      } catch (const std::exception &e) {
+        throttle_->cancel(account, address);
+        std::fprintf(stderr, "helpline-server: internal error on agent login: %s\n", e.what());
+        return complete(error_response(500, "internal", "internal server error"));
+      }
+      throttle_->finish(account, address, ok, now_ms());
+      if (!ok) return complete(error_response(401, "invalid_credentials", "unknown email or wrong password"));
+      try {
+        std::string token = "hla_" + random_hex(32);
+        int64_t expires = now_ms() + app->settings.agent_token_ttl_hours * 3600 * 1000;
+        {
+          auto wtx = ctx_.store.write();
+          wtx->agents().insert_session(sha256_hex(token), app->app_key, agent->id, expires);
+          wtx->commit();
+        }
+        JsonOut j;
+        j.begin_object();
+        // A console session never shows the token to script: it lives in the HttpOnly cookie only.
+        if (cookie_session)
+          j.field("csrf_token", csrf_token_for(token));
+        else
+          j.field("token", token);
+        j.field("expires_at", expires).key("agent");
+        render_agent(j, *agent);
+        j.end_object();
+        Reply r = json(200, j.take());
+        if (cookie_session) set_session_cookies(secure, r, token, app->settings.agent_token_ttl_hours * 3600);
+        HttpResponse res;
+        res.status = r.status;
+        res.body = std::move(r.body);
+        res.content_type = std::move(r.content_type);
+        res.headers = std::move(r.headers);
+        complete(std::move(res));
+      } catch (const std::exception &e) {
+        std::fprintf(stderr, "helpline-server: internal error on agent login: %s\n", e.what());
+        complete(error_response(500, "internal", "internal server error"));
+      }
+    };
+    passwords_->submit(std::move(*job));
+  };
+  return Reply{};
 }
 
 Reply AgentHandlers::agent_logout(Call &c) {
   c.tx->agents().delete_session(c.agent->token_hash);
   Reply r = no_content();
-  if (c.agent->via_cookie) set_session_cookies(*c.http, r, std::string(), 0);
+  if (c.agent->via_cookie) set_session_cookies(cookie_secure(ctx_.config, *c.http), r, std::string(), 0);
   return r;
 }
 

@@ -20,6 +20,7 @@
 #include "api/test_controls.hpp"
 #include "api/tickets.hpp"
 #include "api_error.hpp"
+#include "client_address.hpp"
 #include "gzip.hpp"
 #include "ids.hpp"
 #include "json_fields.hpp"
@@ -105,6 +106,7 @@ Api::Api(ServerConfig &config, Store &store, ChangeNotifier &notifier, RateLimit
 Api::~Api() = default;
 
 void Api::stop() {
+  handlers_->agent.stop();
   ingest_.stop();
 }
 
@@ -122,11 +124,64 @@ bool Api::faultable(const std::string &path) {
   return path != wire::path::kHealth && path.rfind("/v1/_test/", 0) != 0 && !is_console_path(path);
 }
 
+bool Api::spools_body(const std::string &path) {
+  return path == wire::path::kAttachments || path == "/v1/agent/attachments";
+}
+
 size_t Api::body_limit(const std::string &path, const std::string *app_key) const {
   const AppConfig *app = app_key ? ctx_.config.app(*app_key) : nullptr;
   const AppLimits &l = app ? app->limits : kDefaultLimits;
-  if (path == wire::path::kAttachments || path == "/v1/agent/attachments") return l.max_attachment_bytes;
+  if (spools_body(path)) return l.max_attachment_bytes;
   return l.max_body_bytes;
+}
+
+std::optional<HttpResponse> Api::precheck(const HttpRequest &head, std::optional<uint64_t> length) const {
+  if (is_console_path(head.path)) return std::nullopt;
+  auto refuse = [](int status, const char *code, const std::string &message) {
+    HttpResponse r;
+    r.status = status;
+    r.body = error_body(code, message);
+    return r;
+  };
+  // The documented order of checks (protocol.md section 2), as far as the head tells.
+  std::vector<std::string> params;
+  std::string allow;
+  const Route *route = router_.match(head.method, head.path, params, &allow);
+  if (!route) {
+    if (allow.empty()) return refuse(404, "not_found", "no such endpoint: " + head.path);
+    HttpResponse r = refuse(405, "method_not_allowed", head.method + " is not allowed here");
+    r.headers.emplace_back("Allow", allow);
+    return r;
+  }
+  const std::string *key = head.header("x-helpline-app-key");
+  size_t cap = body_limit(head.path, key);
+  if (length && *length > cap)
+    return refuse(413, "payload_too_large", "body exceeds " + std::to_string(cap) + " bytes");
+  if (route->body != BodyKind::none) {
+    const std::string *enc = head.header("content-encoding");
+    if (enc && !enc->empty() && *enc != "identity" && *enc != "gzip")
+      return refuse(415, "unsupported_encoding", "Content-Encoding must be gzip or identity");
+    if ((route->body == BodyKind::json || route->body == BodyKind::optional_json) &&
+        !is_json_type(head.header("content-type")))
+      return refuse(415, "unsupported_media_type", "Content-Type must be application/json");
+  }
+  switch (route->kind) {
+    case RouteKind::device:
+    case RouteKind::agent_login:
+      if (!key || key->empty()) return refuse(401, "unauthenticated", "missing X-Helpline-App-Key");
+      if (!ctx_.config.app(*key)) return refuse(401, "invalid_app_key", "unknown app key");
+      break;
+    case RouteKind::agent:
+      if (!head.header("authorization") && !head.header("cookie"))
+        return refuse(401, "invalid_agent_token", "missing agent token");
+      if (key && !ctx_.config.app(*key))
+        return refuse(401, "invalid_agent_token", "agent token does not belong to this app");
+      break;
+    case RouteKind::open:
+    case RouteKind::test:
+      break;
+  }
+  return std::nullopt;
 }
 
 HandleResult Api::handle(const HttpRequest &req) {
@@ -184,10 +239,12 @@ Reply Api::dispatch(const HttpRequest &req, HandleResult &result) {
   const std::string *app_key = req.header("x-helpline-app-key");
   size_t cap = body_limit(req.path, app_key);
   if (route->body != BodyKind::none) {
-    if (req.body.size() > cap)
+    uint64_t size = req.body_file ? req.body_file_size : req.body.size();
+    if (size > cap)
       throw ApiError(413, "payload_too_large", "body exceeds " + std::to_string(cap) + " bytes");
     const std::string *enc = req.header("content-encoding");
-    if (enc && !enc->empty() && *enc != "identity") {
+    // A spooled body is never content-encoded (the transport keeps those in memory).
+    if (!req.body_file && enc && !enc->empty() && *enc != "identity") {
       if (*enc != "gzip")
         throw ApiError(415, "unsupported_encoding", "Content-Encoding must be gzip or identity");
       switch (gunzip(req.body, cap, decoded)) {
@@ -201,6 +258,8 @@ Reply Api::dispatch(const HttpRequest &req, HandleResult &result) {
       }
       raw = &decoded;
     }
+    if (req.body_file && route->body != BodyKind::raw)
+      throw ApiError(500, "internal", "a spooled body reached a JSON route");
     bool json_body = route->body == BodyKind::json || route->body == BodyKind::optional_json;
     if (json_body && !(route->body == BodyKind::optional_json && raw->empty()) &&
         !is_json_type(req.header("content-type")))
@@ -223,12 +282,18 @@ Reply Api::dispatch(const HttpRequest &req, HandleResult &result) {
     case RouteKind::test:
       break;
     case RouteKind::device: {
-      authenticate_device(ctx_.config, req, app, principal);
+      authenticate_device(ctx_.config, ctx_.store, req, app, principal);
       call.device = &principal;
-      int wait = ctx_.limiter.acquire(app->app_key, principal.device_id,
-                                      app->limits.device_requests_per_second.load(),
-                                      app->limits.device_burst.load());
+      double rate = app->limits.device_requests_per_second.load();
+      double burst = app->limits.device_burst.load();
+      int wait = ctx_.limiter.acquire(app->app_key, principal.device_id, rate, burst);
       if (wait > 0) throw ApiError(429, "rate_limited", "too many requests from this device", wait);
+      // Fresh device ids do not buy fresh buckets: the client's address has one too.
+      double address_rate = address_rate_ > 0 ? address_rate_ : 10 * rate;
+      double address_burst = address_rate_ > 0 ? address_burst_ : 10 * burst;
+      wait = ctx_.limiter.acquire_address(app->app_key, address_key(client_ip(ctx_.config, req)),
+                                          address_rate, address_burst);
+      if (wait > 0) throw ApiError(429, "rate_limited", "too many requests from this address", wait);
       break;
     }
     case RouteKind::agent:
@@ -283,8 +348,10 @@ Reply Api::dispatch(const HttpRequest &req, HandleResult &result) {
   std::string fingerprint;
   if (!idem_key.empty()) {
     // Whitespace-insensitive for JSON (re-serialised), byte-exact for raw uploads.
-    fingerprint =
-        request_fingerprint(req.method, req.target, route->body == BodyKind::raw ? *raw : to_json(doc));
+    // Raw bodies by their digest (an upload may be spooled to disk, never whole in memory).
+    fingerprint = request_fingerprint(
+        req.method, req.target,
+        route->body == BodyKind::raw ? "sha256:" + body_sha256_hex(req, *raw) : to_json(doc));
   }
   maybe_purge();
   Reply r;

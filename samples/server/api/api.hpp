@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace helpline::server {
@@ -32,6 +33,19 @@ class Api {
   HandleResult handle(const HttpRequest &req);
   // Cap for the transport to enforce before reading a body.
   size_t body_limit(const std::string &path, const std::string *app_key) const;
+  // Checks the transport runs on the head of a request with a body, before reading it, in the documented
+  // order (routing 404/405, the declared `length` over the cap 413, Content-Encoding/Content-Type 415, then a
+  // missing or unknown app key of a device or agent-login route and a missing agent token 401).
+  // nullopt: read the body and handle(). Cheap: no store access.
+  std::optional<HttpResponse> precheck(const HttpRequest &head, std::optional<uint64_t> length) const;
+  // Routes whose body the transport streams to a temporary file instead of memory (attachment uploads).
+  static bool spools_body(const std::string &path);
+  // Per-client-address token bucket on device routes (besides the per-device one). rate <= 0: ten times the
+  // app's per-device rate (and burst); so an app without a device limit has no address limit either.
+  void set_address_limits(double requests_per_second, double burst) {
+    address_rate_ = requests_per_second;
+    address_burst_ = burst;
+  }
   static bool faultable(const std::string &path);
   // Exports committed diagnostics to an OTLP collector (null = export off). Call before serving.
   void set_otlp(OtlpExporter *exporter);
@@ -53,6 +67,8 @@ class Api {
   Router router_;
   std::unique_ptr<Handlers> handlers_;
   std::atomic<int64_t> last_purge_{0};
+  double address_rate_ = 0;
+  double address_burst_ = 0;
 };
 
 }  // namespace helpline::server

@@ -19,10 +19,57 @@ bool valid_device_id(const std::string &s) {
   return true;
 }
 
+ApiError retired_error() {
+  return ApiError(410, "device_erased",
+                  "this device id was retired by an erasure; nothing is accepted under it");
+}
+
+void check_device(Store &store, const std::string &app, const std::string &device_id,
+                  const std::string *secret) {
+  DeviceStanding standing;
+  {
+    auto tx = store.read();
+    standing = tx->identity().device_standing(app, device_id, device_pseudonym(app, device_id));
+  }
+  if (standing.retired) throw retired_error();
+  if (standing.secret_hash) {
+    if (!secret || !constant_time_equal(sha256_hex(*secret), *standing.secret_hash))
+      throw ApiError(401, "invalid_device_secret", "X-Helpline-Device-Secret does not prove this device id");
+    return;
+  }
+  if (!secret) return;  // an id no request has claimed yet (a client without device secrets)
+  std::string hash = sha256_hex(*secret);
+  std::string held;
+  {
+    auto tx = store.write();
+    held = tx->identity().claim_device(app, device_id, hash, now_ms());
+    tx->commit();
+  }
+  if (!constant_time_equal(held, hash))
+    throw ApiError(401, "invalid_device_secret", "X-Helpline-Device-Secret does not prove this device id");
+}
+
 }  // namespace
 
-void authenticate_device(const ServerConfig &config, const HttpRequest &req, const AppConfig *&app,
-                         Principal &p) {
+std::string device_pseudonym(const std::string &app, const std::string &device_id) {
+  return sha256_hex(app + "\n" + device_id);
+}
+
+void refuse_retired(StoreTx &tx, const std::string &app, const std::string &device_id) {
+  if (tx.identity().device_standing(app, device_id, device_pseudonym(app, device_id)).retired)
+    throw retired_error();
+}
+
+bool valid_device_secret(const std::string &s) {
+  if (s.size() < 32 || s.size() > 128) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+      return false;
+  return true;
+}
+
+void authenticate_device(const ServerConfig &config, Store &store, const HttpRequest &req,
+                         const AppConfig *&app, Principal &p) {
   const std::string *key = req.header("x-helpline-app-key");
   if (!key || key->empty()) throw ApiError(401, "unauthenticated", "missing X-Helpline-App-Key");
   app = config.app(*key);
@@ -31,11 +78,15 @@ void authenticate_device(const ServerConfig &config, const HttpRequest &req, con
   if (!dev || dev->empty()) throw ApiError(401, "unauthenticated", "missing X-Helpline-Device-Id");
   if (!valid_device_id(*dev)) throw bad_request("X-Helpline-Device-Id: must match [A-Za-z0-9._:-]{8,128}");
   p.device_id = *dev;
+  const std::string *secret = req.header("x-helpline-device-secret");
+  if (secret && !valid_device_secret(*secret))
+    throw bad_request("X-Helpline-Device-Secret: must match [A-Za-z0-9_-]{32,128}");
   const std::string *auth = req.header("authorization");
   if (!auth) {
     if (!app->settings.allow_anonymous)
       throw ApiError(401, "unauthenticated", "this app requires a signed-in user");
     p.owner = "device:" + p.device_id;
+    check_device(store, app->app_key, p.device_id, secret);
     return;
   }
   if (auth->compare(0, 7, "Bearer ") != 0 || auth->size() <= 7)
@@ -61,6 +112,7 @@ void authenticate_device(const ServerConfig &config, const HttpRequest &req, con
   }
   p.owner = "user:" + id.sub;
   p.user = std::move(id);
+  check_device(store, app->app_key, p.device_id, secret);
 }
 
 void authenticate_agent(const ServerConfig &config, Store &store, const HttpRequest &req,

@@ -8,9 +8,20 @@
 
 namespace helpline::server {
 
-// Sets `app` and `p`, or throws 400/401.
-void authenticate_device(const ServerConfig &config, const HttpRequest &req, const AppConfig *&app,
-                         Principal &p);
+// Sets `app` and `p`, or throws 400/401/410. A device proves its id with its secret
+// (X-Helpline-Device-Secret): the first request that presents one for an id records it; from then on every
+// request under that id must present it (401 otherwise). An id an erasure retired is refused (410).
+void authenticate_device(const ServerConfig &config, Store &store, const HttpRequest &req,
+                         const AppConfig *&app, Principal &p);
+
+// The pseudonym a retired device id is remembered by (its tombstone): SHA-256 of the app key and the id.
+std::string device_pseudonym(const std::string &app, const std::string &device_id);
+
+// Throws 410 when an erasure retired `device_id` (read in `tx`, so a write checks it in its own transaction).
+void refuse_retired(StoreTx &tx, const std::string &app, const std::string &device_id);
+
+// A device secret as sent: 32..128 characters of [A-Za-z0-9_-].
+bool valid_device_secret(const std::string &s);
 // Sets `app` and `s`, or throws 401 (403 for a cookie session's write without the CSRF token).
 void authenticate_agent(const ServerConfig &config, Store &store, const HttpRequest &req,
                         const AppConfig *&app, AgentSession &s, bool write);

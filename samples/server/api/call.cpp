@@ -4,6 +4,7 @@
 #include "ids.hpp"
 #include "json_fields.hpp"
 
+#include <cerrno>
 #include <cstdlib>
 
 namespace helpline::server {
@@ -35,10 +36,22 @@ std::string error_body(const std::string &code, const std::string &message) {
       .key("error")
       .begin_object()
       .field("code", code)
-      .field("message", message)
+      .field("message", valid_utf8(message))  // messages may quote a path or method as sent
       .end_object()
       .end_object();
   return j.take();
+}
+
+std::optional<int64_t> ms_param(const Call &c, const char *name) {
+  const std::string *v = c.query_param(name);
+  if (!v || v->empty()) return std::nullopt;
+  char *end = nullptr;
+  errno = 0;
+  long long n = std::strtoll(v->c_str(), &end, 10);
+  if (*end || errno == ERANGE || n < 0 || n > kMaxTimeMs)
+    throw bad_request(std::string(name) + ": must be an integer in 0.." + std::to_string(kMaxTimeMs) +
+                      " (ms)");
+  return n;
 }
 
 int limit_param(Call &c, int max_limit, int default_limit) {

@@ -66,6 +66,10 @@ std::string error_body(const std::string &code, const std::string &message);
 
 // ?limit= in 1..max_limit (default_limit when absent); 400 otherwise.
 int limit_param(Call &c, int max_limit, int default_limit);
+// A time in Unix ms from the query (`from`, `to`, `bucket`): an integer in 0..kMaxTimeMs (the end of year
+// 9999), so that sums and differences of such times never overflow; 400 otherwise. nullopt when absent.
+inline constexpr int64_t kMaxTimeMs = 253402300799999;
+std::optional<int64_t> ms_param(const Call &c, const char *name);
 // ?cursor= as this server produced it (0 when absent or empty); 400 invalid_cursor otherwise.
 int64_t cursor_param(Call &c);
 // ?cursor=&limit= of a keyset page: (cursor, limit).

@@ -3,10 +3,15 @@
 #include "api/console.hpp"
 
 #include "api_error.hpp"
+#include "client_address.hpp"
+#include "config.hpp"
 #include "crypto.hpp"
 
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <system_error>
 
 namespace helpline::server {
 
@@ -39,9 +44,20 @@ bool safe_asset_name(const std::string &name) {
   return true;
 }
 
-std::string host_without_port(const std::string &host) {
-  if (!host.empty() && host.front() == '[') return host.substr(0, host.find(']') + 1);
-  return host.substr(0, host.find(':'));
+// The regular file `name` names inside `dir`, after resolving symbolic links: never a directory, never a file
+// outside the console directory (a link pointing out of it is refused like a missing file).
+std::optional<std::filesystem::path> console_file(const std::string &dir, const std::string &name) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path root = fs::canonical(dir, ec);
+  if (ec) return std::nullopt;
+  fs::path file = fs::canonical(root / name, ec);
+  if (ec || !fs::is_regular_file(file, ec) || ec) return std::nullopt;
+  auto r = root.begin(), f = file.begin();
+  for (; r != root.end(); ++r, ++f)
+    if (f == file.end() || *r != *f) return std::nullopt;
+  if (f == file.end()) return std::nullopt;
+  return file;
 }
 
 }  // namespace
@@ -69,7 +85,9 @@ Reply ConsoleHandlers::serve(const HttpRequest &req) const {
   if (name.empty()) name = "index.html";
   if (ctx_.console_dir.empty() || !safe_asset_name(name))
     throw ApiError(404, "not_found", "no such console file");
-  std::ifstream in(ctx_.console_dir + "/" + name, std::ios::binary);
+  std::optional<std::filesystem::path> file = console_file(ctx_.console_dir, name);
+  if (!file) throw ApiError(404, "not_found", "no such console file");
+  std::ifstream in(*file, std::ios::binary);
   if (!in) throw ApiError(404, "not_found", "no such console file");
   std::ostringstream data;
   data << in.rdbuf();
@@ -112,18 +130,16 @@ std::optional<std::string> cookie(const HttpRequest &req, const std::string &nam
   return std::nullopt;
 }
 
-// Secure cookies need HTTPS: set the flag unless the console is reached over plain HTTP on loopback.
-bool cookie_secure(const HttpRequest &req) {
-  const std::string *proto = req.header("x-forwarded-proto");
-  if (proto && *proto == "https") return true;
-  const std::string *host = req.header("host");
-  std::string h = host ? host_without_port(*host) : std::string();
-  return !(h == "127.0.0.1" || h == "localhost" || h == "[::1]");
+// The Secure flag follows how the browser reached us (client_address.hpp; the Host header can only add it):
+// always set, except over plain HTTP from a loopback peer that is not a proxy (the console on
+// http://127.0.0.1).
+bool cookie_secure(const ServerConfig &config, const HttpRequest &req) {
+  return browser_uses_https(config, req);
 }
 
-void set_session_cookies(const HttpRequest &req, Reply &r, const std::string &token, int64_t max_age_s) {
+void set_session_cookies(bool secure, Reply &r, const std::string &token, int64_t max_age_s) {
   std::string attrs = "; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
-  if (cookie_secure(req)) attrs += "; Secure";
+  if (secure) attrs += "; Secure";
   r.headers.emplace_back("Set-Cookie",
                          std::string(kSessionCookie) + "=" + token + "; Path=/v1/agent; HttpOnly" + attrs);
   // Readable by the console's script (double submit); useless without the HttpOnly session cookie.

@@ -26,8 +26,10 @@ class ConsoleHandlers {
 
 std::string csrf_token_for(const std::string &session_token);
 std::optional<std::string> cookie(const HttpRequest &req, const std::string &name);
-bool cookie_secure(const HttpRequest &req);  // Secure unless plain HTTP on loopback
+// Whether the console's cookies get the Secure flag: yes, unless the request came over plain HTTP from a
+// loopback peer that is not a proxy; behind a trusted proxy (config trusted_proxies), its X-Forwarded-Proto.
+bool cookie_secure(const ServerConfig &config, const HttpRequest &req);
 // Sets (token non-empty) or clears (token empty, max_age 0) the session and CSRF cookies.
-void set_session_cookies(const HttpRequest &req, Reply &r, const std::string &token, int64_t max_age_s);
+void set_session_cookies(bool secure, Reply &r, const std::string &token, int64_t max_age_s);
 
 }  // namespace helpline::server

@@ -52,15 +52,6 @@ std::optional<std::string> query_text(Call &c, const char *name, size_t max) {
   return *v;
 }
 
-std::optional<int64_t> query_ms(Call &c, const char *name) {
-  const std::string *v = c.query_param(name);
-  if (!v || v->empty()) return std::nullopt;
-  char *end = nullptr;
-  long long x = std::strtoll(v->c_str(), &end, 10);
-  if (*end || x < 0) throw bad_request(std::string(name) + ": must be a non-negative integer (ms)");
-  return x;
-}
-
 }  // namespace
 
 void DeviceViewHandlers::add_routes(Router &r) {
@@ -116,8 +107,8 @@ Reply DeviceViewHandlers::agent_device_diagnostics(Call &c) {
   f.kind = query_text(c, "kind", 16);
   f.name = query_text(c, "name", 200);
   f.level = query_text(c, "level", 32);
-  f.from = query_ms(c, "from");
-  f.to = query_ms(c, "to");
+  f.from = ms_param(c, "from");
+  f.to = ms_param(c, "to");
   f.before_seq = cursor;
   f.limit = limit + 1;
   auto rows = c.tx->diagnostics().for_device(c.app->app_key, c.params[0], f);
@@ -135,8 +126,8 @@ Reply DeviceViewHandlers::agent_device_timeline(Call &c) {
     else
       throw bad_request("bucket: hour or day");
   }
-  int64_t to = query_ms(c, "to").value_or(now_ms() + 1);  // default: up to and including now
-  int64_t from = query_ms(c, "from").value_or(to - (bucket == kHour ? kDay : 30 * kDay));
+  int64_t to = ms_param(c, "to").value_or(now_ms() + 1);  // default: up to and including now
+  int64_t from = ms_param(c, "from").value_or(to - (bucket == kHour ? kDay : 30 * kDay));
   from -= from % bucket;  // UTC-aligned buckets
   if (from >= to) throw bad_request("from: must be before to");
   if ((to - from + bucket - 1) / bucket > 500) throw bad_request("from/to: at most 500 buckets");

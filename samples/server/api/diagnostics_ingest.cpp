@@ -1,5 +1,7 @@
 #include "api/diagnostics_ingest.hpp"
 
+#include "api/auth.hpp"
+
 #include "rules/diagnostic_values.hpp"
 
 #include <algorithm>
@@ -104,6 +106,13 @@ void DiagnosticsIngest::write(std::vector<IngestJob> &jobs) {
   try {
     auto tx = store_.write();
     for (auto &job : jobs) {
+      // Retired by an erasure that committed after this batch was authenticated: nothing of it is kept.
+      try {
+        refuse_retired(*tx, job.app, job.device_id);
+      } catch (const ApiError &e) {
+        for (auto &p : job.items) p.error = e;
+        continue;
+      }
       std::unordered_map<std::string, bool> ticket_ok;
       for (auto &p : job.items) {
         if (p.error) continue;

@@ -20,21 +20,12 @@ struct MetricsQuery {
   int64_t bucket = 0;  // 0 = no series
 };
 
-std::optional<int64_t> int_param(const Call &c, const char *name) {
-  const std::string *v = c.query_param(name);
-  if (!v || v->empty()) return std::nullopt;
-  char *end = nullptr;
-  long long n = std::strtoll(v->c_str(), &end, 10);
-  if (*end || n < 0) throw bad_request(std::string(name) + ": must be a non-negative integer (ms)");
-  return n;
-}
-
 MetricsQuery read_query(const Call &c) {
   MetricsQuery q;
-  q.to = int_param(c, "to").value_or(now_ms());
-  q.from = int_param(c, "from").value_or(q.to - 30 * kDayMs);
+  q.to = ms_param(c, "to").value_or(now_ms());
+  q.from = ms_param(c, "from").value_or(q.to - 30 * kDayMs);
   if (q.from >= q.to) throw bad_request("from: must be before to");
-  if (auto b = int_param(c, "bucket")) {
+  if (auto b = ms_param(c, "bucket")) {
     if (*b < 60000) throw bad_request("bucket: at least 60000 ms");
     if ((q.to - q.from + *b - 1) / *b > kMaxBuckets)
       throw bad_request("bucket: at most " + std::to_string(kMaxBuckets) + " buckets per request");

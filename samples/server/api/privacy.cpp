@@ -1,6 +1,7 @@
 // Privacy: erase and export a user's data (docs/protocol.md section 20), for the caller (device API) and by
 // agents (agent API), with the audit of every erasure and export.
 #include "api/privacy.hpp"
+#include "api/auth.hpp"
 
 #include "api/render.hpp"
 #include "api_error.hpp"
@@ -262,6 +263,20 @@ Reply run_erase(Call &c, const EraseScope &scope, const std::vector<std::string>
   return json(200, erase_reply(n, at));
 }
 
+// `device_id` in an erase body: an id with a recorded secret needs it (`device_secret`); an unclaimed one (a
+// client without device secrets) is taken at its word, as before device secrets existed.
+void require_device_secret(Call &c, const std::string &device_id) {
+  const std::string &app = c.app->app_key;
+  DeviceStanding s = c.tx->identity().device_standing(app, device_id, device_pseudonym(app, device_id));
+  if (s.retired || !s.secret_hash) return;  // erased already (a replay), or unclaimed
+  auto it = c.body->FindMember("device_secret");
+  if (it == c.body->MemberEnd() || !it->value.IsString())
+    throw ApiError(403, "device_secret_required", "device_secret: the secret of device_id is required");
+  std::string secret(it->value.GetString(), it->value.GetStringLength());
+  if (!constant_time_equal(sha256_hex(secret), *s.secret_hash))
+    throw ApiError(403, "invalid_device_secret", "device_secret does not prove device_id");
+}
+
 }  // namespace
 
 void PrivacyHandlers::add_routes(Router &r) {
@@ -295,14 +310,19 @@ Reply PrivacyHandlers::me_erase(Call &c) {
       throw bad_request("device_id: must be a string of 1..128 bytes");
     named.assign(it->value.GetString(), it->value.GetStringLength());
   }
+  std::vector<std::string> linked;
+  if (c.device->user) linked = c.tx->privacy().user_devices(app, c.device->user->sub);
+  // The SDK rotates its device id on erase and names the retired one: that id must be the caller's, proved
+  // by its secret, or by being a device of the signed-in user erasing.
+  if (named != header && std::find(linked.begin(), linked.end(), named) == linked.end())
+    require_device_secret(c, named);
   EraseScope scope;
   std::vector<std::string> notify;
   std::string audited = "device:" + named;
   if (c.device->user) {
-    const std::string &sub = c.device->user->sub;
     audited = c.device->owner;
     add_unique(scope.owners, c.device->owner);
-    for (const auto &d : c.tx->privacy().user_devices(app, sub)) {
+    for (const auto &d : linked) {
       // The calling device is a fresh id (the SDK rotates it on erase): only its link to the user goes.
       if (d == header && d != named) continue;
       add_unique(scope.devices, d);
@@ -314,6 +334,8 @@ Reply PrivacyHandlers::me_erase(Call &c) {
   add_unique(scope.owners, "device:" + named);
   Reply r = run_erase(c, scope, notify, "user_erased");
   if (c.device->user && header != named) c.tx->privacy().unlink_device(app, header, c.device->user->sub);
+  // The retired id keeps a tombstone: requests still on the wire under it are refused when they land.
+  if (header != named) c.tx->identity().retire_device(app, named, device_pseudonym(app, named), now_ms());
   audit_privacy(c, audited, "erase", "self");
   return r;
 }

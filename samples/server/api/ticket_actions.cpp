@@ -12,6 +12,19 @@ namespace {
 
 const char *const kStatuses[] = {"open", "pending", "solved", "closed"};
 
+// Whether message `id` is one of the ticket's messages (read page by page; only on an id collision).
+bool ticket_has_message(Call &c, const std::string &ticket_id, const std::string &id) {
+  constexpr int kPage = 500;
+  int64_t after = 0;
+  while (true) {
+    auto page = c.tx->tickets().messages(c.app->app_key, ticket_id, after, kPage);
+    for (const auto &m : page)
+      if (m.id == id) return true;
+    if (page.size() < static_cast<size_t>(kPage)) return false;
+    after = page.back().seq;
+  }
+}
+
 }  // namespace
 
 bool known_ticket_status(const std::string &s) {
@@ -64,8 +77,12 @@ MessageRecord add_message(Call &c, TicketRecord &t, const std::string &body,
   const std::string &app = c.app->app_key;
   MessageRecord m;
   if (id) {
-    if (c.tx->tickets().message_exists(app, *id))
+    if (c.tx->tickets().message_exists(app, *id)) {
+      // 409 only when the caller can see the message (an agent sees the app; a device its own ticket);
+      // otherwise 404, so a client-chosen id does not reveal other principals' messages.
+      if (!c.agent && !ticket_has_message(c, t.id, *id)) throw not_found("message");
       throw ApiError(409, "conflict", "a message with this id already exists");
+    }
     m.id = *id;
   } else {
     m.id = new_id("m_");

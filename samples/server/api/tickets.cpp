@@ -67,8 +67,14 @@ Reply TicketHandlers::tickets_create(Call &c) {
   auto attachments =
       opt_string_array(b, "attachment_ids", wire::limit::kAttachmentsPerMessage, wire::limit::kIdBytes);
   const std::string &app = c.app->app_key;
-  if (id && c.tx->tickets().find(app, *id))
-    throw ApiError(409, "conflict", "a ticket with this id already exists");
+  if (id) {
+    // The caller's own id again is a conflict; someone else's is answered as if it did not exist (protocol
+    // section 2: existence never leaks across principals).
+    if (auto existing = c.tx->tickets().find(app, *id)) {
+      if (existing->owner != c.device->owner) throw not_found("ticket");
+      throw ApiError(409, "conflict", "a ticket with this id already exists");
+    }
+  }
 
   TicketRecord t;
   t.id = id ? *id : new_id("t_");

@@ -1,6 +1,7 @@
 // Uploaded files: stored on upload, linked to a ticket and message when a message names them.
 #pragma once
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 
@@ -17,6 +18,9 @@ struct AttachmentRecord {
   std::optional<std::string> message_id;
   int64_t created_at = 0;
   std::string data;  // filled only by find(with_data=true)
+  // insert() only: when set, the `size` bytes are read from this file (from its start) instead of `data`,
+  // and copied into the store in chunks (an upload spooled to disk by the transport).
+  std::FILE *data_file = nullptr;
 };
 
 class AttachmentRepo {

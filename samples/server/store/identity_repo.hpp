@@ -15,6 +15,12 @@ struct DeviceRecord {
   int64_t updated_at = 0;
 };
 
+// What the server knows of a device id before it acts on a request from it.
+struct DeviceStanding {
+  std::optional<std::string> secret_hash;  // SHA-256 hex of its secret, once one was presented
+  bool retired = false;                    // an erasure retired it: nothing is accepted under it any more
+};
+
 struct PushTokenRecord {
   std::string platform;
   std::string token;
@@ -36,6 +42,17 @@ class IdentityRepo {
   virtual std::optional<DeviceRecord> find_device(const std::string &app, const std::string &device_id) = 0;
   // Every device that has sent PUT /v1/device (segment targeting of scheduled survey prompts).
   virtual std::vector<DeviceRecord> list_devices(const std::string &app) = 0;
+
+  // device credentials and tombstones (`pseudonym`: the retired id's pseudonym, see device_pseudonym())
+  virtual DeviceStanding device_standing(const std::string &app, const std::string &device_id,
+                                         const std::string &pseudonym) = 0;
+  // Records `secret_hash` for an unclaimed device id; returns the hash on record afterwards (the
+  // first claim wins).
+  virtual std::string claim_device(const std::string &app, const std::string &device_id,
+                                   const std::string &secret_hash, int64_t now) = 0;
+  // Forgets the device's credential and keeps its tombstone.
+  virtual void retire_device(const std::string &app, const std::string &device_id,
+                             const std::string &pseudonym, int64_t now) = 0;
 
   // push tokens: one per device, replaced by each PUT
   virtual void upsert_push_token(const std::string &app, const std::string &device_id,

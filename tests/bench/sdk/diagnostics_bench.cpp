@@ -139,7 +139,7 @@ WireSize heartbeat_wire(const std::string &data_dir, std::size_t breadcrumbs) {
   std::string body = "{\"items\":[" + item->payload + "]}";  // what Sender::send assembles
   w.body_json = body.size();
   RequestBuilder rb("https://support.example.com", "pk_live_0123456789abcdef",
-                    "0190f5c2-7f3b-7c1e-9a55-4d1e2f3a4b5c");
+                    DeviceCredential{"0190f5c2-7f3b-7c1e-9a55-4d1e2f3a4b5c", std::string(64, 'f')});
   HttpRequest r = rb.post_json("/v1/diagnostics/batch", body, 60000, "");
   w.body_wire = r.body.size();
   w.request_headers = std::strlen("POST /v1/diagnostics/batch HTTP/1.1\r\n") +

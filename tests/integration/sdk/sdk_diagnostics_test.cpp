@@ -108,11 +108,12 @@ std::string create_notice(hlt::AgentClient &agent, const std::string &body_json)
   return hlt::str_of(hlt::parse(r.body), "id");
 }
 
-/// A device-API client speaking for `device_id` (anonymous).
-hlt::HttpClient device_client(const hlt::ServerProcess &server, const std::string &device_id) {
+/// A device-API client speaking for the SDK device `d` (anonymous), proving its id with the SDK's secret.
+hlt::HttpClient device_client(const hlt::ServerProcess &server, const hlt::SdkDevice &d) {
   hlt::HttpClient http(server.base_url());
   http.set_default_header("X-Helpline-App-Key", hlt::kAppKey);
-  http.set_default_header("X-Helpline-Device-Id", device_id);
+  http.set_default_header("X-Helpline-Device-Id", d.id());
+  http.set_default_header("X-Helpline-Device-Secret", hlt::device_secret_of(d.data()));
   return http;
 }
 
@@ -591,7 +592,7 @@ BOOST_AUTO_TEST_CASE(notices_are_targeted_by_model_and_firmware_range_marked_dis
   BOOST_CHECK_EQUAL(notice_state(a, by_model), "");  // seen never undoes dismissed
   BOOST_REQUIRE_EQUAL(hlt::flush(a), HELPLINE_OK);
   BOOST_CHECK_EQUAL(notice_state(a, by_model), "");
-  hlt::HttpClient http = device_client(server, a.id());
+  hlt::HttpClient http = device_client(server, a);
   hlt::Response list = http.get("/v1/notices");
   BOOST_REQUIRE_MESSAGE(list.status == 200, list.describe());
   rapidjson::Document ld = hlt::parse(list.body);
@@ -632,7 +633,7 @@ BOOST_AUTO_TEST_CASE(a_notice_published_before_the_device_matched_still_reaches_
 
   BOOST_REQUIRE_EQUAL(helpline_set_device_attribute(d, "firmware_version", "2.1"), HELPLINE_OK);  // updated
   wait_registered(server, d, "2.1");
-  hlt::HttpClient http = device_client(server, d.id());
+  hlt::HttpClient http = device_client(server, d);
   hlt::Response list = http.get("/v1/notices");
   BOOST_REQUIRE(list.status == 200);
   BOOST_REQUIRE_MESSAGE(list.body.find(id) != std::string::npos,

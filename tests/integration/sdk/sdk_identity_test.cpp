@@ -216,6 +216,7 @@ BOOST_AUTO_TEST_CASE(logout_removes_local_data_and_users_never_see_each_others_t
   hlt::HttpClient http(hlt::shared_test_mode_server().base_url());
   http.set_default_header("X-Helpline-App-Key", hlt::kAppKey);
   http.set_default_header("X-Helpline-Device-Id", hlt::device_id_of(b.data()));
+  http.set_default_header("X-Helpline-Device-Secret", hlt::device_secret_of(b.data()));
   http.set_default_header("Authorization", "Bearer " + hlt::user_jwt(u));
   BOOST_CHECK_EQUAL(http.get("/v1/tickets/" + t2).status, 404);
   BOOST_CHECK_EQUAL(http.get("/v1/tickets/" + t2 + "/messages").status, 404);

@@ -64,14 +64,15 @@ BOOST_AUTO_TEST_CASE(upload_with_client_id_uses_it_and_it_is_linkable_and_downlo
   BOOST_CHECK_EQUAL(get.body, "hello");
 }
 
-BOOST_AUTO_TEST_CASE(upload_with_an_existing_id_is_409_conflict_for_anyone) {
+// The owner's own id is a conflict; another principal learns nothing (404, as for any id it cannot see).
+BOOST_AUTO_TEST_CASE(upload_with_an_existing_id_is_409_for_its_owner_and_404_for_anyone_else) {
   Device dev(shared_server());
   const std::string aid = unique("att-dup");
   REQUIRE_STATUS(upload(dev, "?id=" + aid, "one"), 201);
   CHECK_ERROR(upload(dev, "?id=" + aid, "one"), 409, "conflict");
   CHECK_ERROR(upload(dev, "?id=" + aid, "other bytes"), 409, "conflict");
   Device other(shared_server());
-  CHECK_ERROR(upload(other, "?id=" + aid, "one"), 409, "conflict");
+  CHECK_ERROR(upload(other, "?id=" + aid, "one"), 404, "not_found");
   // The stored attachment is unchanged.
   const auto get = dev.http.get("/v1/attachments/" + aid);
   REQUIRE_STATUS(get, 200);
@@ -640,7 +641,7 @@ BOOST_AUTO_TEST_CASE(a_v1_database_is_migrated_and_keeps_its_data) {
   Device dev(server);
   const std::string ticket = dev.new_ticket("before the upgrade");
   BOOST_REQUIRE(server.stop().exited);
-  // Schema v1 is the current schema without what migrations 2..5 add (shipped migrations never change).
+  // Schema v1 is the current schema without what migrations 2..6 add (shipped migrations never change).
   exec_sql(
       server.db_path().string(),
       "DROP TABLE push_tokens; DROP TABLE principal_attributes; DROP TABLE ticket_status_log; "
@@ -651,15 +652,15 @@ BOOST_AUTO_TEST_CASE(a_v1_database_is_migrated_and_keeps_its_data) {
       "ALTER TABLE diag_devices DROP COLUMN last_seen; ALTER TABLE diag_devices DROP COLUMN last_error_at; "
       "ALTER TABLE diag_devices DROP COLUMN last_warning_at; "
       "DROP TABLE server_rules; DROP TABLE rule_firings; DROP TABLE device_rule_sets; "
-      "DROP TABLE erasures; DROP INDEX events_device; DROP INDEX events_owner; PRAGMA "
-      "user_version=1;");
+      "DROP TABLE erasures; DROP INDEX events_device; DROP INDEX events_owner; "
+      "DROP TABLE device_credentials; DROP TABLE retired_devices; PRAGMA user_version=1;");
   server.start();
   CHECK_STATUS(dev.http.get("/v1/tickets/" + ticket), 200);
   CHECK_STATUS(dev.http.patch("/v1/me/attributes", R"({"after":"upgrade"})"), 200);
   CHECK_STATUS(dev.http.put("/v1/device/push-token", R"({"platform":"fcm","token":"t"})"), 200);
   BOOST_CHECK_EQUAL(str_at(json(dev.http.get("/v1/me")), "/attributes/after"), "upgrade");
   BOOST_REQUIRE(server.stop().exited);
-  BOOST_CHECK_EQUAL(user_version(server.db_path().string()), 5);
+  BOOST_CHECK_EQUAL(user_version(server.db_path().string()), 6);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

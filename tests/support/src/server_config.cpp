@@ -1,5 +1,7 @@
 #include "helpline/testing/server_config.hpp"
 
+#include "helpline/testing/digest.hpp"
+
 #include <string>
 #include <type_traits>
 
@@ -77,6 +79,8 @@ std::vector<std::string> server_flags(const ServerConfig &config) {
     flags.push_back(config.access_log);
   }
   if (config.test_mode) flags.emplace_back("--test-mode");
+  flags.emplace_back("--access-log-key");  // so that tests can find a device's lines (log_device)
+  flags.emplace_back(kAccessLogKey);
   const FaultConfig &f = config.faults;
   if (f.fail_5xx_percent > 0) flag("--fault-5xx-percent", f.fail_5xx_percent);
   if (f.fail_429_percent > 0) flag("--fault-429-percent", f.fail_429_percent);

@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using namespace helpline::server;
 using helpline::server::test::TempDir;
@@ -141,4 +142,26 @@ BOOST_AUTO_TEST_CASE(invalid_json_and_missing_files_are_reported) {
                           return std::string(x.what()) ==
                                  "config: cannot open /nonexistent/helpline/server.json";
                         });
+}
+
+// Security issue #16: the reverse proxies whose forwarding headers are believed (console cookies, login
+// throttle).
+BOOST_AUTO_TEST_CASE(trusted_proxies_are_ip_literals_in_canonical_form) {
+  TempDir dir;
+  ServerConfig none;
+  load_config(dir.write("none.json", "{}"), none);
+  BOOST_TEST(none.trusted_proxies.empty());
+  ServerConfig c;
+  load_config(dir.write("proxies.json",
+                        R"({"trusted_proxies": ["10.0.0.7", "::1", "2001:DB8:0:0::5", "::ffff:10.0.0.8"]})"),
+              c);
+  BOOST_TEST((c.trusted_proxies == std::vector<std::string>{"10.0.0.7", "::1", "2001:db8::5", "10.0.0.8"}));
+  const std::string want =
+      "config: trusted_proxies: each entry must be an IPv4 or IPv6 address (no ports, no ranges)";
+  BOOST_TEST(load_error(R"({"trusted_proxies": ["10.0.0.7:80"]})") == want);
+  BOOST_TEST(load_error(R"({"trusted_proxies": ["10.0.0.0/8"]})") == want);
+  BOOST_TEST(load_error(R"({"trusted_proxies": ["proxy.local"]})") == want);
+  BOOST_TEST(load_error(R"({"trusted_proxies": [7]})") == want);
+  BOOST_TEST(load_error(R"({"trusted_proxies": "10.0.0.7"})") ==
+             "config: trusted_proxies: must be an array of at most 64 IPs");
 }

@@ -143,3 +143,51 @@ BOOST_AUTO_TEST_CASE(a_fractional_exp_is_truncated_to_seconds) {
              static_cast<int>(JwtError::none));
   BOOST_TEST(id.exp == 1800000000);
 }
+
+// Security issue #16: a base64url text has exactly one canonical form. Unused trailing bits, padding,
+// characters outside the URL-safe alphabet and impossible lengths are refused, so an altered signature never
+// verifies.
+BOOST_AUTO_TEST_CASE(base64url_accepts_only_canonical_encodings) {
+  std::string out;
+  BOOST_TEST(base64url_decode("", out));
+  BOOST_TEST(out.empty());
+  BOOST_TEST(base64url_decode("QQ", out));  // "A": 01000001 -> Q(010000) Q(010000): 4 unused bits, all zero
+  BOOST_TEST(out == "A");
+  BOOST_TEST(base64url_decode("QUI", out));  // "AB": 2 unused bits, zero
+  BOOST_TEST(out == "AB");
+  BOOST_TEST(base64url_decode("QUJD", out));
+  BOOST_TEST(out == "ABC");
+  BOOST_TEST(!base64url_decode("QR", out));   // unused bits 0001
+  BOOST_TEST(!base64url_decode("QX", out));   // unused bits 0111
+  BOOST_TEST(!base64url_decode("QUJ", out));  // unused bits 01
+  BOOST_TEST(!base64url_decode("QUK", out));  // unused bits 10
+  BOOST_TEST(!base64url_decode("QQ==", out));
+  BOOST_TEST(!base64url_decode("QUI=", out));
+  BOOST_TEST(!base64url_decode("QU+D", out));
+  BOOST_TEST(!base64url_decode("QU/D", out));
+  BOOST_TEST(!base64url_decode("QU D", out));
+  BOOST_TEST(!base64url_decode("Q", out));  // length % 4 == 1 carries no whole byte
+  BOOST_TEST(!base64url_decode("QUJDQ", out));
+  for (const std::string &data : {std::string(), std::string("x"), std::string("xy"), std::string("xyz"),
+                                  std::string("\xff\x00\x80", 3), hmac_sha256(kSecret, "round trip")}) {
+    BOOST_TEST(base64url_decode(base64url_encode(data), out));
+    BOOST_TEST(out == data);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_signature_with_altered_trailing_bits_does_not_verify) {
+  const std::string token = mint_jwt(kSecret, "user-7", kNow + 60, std::nullopt, std::nullopt);
+  BOOST_TEST(static_cast<int>(verify(token)) == static_cast<int>(JwtError::none));
+  // 32 bytes of HMAC are 43 characters: the last one carries 4 data bits and 2 unused ones. Flipping an
+  // unused bit leaves the decoded bytes unchanged in a lax decoder; it must not verify.
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const size_t last = alphabet.find(token.back());
+  BOOST_REQUIRE(last != std::string::npos);
+  for (size_t flip : {1u, 2u, 3u}) {
+    std::string altered = token;
+    altered.back() = alphabet[last ^ flip];
+    Identity id;
+    BOOST_TEST(static_cast<int>(verify(altered, id)) != static_cast<int>(JwtError::none), "flip " << flip);
+  }
+  BOOST_TEST(static_cast<int>(verify(token + "=")) != static_cast<int>(JwtError::none));
+}

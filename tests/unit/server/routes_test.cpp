@@ -68,7 +68,8 @@ const Expected kTable[] = {
     {"POST", "/v1/me/erase", K::device, B::optional_json, true, false, true, T::standard},
     {"GET", "/v1/me/export", K::device, B::none, false, false, false, T::audited},
     {"POST", "/v1/me/export", K::device, B::optional_json, true, false, true, T::audited},
-    {"POST", "/v1/agent/login", K::agent_login, B::json, false, false, false, T::standard},
+    {"POST", "/v1/agent/login", K::agent_login, B::json, false, false, false,
+     T::own},  // hashed off the I/O thread
     {"POST", "/v1/agent/logout", K::agent, B::optional_json, true, false, false, T::standard},
     {"GET", "/v1/agent/me", K::agent, B::none, false, false, false, T::standard},
     {"GET", "/v1/agent/agents", K::agent, B::none, false, false, false, T::standard},

@@ -30,6 +30,39 @@ std::vector<DeviceRecord> SqliteIdentityRepo::list_devices(const std::string &ap
   return out;
 }
 
+DeviceStanding SqliteIdentityRepo::device_standing(const std::string &app, const std::string &device_id,
+                                                   const std::string &pseudonym) {
+  Query q(db_,
+          "SELECT (SELECT secret_hash FROM device_credentials WHERE app=?1 AND device_id=?2), "
+          "EXISTS(SELECT 1 FROM retired_devices WHERE app=?1 AND pseudonym=?3)");
+  q.bind(1, app).bind(2, device_id).bind(3, pseudonym);
+  DeviceStanding s;
+  if (q.step()) {
+    s.secret_hash = q.opt_text(0);
+    s.retired = q.i64(1) != 0;
+  }
+  return s;
+}
+
+std::string SqliteIdentityRepo::claim_device(const std::string &app, const std::string &device_id,
+                                             const std::string &secret_hash, int64_t now) {
+  Query q(db_,
+          "INSERT INTO device_credentials(app, device_id, secret_hash, created_at) VALUES(?1,?2,?3,?4) "
+          "ON CONFLICT(app, device_id) DO NOTHING");
+  q.bind(1, app).bind(2, device_id).bind(3, secret_hash).bind(4, now).run();
+  Query held(db_, "SELECT secret_hash FROM device_credentials WHERE app=?1 AND device_id=?2");
+  held.bind(1, app).bind(2, device_id);
+  return held.step() ? held.text(0) : std::string();
+}
+
+void SqliteIdentityRepo::retire_device(const std::string &app, const std::string &device_id,
+                                       const std::string &pseudonym, int64_t now) {
+  Query d(db_, "DELETE FROM device_credentials WHERE app=?1 AND device_id=?2");
+  d.bind(1, app).bind(2, device_id).run();
+  Query t(db_, "INSERT OR IGNORE INTO retired_devices(app, pseudonym, retired_at) VALUES(?1,?2,?3)");
+  t.bind(1, app).bind(2, pseudonym).bind(3, now).run();
+}
+
 void SqliteIdentityRepo::upsert_push_token(const std::string &app, const std::string &device_id,
                                            const PushTokenRecord &p) {
   Query q(db_,

@@ -43,6 +43,12 @@ class SqliteIdentityRepo final : public IdentityRepo {
   void upsert_device(const std::string &app, const DeviceRecord &d) override;
   std::optional<DeviceRecord> find_device(const std::string &app, const std::string &device_id) override;
   std::vector<DeviceRecord> list_devices(const std::string &app) override;
+  DeviceStanding device_standing(const std::string &app, const std::string &device_id,
+                                 const std::string &pseudonym) override;
+  std::string claim_device(const std::string &app, const std::string &device_id,
+                           const std::string &secret_hash, int64_t now) override;
+  void retire_device(const std::string &app, const std::string &device_id, const std::string &pseudonym,
+                     int64_t now) override;
   void upsert_push_token(const std::string &app, const std::string &device_id,
                          const PushTokenRecord &p) override;
   void delete_push_token(const std::string &app, const std::string &device_id) override;

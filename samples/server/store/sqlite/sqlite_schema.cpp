@@ -145,7 +145,18 @@ CREATE INDEX events_device ON events(app, device_id) WHERE device_id IS NOT NULL
 CREATE INDEX events_owner ON events(app, owner) WHERE owner IS NOT NULL;
 )SQL";
 
-const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
+// Device credentials (docs/protocol.md section 3.1): the SHA-256 of the secret a device presents, recorded by
+// the first request that presents one; and the tombstones of device ids retired by an erasure, kept as a
+// pseudonym (SHA-256 of app and id) so that no late request can write under them again.
+const char *kMigration6 = R"SQL(
+CREATE TABLE device_credentials(app TEXT NOT NULL, device_id TEXT NOT NULL, secret_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL, PRIMARY KEY(app, device_id)) WITHOUT ROWID;
+CREATE TABLE retired_devices(app TEXT NOT NULL, pseudonym TEXT NOT NULL, retired_at INTEGER NOT NULL,
+  PRIMARY KEY(app, pseudonym)) WITHOUT ROWID;
+)SQL";
+
+const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3,
+                                   kMigration4, kMigration5, kMigration6};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");
 

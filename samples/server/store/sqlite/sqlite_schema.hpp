@@ -6,7 +6,7 @@
 
 namespace helpline::server {
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 
 class SchemaTooNew : public std::runtime_error {
  public:

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "helpline/helpline.h"
+#include "helpline/testing/digest.hpp"
 #include "helpline/testing/server_process.hpp"
 #include "helpline/testing/sqlite_query.hpp"
 #include "helpline/testing/temp_dir.hpp"
@@ -81,7 +82,8 @@ inline helpline_status_t send_diagnostic(helpline_t *h, const std::string &run, 
   return s;
 }
 
-/// Access-log lines (JSON, one per request) in `log` for device `device` (empty: any) and path `path`.
+/// Access-log lines (JSON, one per request) in `log` for device `device` of app kAppKey (empty: any; the log
+/// names it by its pseudonym, log_device) and path `path`.
 inline std::vector<std::string> access_log_lines(const std::filesystem::path &log, const std::string &device,
                                                  const std::string &path) {
   std::vector<std::string> out;
@@ -93,7 +95,9 @@ inline std::vector<std::string> access_log_lines(const std::filesystem::path &lo
     std::string line = text.substr(pos, end - pos);
     pos = end + 1;
     if (line.find("\"path\":\"" + path + "\"") == std::string::npos) continue;
-    if (!device.empty() && line.find("\"device\":\"" + device + "\"") == std::string::npos) continue;
+    if (!device.empty() &&
+        line.find("\"device\":\"" + log_device(device, kAppKey) + "\"") == std::string::npos)
+      continue;
     out.push_back(line);
   }
   return out;

@@ -159,6 +159,14 @@ inline std::string device_id_of(const std::string &data_dir) {
   return rows.empty() ? std::string() : rows[0][0];
 }
 
+/// The secret that proves that device id (X-Helpline-Device-Secret, docs/protocol.md 3.1); "" before there is
+/// one.
+inline std::string device_secret_of(const std::string &data_dir) {
+  auto rows = query(std::filesystem::path(data_dir) / "helpline.db",
+                    "SELECT value FROM meta WHERE key = 'device_secret'");
+  return rows.empty() ? std::string() : rows[0][0];
+}
+
 /// Rows of `table` (matching `where`, when given) in the SDK's own store under `data_dir`, read-only.
 inline long long store_count(const std::string &data_dir, const std::string &table,
                              const std::string &where = "") {
