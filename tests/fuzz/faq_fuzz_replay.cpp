@@ -10,12 +10,14 @@
 #include <vector>
 
 #include "faq_fuzz_targets.hpp"
+#include "replay_mutator.hpp"
 
 namespace {
 
-using Bytes = std::string;
+using helpline_fuzz_replay::Bytes;
+using helpline_fuzz_replay::load;
 
-const char *const kTokens[] = {
+const std::vector<const char *> kTokens = {
     "\"",
     "*",
     "NEAR(",
@@ -56,65 +58,6 @@ const char *const kTokens[] = {
     "\"tags\":[",
 };
 
-struct Rng {
-  uint64_t s = 0x9E3779B97F4A7C15ull;  // fixed: the same 20000 inputs on every run
-  uint64_t next() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
-  }
-  size_t below(size_t n) { return n == 0 ? 0 : static_cast<size_t>(next() % n); }
-};
-
-Bytes mutate(Bytes b, const std::vector<Bytes> &seeds, Rng &r) {
-  int ops = 1 + static_cast<int>(r.below(4));
-  for (int i = 0; i < ops; ++i) {
-    size_t at = r.below(b.size() + 1);
-    switch (r.below(7)) {
-      case 0:
-        if (!b.empty()) b[r.below(b.size())] ^= static_cast<char>(1u << r.below(8));
-        break;
-      case 1:
-        b.insert(at, 1, static_cast<char>(r.below(256)));
-        break;
-      case 2: {
-        const char *t = kTokens[r.below(sizeof(kTokens) / sizeof(kTokens[0]))];
-        b.insert(at, t, std::max<size_t>(1, std::char_traits<char>::length(t)));
-        break;
-      }
-      case 3:
-        b.erase(at, r.below(16));
-        break;
-      case 4:
-        if (at < b.size()) b.insert(at, b.substr(at, r.below(64)));
-        break;
-      case 5:
-        b.resize(at);
-        break;
-      default: {
-        const Bytes &other = seeds[r.below(seeds.size())];
-        size_t from = r.below(other.size() + 1);
-        b.insert(at, other.substr(from, r.below(128)));
-      }
-    }
-    if (b.size() > 64 * 1024) b.resize(64 * 1024);
-  }
-  return b;
-}
-
-std::vector<Bytes> load(const std::filesystem::path &dir) {
-  std::vector<std::filesystem::path> files;
-  for (const auto &e : std::filesystem::directory_iterator(dir)) files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  std::vector<Bytes> out;
-  for (const auto &f : files) {
-    std::ifstream in(f, std::ios::binary);
-    out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  return out;
-}
-
 int run(const Bytes &b, bool apply) {
   const auto *p = reinterpret_cast<const uint8_t *>(b.data());
   return apply ? helpline_fuzz::apply_one(p, b.size()) : helpline_fuzz::query_one(p, b.size());
@@ -133,7 +76,8 @@ int main(int argc, char **argv) {
   if (queries.empty() || answers.empty()) return 2;
   for (const auto &b : queries) run(b, false);
   for (const auto &b : answers) run(b, true);
-  Rng r;
+  helpline_fuzz_replay::Rng r{0x9E3779B97F4A7C15ull};
+  const helpline_fuzz_replay::Mutator mutate{kTokens};
   for (long i = 0; i < mutations; ++i) {
     bool apply = i % 4 == 3;  // searches are the hot path; one in four inputs is a server answer
     const auto &seeds = apply ? answers : queries;

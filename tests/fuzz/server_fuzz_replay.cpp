@@ -11,13 +11,15 @@
 #include <string>
 #include <vector>
 
+#include "replay_mutator.hpp"
 #include "server_fuzz_targets.hpp"
 
 namespace {
 
-using Bytes = std::string;
+using helpline_fuzz_replay::Bytes;
+using helpline_fuzz_replay::load;
 
-const char *const kTokens[] = {
+const std::vector<const char *> kTokens = {
     "\"",
     "{",
     "}",
@@ -79,72 +81,6 @@ const char *const kTokens[] = {
     "wait=1",
 };
 
-struct Rng {
-  uint64_t s = 0x2545F4914F6CDD1Dull;  // fixed: the same inputs on every run
-  uint64_t next() {
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return s;
-  }
-  size_t below(size_t n) { return n == 0 ? 0 : static_cast<size_t>(next() % n); }
-};
-
-Bytes mutate(Bytes b, const std::vector<Bytes> &seeds, Rng &r) {
-  int ops = 1 + static_cast<int>(r.below(4));
-  for (int i = 0; i < ops; ++i) {
-    size_t at = r.below(b.size() + 1);
-    switch (r.below(9)) {
-      case 0:
-        if (!b.empty()) b[r.below(b.size())] ^= static_cast<char>(1u << r.below(8));
-        break;
-      case 1:  // the four control bytes: method, route, headers
-        if (b.size() >= 4) b[r.below(4)] ^= static_cast<char>(1u << r.below(8));
-        break;
-      case 2:
-        if (b.size() >= 4) b[r.below(4)] = static_cast<char>(r.below(256));
-        break;
-      case 3:
-        b.insert(at, 1, static_cast<char>(r.below(256)));
-        break;
-      case 4: {
-        const char *t = kTokens[r.below(sizeof(kTokens) / sizeof(kTokens[0]))];
-        b.insert(at, t, std::max<size_t>(1, std::char_traits<char>::length(t)));
-        break;
-      }
-      case 5:
-        b.erase(at, r.below(16));
-        break;
-      case 6:
-        if (at < b.size()) b.insert(at, b.substr(at, r.below(64)));
-        break;
-      case 7:
-        b.resize(std::max<size_t>(at, 4));
-        break;
-      default: {
-        const Bytes &other = seeds[r.below(seeds.size())];
-        size_t from = r.below(other.size() + 1);
-        b.insert(at, other.substr(from, r.below(128)));
-      }
-    }
-    if (b.size() > 16 * 1024) b.resize(16 * 1024);
-  }
-  return b;
-}
-
-std::vector<Bytes> load(const std::filesystem::path &dir) {
-  std::vector<std::filesystem::path> files;
-  for (const auto &e : std::filesystem::directory_iterator(dir))
-    if (e.is_regular_file()) files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  std::vector<Bytes> out;
-  for (const auto &f : files) {
-    std::ifstream in(f, std::ios::binary);
-    out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  return out;
-}
-
 int run(const Bytes &b) {
   return helpline_server_fuzz::fuzz_server_request(reinterpret_cast<const uint8_t *>(b.data()), b.size());
 }
@@ -168,7 +104,9 @@ int main(int argc, char **argv) {
   if (seeds.empty()) return 2;
   auto start = std::chrono::steady_clock::now();
   for (const auto &b : seeds) run(b);
-  Rng r;
+  helpline_fuzz_replay::Rng r{0x2545F4914F6CDD1Dull};
+  // The four control bytes (method, route, headers) are mutated too; bodies stay small.
+  const helpline_fuzz_replay::Mutator mutate{kTokens, 4, 16 * 1024};
   for (long i = 0; i < mutations; ++i) run(mutate(seeds[r.below(seeds.size())], seeds, r));
   helpline_server_fuzz::shutdown();
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
