@@ -63,11 +63,7 @@ void LoginThrottle::finish(const std::string &account, const std::string &addres
                            int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string pk = pair_key(account, address);
-  std::pair<Table *, const std::string *> tables[] = {
-      {&pair_, &pk}, {&address_, &address}, {&account_, &account}};
-  for (auto &[table, key] : tables) {
-    auto it = table->find(*key);
-    if (it == table->end()) continue;  // evicted meanwhile
+  for_each_tier(pk, address, account, [&](Table *table, Table::iterator it) {
     Counter &c = it->second;
     if (c.in_flight > 0) --c.in_flight;
     c.touched_ms = now_ms;
@@ -81,7 +77,7 @@ void LoginThrottle::finish(const std::string &account, const std::string &addres
       ++c.failures;
       c.last_failure_ms = now_ms;
     }
-  }
+  });
   if (success) {
     known_[pk] = now_ms;
     if (known_.size() > policy_.max_entries) {
@@ -99,13 +95,21 @@ void LoginThrottle::finish(const std::string &account, const std::string &addres
 void LoginThrottle::cancel(const std::string &account, const std::string &address) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string pk = pair_key(account, address);
-  std::pair<Table *, const std::string *> tables[] = {
-      {&pair_, &pk}, {&address_, &address}, {&account_, &account}};
-  for (auto &[table, key] : tables) {
-    auto it = table->find(*key);
-    if (it == table->end()) continue;
+  for_each_tier(pk, address, account, [](Table *table, Table::iterator it) {
     if (it->second.in_flight > 0) --it->second.in_flight;
     if (it->second.in_flight == 0 && it->second.failures == 0) table->erase(it);
+  });
+}
+
+// The counters of the three tiers that exist (one may have been evicted meanwhile): f(table, entry).
+void LoginThrottle::for_each_tier(const std::string &pair_key, const std::string &address,
+                                  const std::string &account,
+                                  const std::function<void(Table *, Table::iterator)> &f) {
+  std::pair<Table *, const std::string *> tables[] = {
+      {&pair_, &pair_key}, {&address_, &address}, {&account_, &account}};
+  for (auto &[table, key] : tables) {
+    auto it = table->find(*key);
+    if (it != table->end()) f(table, it);
   }
 }
 

@@ -59,6 +59,8 @@ class LoginThrottle {
   int64_t wait_ms(const Table &t, const std::string &key, int free, int64_t now) const;
   void prune(int64_t now);
   void cap(Table &t);
+  void for_each_tier(const std::string &pair_key, const std::string &address, const std::string &account,
+                     const std::function<void(Table *, Table::iterator)> &f);
 
   LoginPolicy policy_;
   mutable std::mutex mu_;
