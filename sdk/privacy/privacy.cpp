@@ -97,8 +97,11 @@ void Privacy::scrub_store() {
   if (!meta_.get(kScrubPendingKey)) return;
   int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
   if (rc != SQLITE_OK) {
-    logger_.warn("erase: WAL checkpoint incomplete (" + std::string(sqlite3_errstr(rc)) +
-                 "); retried at the next open");
+    // A reader on the WAL (the host reading right after open, say) holds it up: again a second later, a few
+    // times, then at the next open.
+    logger_.warn(std::string("erase: WAL checkpoint incomplete, retried: ") + sqlite3_errstr(rc));
+    if (++scrub_retries_ <= 10)
+      instance_.worker().post_at(Worker::Clock::now() + std::chrono::seconds(1), [this] { scrub_store(); });
     return;
   }
   meta_.remove(kScrubPendingKey);

@@ -83,6 +83,7 @@ class Privacy {
     std::string origin;
   };
   std::vector<Erased> erased_;  // worker thread only: erases applied in the running commit
+  int scrub_retries_ = 0;       // worker thread only: checkpoints a reader held up, retried a second later
 };
 
 }  // namespace helpline::detail

@@ -454,7 +454,13 @@ BOOST_AUTO_TEST_CASE(half_sent_large_uploads_do_not_grow_the_server) {
       milliseconds(3000));
   BOOST_TEST_MESSAGE("64 half-sent 10 MiB uploads: server RSS " << rss_before / 1024 << " -> peak "
                                                                 << peak / 1024 << " MiB");
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan keeps freed chunks in its quarantine (256 MiB by default) and adds shadow memory: the resident size
+  // says nothing about buffering there. The default preset checks the bound.
+  BOOST_TEST_MESSAGE("(RSS bound not checked under AddressSanitizer)");
+#else
   BOOST_CHECK_LT(peak, 100 * 1024);
+#endif
 
   // One of them finishes: stored whole and intact.
   std::string rest(kSize - half.size(), 'r');
