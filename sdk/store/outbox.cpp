@@ -26,8 +26,7 @@ Outbox::Outbox(sqlite3 *db)
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
       min_id_(db, "SELECT min(id) FROM outbox"),
       totals_(db, "SELECT priority, rows, bytes FROM outbox_totals"),
-      principal_(db, "SELECT 1 FROM outbox WHERE principal = ?1 LIMIT 1"),
-      exists_(db, "SELECT 1 FROM outbox WHERE id = ?1") {}
+      principal_(db, "SELECT 1 FROM outbox WHERE principal = ?1 LIMIT 1") {}
 
 OutboxTotals Outbox::totals() {
   OutboxTotals t;
@@ -104,19 +103,6 @@ int64_t Outbox::next_due(Channel channel) {
   return v;
 }
 
-bool Outbox::contains(int64_t id) {
-  exists_.bind(1, id);
-  bool found = false;
-  try {
-    found = exists_.step();
-  } catch (...) {
-    exists_.reset();
-    throw;
-  }
-  exists_.reset();
-  return found;
-}
-
 bool Outbox::remove(int64_t id) {
   remove_.bind(1, id);
   int64_t priority = -1, bytes = 0;
@@ -137,16 +123,19 @@ bool Outbox::remove(int64_t id) {
   return true;
 }
 
-void Outbox::remove_delivered(const std::vector<const QueuedItem *> &items) {
+void Outbox::remove_delivered(std::vector<const QueuedItem *> &items) {
   int64_t rows[kPriorityControl + 1] = {0};
   int64_t bytes[kPriorityControl + 1] = {0};
+  std::size_t kept = 0;
   for (const QueuedItem *item : items) {
     delete_.bind(1, item->id);
     delete_.run();
-    if (sqlite3_changes(db_) == 0) continue;  // already gone (e.g. consent revoked meanwhile)
+    if (sqlite3_changes(db_) == 0) continue;  // already gone (an erase, consent revoked meanwhile)
     rows[item->priority] += 1;
     bytes[item->priority] += static_cast<int64_t>(item->payload.size());
+    items[kept++] = item;
   }
+  items.resize(kept);
   for (int p = 0; p <= kPriorityControl; ++p) {
     if (rows[p] != 0) adjust_totals(p, -rows[p], -bytes[p]);
   }

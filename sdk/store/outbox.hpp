@@ -34,11 +34,10 @@ class Outbox {
   int64_t next_due(Channel channel);
   // False when the row was gone already.
   bool remove(int64_t id);
-  // Whether the row is still queued (an erase or a revoked consent may have dropped it while its request
-  // was on the wire: its answer then changes nothing locally).
-  bool contains(int64_t id);
-  // Deletes delivered rows (inside the caller's transaction), one totals update per priority.
-  void remove_delivered(const std::vector<const QueuedItem *> &items);
+  // Deletes delivered rows (inside the caller's transaction), one totals update per priority. Leaves in
+  // `items` only the rows it deleted: an erase or a revoked consent may have dropped some while their
+  // request was on the wire, and their answer then changes nothing locally.
+  void remove_delivered(std::vector<const QueuedItem *> &items);
   void reschedule(int64_t id, int64_t next_attempt_at);
   void count_attempt(int64_t id);
   // Moves the row to dead_letter; false (and nothing written) when the row was gone already.
@@ -67,7 +66,6 @@ class Outbox {
   Statement min_id_;
   Statement totals_;
   Statement principal_;
-  Statement exists_;
 };
 
 }  // namespace helpline::detail

@@ -226,10 +226,9 @@ void Sender::on_upload_response(ChannelState &ch, const QueuedItem &item, const 
     rapidjson::Document body;
     body.Parse(r.body.data(), r.body.size());
     Transaction tx(db_);
-    if (outbox_.contains(item.id)) {
-      registry_.delivered(item, body.HasParseError() ? nullptr : &body);
-      outbox_.remove_delivered({&item});
-    }
+    std::vector<const QueuedItem *> done{&item};
+    outbox_.remove_delivered(done);
+    if (!done.empty()) registry_.delivered(item, body.HasParseError() ? nullptr : &body);
     tx.commit();
     std::remove(file.c_str());  // the server has it now
     stats_.delivered.fetch_add(1);
@@ -316,10 +315,7 @@ bool Sender::apply_results(const std::vector<QueuedItem> &items, const std::stri
     std::string outcome = res["outcome"].GetString();
     if (outcome == "ok" || outcome == "duplicate") {
       ++delivered;
-      // A row an erase dropped while it was on the wire: its delivery must not bring anything back.
-      if (!outbox_.contains(items[i].id)) continue;
       done.push_back(&items[i]);
-      registry_.delivered(items[i], res.HasMember("body") ? &res["body"] : nullptr);
       continue;
     }
     bool retryable = res.HasMember("retryable") && res["retryable"].IsBool() && res["retryable"].GetBool();
@@ -338,7 +334,12 @@ bool Sender::apply_results(const std::vector<QueuedItem> &items, const std::stri
                             : JsonObjectWriter().field("code", "refused").field("message", outcome).finish();
     dead_letter(items[i], status, error);
   }
+  // Rows an erase dropped while the request was on the wire are not delivered locally: nothing comes back.
   outbox_.remove_delivered(done);
+  for (const QueuedItem *item : done) {
+    const auto &res = results[static_cast<rapidjson::SizeType>(item - items.data())];
+    registry_.delivered(*item, res.HasMember("body") ? &res["body"] : nullptr);
+  }
   tx.commit();
   stats_.delivered.fetch_add(delivered);
   stats_.retries.fetch_add(retried);

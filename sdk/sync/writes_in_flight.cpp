@@ -1,22 +1,24 @@
 #include "sync/writes_in_flight.hpp"
 
-#include <algorithm>
-
 namespace helpline::detail {
 
 uint64_t WritesInFlight::started() {
-  in_flight_.push_back(++last_);
+  ++last_;
+  if (count_ < kSlots) in_flight_[count_++] = last_;
   return last_;
 }
 
 void WritesInFlight::finished(uint64_t ticket) {
-  in_flight_.erase(std::remove(in_flight_.begin(), in_flight_.end(), ticket), in_flight_.end());
+  for (int i = 0; i < count_; ++i) {
+    if (in_flight_[i] != ticket) continue;
+    for (--count_; i < count_; ++i) in_flight_[i] = in_flight_[i + 1];
+    break;
+  }
   if (finished_ != nullptr) finished_(owner_);
 }
 
 uint64_t WritesInFlight::oldest() const noexcept {
-  // Tickets are appended in increasing order and removed in place: the first is the oldest.
-  return in_flight_.empty() ? UINT64_MAX : in_flight_.front();
+  return count_ == 0 ? UINT64_MAX : in_flight_[0];  // started in order, removed in place: the first is the oldest
 }
 
 }  // namespace helpline::detail

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
 
 namespace helpline::detail {
 
@@ -19,7 +18,7 @@ class WritesInFlight {
   // Returns the write's ticket, increasing with each write started.
   uint64_t started();
   void finished(uint64_t ticket);
-  bool idle() const noexcept { return in_flight_.empty(); }
+  bool idle() const noexcept { return count_ == 0; }
   // The newest ticket handed out (0: none yet), and the oldest still in flight (UINT64_MAX: none).
   uint64_t last_started() const noexcept { return last_; }
   uint64_t oldest() const noexcept;
@@ -28,7 +27,10 @@ class WritesInFlight {
   bool barrier_waiting = false;
 
  private:
-  std::vector<uint64_t> in_flight_;
+  // At most four at once (a batch or upload, two diagnostics batches, the device PUT); room for eight.
+  static constexpr int kSlots = 8;
+  uint64_t in_flight_[kSlots] = {};  // tickets in the order started
+  int count_ = 0;
   uint64_t last_ = 0;
   FinishedFn finished_ = nullptr;
   void *owner_ = nullptr;
