@@ -18,7 +18,8 @@ void WritesInFlight::finished(uint64_t ticket) {
 }
 
 uint64_t WritesInFlight::oldest() const noexcept {
-  return count_ == 0 ? UINT64_MAX : in_flight_[0];  // started in order, removed in place: the first is the oldest
+  return count_ == 0 ? UINT64_MAX
+                     : in_flight_[0];  // started in order, removed in place: the first is the oldest
 }
 
 }  // namespace helpline::detail
