@@ -282,7 +282,8 @@ Reply Api::dispatch(const HttpRequest &req, HandleResult &result) {
     case RouteKind::test:
       break;
     case RouteKind::device: {
-      authenticate_device(ctx_.config, ctx_.store, req, app, principal);
+      std::string claim;
+      authenticate_device(ctx_.config, ctx_.store, req, app, principal, claim);
       call.device = &principal;
       double rate = app->limits.device_requests_per_second.load();
       double burst = app->limits.device_burst.load();
@@ -294,6 +295,7 @@ Reply Api::dispatch(const HttpRequest &req, HandleResult &result) {
       wait = ctx_.limiter.acquire_address(app->app_key, address_key(client_ip(ctx_.config, req)),
                                           address_rate, address_burst);
       if (wait > 0) throw ApiError(429, "rate_limited", "too many requests from this address", wait);
+      if (!claim.empty()) claim_device(ctx_.store, app->app_key, principal.device_id, claim);
       break;
     }
     case RouteKind::agent:
@@ -359,6 +361,9 @@ Reply Api::dispatch(const HttpRequest &req, HandleResult &result) {
   {
     auto tx = ctx_.store.write();
     call.tx = tx.get();
+    // Checked again in the write transaction, once per request (a batch's items share it): an erasure that
+    // committed after the request was authenticated has retired its device id, and nothing may land under it.
+    if (call.device) refuse_retired(*tx, app->app_key, call.device->device_id);
     if (call.agent || call.device)
       r = execute_write(call, *route, idem_key, fingerprint);
     else

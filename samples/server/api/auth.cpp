@@ -24,8 +24,10 @@ ApiError retired_error() {
                   "this device id was retired by an erasure; nothing is accepted under it");
 }
 
+// Reads only: a claim (the first secret for an id) is returned in `claim`, for claim_device() after the rate
+// limits, so that a flood of fresh ids meets a 429 before it costs a write.
 void check_device(Store &store, const std::string &app, const std::string &device_id,
-                  const std::string *secret) {
+                  const std::string *secret, std::string &claim) {
   DeviceStanding standing;
   {
     auto tx = store.read();
@@ -37,19 +39,23 @@ void check_device(Store &store, const std::string &app, const std::string &devic
       throw ApiError(401, "invalid_device_secret", "X-Helpline-Device-Secret does not prove this device id");
     return;
   }
-  if (!secret) return;  // an id no request has claimed yet (a client without device secrets)
-  std::string hash = sha256_hex(*secret);
-  std::string held;
-  {
-    auto tx = store.write();
-    held = tx->identity().claim_device(app, device_id, hash, now_ms());
-    tx->commit();
-  }
-  if (!constant_time_equal(held, hash))
-    throw ApiError(401, "invalid_device_secret", "X-Helpline-Device-Secret does not prove this device id");
+  if (secret)
+    claim = sha256_hex(*secret);  // else an id no request has claimed yet (a client without secrets)
 }
 
 }  // namespace
+
+void claim_device(Store &store, const std::string &app, const std::string &device_id,
+                  const std::string &secret_hash) {
+  std::string held;
+  {
+    auto tx = store.write();
+    held = tx->identity().claim_device(app, device_id, secret_hash, now_ms());
+    tx->commit();
+  }
+  if (!constant_time_equal(held, secret_hash))  // another secret came first
+    throw ApiError(401, "invalid_device_secret", "X-Helpline-Device-Secret does not prove this device id");
+}
 
 std::string device_pseudonym(const std::string &app, const std::string &device_id) {
   return sha256_hex(app + "\n" + device_id);
@@ -69,7 +75,7 @@ bool valid_device_secret(const std::string &s) {
 }
 
 void authenticate_device(const ServerConfig &config, Store &store, const HttpRequest &req,
-                         const AppConfig *&app, Principal &p) {
+                         const AppConfig *&app, Principal &p, std::string &claim) {
   const std::string *key = req.header("x-helpline-app-key");
   if (!key || key->empty()) throw ApiError(401, "unauthenticated", "missing X-Helpline-App-Key");
   app = config.app(*key);
@@ -86,7 +92,7 @@ void authenticate_device(const ServerConfig &config, Store &store, const HttpReq
     if (!app->settings.allow_anonymous)
       throw ApiError(401, "unauthenticated", "this app requires a signed-in user");
     p.owner = "device:" + p.device_id;
-    check_device(store, app->app_key, p.device_id, secret);
+    check_device(store, app->app_key, p.device_id, secret, claim);
     return;
   }
   if (auth->compare(0, 7, "Bearer ") != 0 || auth->size() <= 7)
@@ -112,7 +118,7 @@ void authenticate_device(const ServerConfig &config, Store &store, const HttpReq
   }
   p.owner = "user:" + id.sub;
   p.user = std::move(id);
-  check_device(store, app->app_key, p.device_id, secret);
+  check_device(store, app->app_key, p.device_id, secret, claim);
 }
 
 void authenticate_agent(const ServerConfig &config, Store &store, const HttpRequest &req,

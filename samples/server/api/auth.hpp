@@ -10,9 +10,14 @@ namespace helpline::server {
 
 // Sets `app` and `p`, or throws 400/401/410. A device proves its id with its secret
 // (X-Helpline-Device-Secret): the first request that presents one for an id records it; from then on every
-// request under that id must present it (401 otherwise). An id an erasure retired is refused (410).
+// request under that id must present it (401 otherwise). An id an erasure retired is refused (410). Reads
+// only: for an unclaimed id with a secret, `claim` is set to the secret's hash, to be recorded with
+// claim_device() once the request passed the rate limits.
 void authenticate_device(const ServerConfig &config, Store &store, const HttpRequest &req,
-                         const AppConfig *&app, Principal &p);
+                         const AppConfig *&app, Principal &p, std::string &claim);
+// Records `secret_hash` for the unclaimed `device_id`; throws 401 when another secret came first.
+void claim_device(Store &store, const std::string &app, const std::string &device_id,
+                  const std::string &secret_hash);
 
 // The pseudonym a retired device id is remembered by (its tombstone): SHA-256 of the app key and the id.
 std::string device_pseudonym(const std::string &app, const std::string &device_id);

@@ -1,7 +1,5 @@
 #include "api/idempotency.hpp"
 
-#include "api/auth.hpp"
-
 #include "api_error.hpp"
 #include "crypto.hpp"
 #include "ids.hpp"
@@ -15,9 +13,6 @@ std::string request_fingerprint(const std::string &method, const std::string &ta
 
 Reply execute_write(Call &call, const Route &route, const std::string &idem_key,
                     const std::string &fingerprint) {
-  // Checked again in the write transaction: an erasure that committed after the request was authenticated
-  // has retired its device id (no ordering on the network brings the erased data back).
-  if (call.device) refuse_retired(*call.tx, call.app->app_key, call.device->device_id);
   // Routes that do not honour Idempotency-Key (erase, export) run again on a replayed key, unrecorded.
   if (!route.idempotent) return route.handler(call);
   std::string scope = call.agent ? "agent:" + call.agent->agent.id : "device:" + call.device->device_id;
