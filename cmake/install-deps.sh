@@ -9,7 +9,7 @@ set -eu
 PACKAGES="
   build-essential cmake pkg-config ca-certificates clang-format-14
   libcurl4-openssl-dev libsqlite3-dev sqlite3 rapidjson-dev zlib1g-dev libssl-dev libsodium-dev
-  libboost-dev libboost-test-dev
+  libboost-dev libboost-test-dev libstemmer-dev wordnet-base
   curl nginx-light wrk
   chromium
 "

@@ -166,6 +166,27 @@ CREATE TABLE faq_votes (
   voted_at   INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 4 -> 5: the FAQ index holds stemmed words written by the catalog (Snowball, per article language)
+    // instead of porter over the rows; the server's query expansions. The new index starts empty and
+    // 'index' = '' makes FaqCatalog re-index the stored articles on the worker before anything else.
+    R"sql(
+DROP TRIGGER faq_articles_ai;
+DROP TRIGGER faq_articles_ad;
+DROP TRIGGER faq_articles_au;
+DROP TABLE faq_fts;
+CREATE VIRTUAL TABLE faq_fts USING fts5 (
+  title, keywords, codes, body,
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+CREATE VIRTUAL TABLE faq_fts_terms USING fts5vocab (faq_fts, 'row');
+CREATE TABLE faq_expansions (
+  term    TEXT NOT NULL,
+  lang    TEXT NOT NULL,
+  targets TEXT NOT NULL,
+  PRIMARY KEY (term, lang)
+) WITHOUT ROWID;
+INSERT OR REPLACE INTO faq_state (key, value) VALUES ('index', '');
+)sql",
 };
 
 constexpr int kMigrationCount = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));

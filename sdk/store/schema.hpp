@@ -8,7 +8,7 @@ namespace helpline::detail {
 // Marks a database as ours (PRAGMA application_id), so a foreign SQLite file is recognised.
 constexpr int kApplicationId = 0x484C504E;  // "HLPN"
 // The newest schema this SDK knows. A store with a higher user_version is refused.
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // Brings the schema from its current version to kSchemaVersion in one transaction.
 // Throws Error(HELPLINE_E_INCOMPATIBLE_STORE) for a newer store. Returns the version.

@@ -13,6 +13,7 @@
 #include "base/json_out.hpp"
 #include "base/sqlite.hpp"
 #include "base/utf8.hpp"
+#include "faq/engine/faq_spelling.hpp"
 
 namespace helpline::detail {
 namespace {
@@ -27,13 +28,28 @@ struct Article {
   int64_t position = 0, helpful = 0, not_helpful = 0, updated_at = 0;
 };
 
-struct Answer {
+struct Expansion {
+  std::string term, lang, targets;  // targets tab-separated
+};
+
+}  // namespace
+
+struct FaqCatalog::Answer {
   bool full = false;
+  bool has_expansions = false;  // present: replaces the whole table
   std::vector<Section> sections;
   std::vector<Article> articles;
   std::vector<std::string> deleted_sections, deleted_articles;
+  std::vector<Expansion> expansions;
   std::string cursor;
 };
+
+namespace {
+
+// The index's format (faq_state 'index'): a catalog indexed otherwise is re-indexed from its rows.
+constexpr const char *kIndexFormat = "snowball-1";
+// Bounds on the expansions a device keeps, whatever a server sends (docs/protocol.md section 9).
+constexpr size_t kMaxExpansions = 4096, kMaxTargets = 8, kMaxExpansionBytes = 64;
 
 [[noreturn]] void bad(const std::string &where, const char *what) {
   throw Error(HELPLINE_E_INVALID_JSON, "faq: " + where + ": " + what);
@@ -120,14 +136,14 @@ bool too_deep(const std::string &json, int max) {
   return false;
 }
 
-Answer parse(const std::string &json) {
+FaqCatalog::Answer parse(const std::string &json) {
   if (!is_valid_utf8(json)) bad("answer", "not valid UTF-8");
   if (too_deep(json, 16)) bad("answer", "nested too deep");
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError()) bad("answer", rapidjson::GetParseError_En(doc.GetParseError()));
   Fields top(doc, "answer");
-  Answer a;
+  FaqCatalog::Answer a;
   auto full = doc.FindMember("full");
   if (full != doc.MemberEnd() && !full->value.IsBool()) bad("answer.full", "expected a boolean");
   a.full = full != doc.MemberEnd() && full->value.GetBool();
@@ -158,6 +174,19 @@ Answer parse(const std::string &json) {
       a.articles.push_back(std::move(art));
     }
   }
+  if (const rapidjson::Value *exp = top.array("expansions")) {
+    a.has_expansions = true;
+    for (rapidjson::SizeType i = 0; i < exp->Size() && a.expansions.size() < kMaxExpansions; ++i) {
+      Fields f((*exp)[i], "expansions[" + std::to_string(i) + "]");
+      Expansion e{f.text("term"), language_of(f.text("locale", false)), {}};
+      for (const std::string &t : ids(f.array("to"), "expansions.to"))
+        if (t.size() <= kMaxExpansionBytes && t.find('\t') == std::string::npos &&
+            std::count(e.targets.begin(), e.targets.end(), '\t') < static_cast<long>(kMaxTargets) - 1)
+          e.targets += (e.targets.empty() ? "" : "\t") + t;
+      if (!e.term.empty() && e.term.size() <= kMaxExpansionBytes && !e.targets.empty())
+        a.expansions.push_back(std::move(e));
+    }
+  }
   auto del = doc.FindMember("deleted");
   if (del != doc.MemberEnd() && !del->value.IsNull()) {
     Fields d(del->value, "answer.deleted");
@@ -171,27 +200,42 @@ Answer parse(const std::string &json) {
 // summed in memory and written once at the end.
 class Writer {
  public:
-  Writer(sqlite3 *db, const WordSplitter &words) : db_(db), words_(words) {}
+  Writer(sqlite3 *db, const WordSplitter &words, Stemmer &stemmer) : db_(db), words_(words), stemmer_(stemmer) {}
 
   int64_t remove_article(const std::string &id) {
-    find_.bind(1, id);
-    bool found = find_.step();
-    if (found) count_terms(find_.column_text(0), find_.column_text(1), find_.column_text(2), -1);
-    find_.reset();
-    if (!found) return 0;
+    ResetOnExit r(find_);
+    if (!find_.bind(1, id).step()) return 0;
+    int64_t rid = find_.column_int64(3);
+    split(find_.column_text(0), find_.column_text(1), find_.column_text(2), -1);
     remove_.bind(1, id).run();
+    unindex_.bind(1, rid).run();
     return 1;
   }
 
   void insert_article(const Article &a) {
-    std::string codes = count_terms(a.title, a.keywords, a.body, +1);
-    insert_.bind(1, a.id)
-        .bind(2, a.section_id)
-        .bind(3, a.locale)
-        .bind(4, language_of(a.locale))
-        .bind(5, a.title);
+    std::vector<Word> parts[3];
+    std::string codes = split(a.title, a.keywords, a.body, +1, parts);
+    std::string lang = language_of(a.locale);
+    insert_.bind(1, a.id).bind(2, a.section_id).bind(3, a.locale).bind(4, lang).bind(5, a.title);
     insert_.bind(6, a.body).bind(7, a.tags).bind(8, a.position).bind(9, a.helpful).bind(10, a.not_helpful);
     insert_.bind(11, a.updated_at).bind(12, a.keywords).bind(13, codes).run();
+    index_.bind(1, sqlite3_last_insert_rowid(db_))
+        .bind(2, index_text(a.title, parts[0], stemmer_, lang))
+        .bind(3, index_text(a.keywords, parts[1], stemmer_, lang))
+        .bind(4, codes)
+        .bind(5, index_text(a.body, parts[2], stemmer_, lang))
+        .run();
+  }
+
+  template <class Expansions>
+  void replace_expansions(const Expansions &expansions) {
+    exec(db_, "DELETE FROM faq_expansions");
+    Statement put(db_, "INSERT OR REPLACE INTO faq_expansions (term, lang, targets) VALUES (?1, ?2, ?3)");
+    for (const auto &e : expansions) {
+      // Looked up by the words of a query as the index holds them (stemmed in the entry's language).
+      std::string key = index_text(e.term, words_.split(e.term), stemmer_, e.lang);
+      if (!key.empty()) put.bind(1, key).bind(2, e.lang).bind(3, e.targets).run();
+    }
   }
 
   void flush_terms() {
@@ -204,18 +248,26 @@ class Writer {
   }
 
  private:
-  // Adds `sign` to the document frequency of every distinct term of the article; returns its codes.
-  std::string count_terms(const std::string &title, const std::string &keywords, const std::string &body,
-                          int sign) {
-    std::vector<Word> words = words_.split(title + "\n" + keywords + "\n" + body);
+  // Splits an article's texts into `parts` (title, keywords, body) and adds `sign` to the document
+  // frequency of every distinct term of the article; returns its codes.
+  std::string split(const std::string &title, const std::string &keywords, const std::string &body, int sign,
+                    std::vector<Word> *parts = nullptr) {
+    std::vector<Word> local[3];
+    if (parts == nullptr) parts = local;
+    const std::string *texts[] = {&title, &keywords, &body};
     std::vector<std::string> terms;
-    add_vocabulary(words, terms);
+    std::vector<Word> all;
+    for (int i = 0; i < 3; ++i) {
+      parts[i] = words_.split(*texts[i]);
+      add_vocabulary(parts[i], terms);
+      all.insert(all.end(), parts[i].begin(), parts[i].end());
+    }
     ++article_;
     for (auto &t : terms) {
       Count &c = df_[std::move(t)];
       if (c.article != article_) c.df += sign, c.article = article_;  // once per article
     }
-    return sign > 0 ? code_terms(words) : std::string();
+    return sign > 0 ? code_terms(all) : std::string();
   }
 
   struct Count {
@@ -223,14 +275,17 @@ class Writer {
   };
   sqlite3 *db_;
   const WordSplitter &words_;
+  Stemmer &stemmer_;
   std::unordered_map<std::string, Count> df_;
   int64_t article_ = 0;
-  Statement find_{db_, "SELECT title, keywords, body FROM faq_articles WHERE id = ?1"};
+  Statement find_{db_, "SELECT title, keywords, body, rid FROM faq_articles WHERE id = ?1"};
   Statement remove_{db_, "DELETE FROM faq_articles WHERE id = ?1"};
+  Statement unindex_{db_, "DELETE FROM faq_fts WHERE rowid = ?1"};
   Statement insert_{db_,
                     "INSERT INTO faq_articles (id, section_id, locale, lang, title, body, tags, position, "
                     "helpful_count, not_helpful_count, updated_at, keywords, codes) "
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"};
+  Statement index_{db_, "INSERT INTO faq_fts (rowid, title, keywords, codes, body) VALUES (?1, ?2, ?3, ?4, ?5)"};
 };
 
 // Rows of `table` whose id the snapshot does not hold any more.
@@ -245,15 +300,44 @@ int64_t count_missing(sqlite3 *db, const char *sql, const std::unordered_set<std
 
 FaqCatalog::FaqCatalog(sqlite3 *db) : db_(db), words_(db) {}
 
+FaqCatalog::~FaqCatalog() = default;
+
 FaqApplyResult FaqCatalog::apply(const std::string &server_json) {
-  Answer answer = parse(server_json);  // everything is validated before anything is written
+  return apply_answer(parse(server_json));  // everything is validated before anything is written
+}
+
+bool FaqCatalog::reindex_if_stale() {
+  if (state("index") == kIndexFormat) return false;
+  Answer answer;
+  answer.full = true;
+  answer.cursor = cursor();
+  Statement secs(db_, "SELECT id, locale, title, position, updated_at FROM faq_sections");
+  while (secs.step())
+    answer.sections.push_back({secs.column_text(0), secs.column_text(1), secs.column_text(2),
+                               secs.column_int64(3), secs.column_int64(4)});
+  Statement arts(db_,
+                 "SELECT id, section_id, locale, title, body, tags, keywords, position, helpful_count, "
+                 "not_helpful_count, updated_at FROM faq_articles");
+  while (arts.step()) {
+    Article a;
+    std::string *text[] = {&a.id, &a.section_id, &a.locale, &a.title, &a.body, &a.tags, &a.keywords};
+    for (int i = 0; i < 7; ++i) *text[i] = arts.column_text(i);
+    int64_t *num[] = {&a.position, &a.helpful, &a.not_helpful, &a.updated_at};
+    for (int i = 0; i < 4; ++i) *num[i] = arts.column_int64(7 + i);
+    answer.articles.push_back(std::move(a));
+  }
+  apply_answer(answer);
+  return true;
+}
+
+FaqApplyResult FaqCatalog::apply_answer(const Answer &answer) {
   FaqApplyResult result;
   result.full = answer.full;
   result.cursor = answer.cursor;
   result.upserted = static_cast<int64_t>(answer.sections.size() + answer.articles.size());
 
   Transaction tx(db_);
-  Writer w(db_, words_);
+  Writer w(db_, words_, *stemmer_);
   if (answer.full) {
     std::unordered_set<std::string> keep;
     for (const auto &s : answer.sections) keep.insert(s.id);
@@ -261,7 +345,7 @@ FaqApplyResult FaqCatalog::apply(const std::string &server_json) {
     keep.clear();
     for (const auto &a : answer.articles) keep.insert(a.id);
     result.deleted += count_missing(db_, "SELECT id FROM faq_articles", keep);
-    exec(db_, "DELETE FROM faq_articles; DELETE FROM faq_sections; DELETE FROM faq_terms;");
+    exec(db_, "DELETE FROM faq_articles; DELETE FROM faq_fts; DELETE FROM faq_sections; DELETE FROM faq_terms;");
   } else {
     for (const auto &id : answer.deleted_articles) result.deleted += w.remove_article(id);
     Statement del(db_, "DELETE FROM faq_sections WHERE id = ?1");
@@ -286,8 +370,13 @@ FaqApplyResult FaqCatalog::apply(const std::string &server_json) {
     w.insert_article(a);
   }
   w.flush_terms();
+  if (answer.has_expansions) w.replace_expansions(answer.expansions);
   exec(db_, "DELETE FROM faq_votes WHERE article_id NOT IN (SELECT id FROM faq_articles)");
   set_state("cursor", answer.cursor);
+  set_state("index", kIndexFormat);
+  // The languages a query's words are stemmed in (besides its own).
+  Statement langs(db_, "SELECT group_concat(lang, ' ') FROM (SELECT DISTINCT lang FROM faq_articles)");
+  set_state("langs", langs.step() ? langs.column_text(0) : std::string());
   set_state("articles", std::to_string(query_int64(db_, "SELECT count(*) FROM faq_articles")));
   tx.commit();
   return result;

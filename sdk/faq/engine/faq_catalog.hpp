@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "faq/engine/faq_text.hpp"
@@ -21,12 +22,21 @@ struct FaqApplyResult {
 
 class FaqCatalog {
  public:
+  struct Answer;  // a parsed GET /v1/faq answer
+
   explicit FaqCatalog(sqlite3 *db);
+  ~FaqCatalog();
+  FaqCatalog(const FaqCatalog &) = delete;
+  FaqCatalog &operator=(const FaqCatalog &) = delete;
 
   // One transaction: a full snapshot replaces the catalog, a delta upserts and deletes. Throws
   // Error(HELPLINE_E_INVALID_JSON) for malformed JSON or wrong types, with nothing changed; store
   // errors leave the catalog as it was too.
   FaqApplyResult apply(const std::string &server_json);
+
+  // Re-indexes the stored catalog when the index was built in another format (after an upgrade: schema
+  // migration 5 empties the index). One transaction; true when it re-indexed.
+  bool reindex_if_stale();
 
   std::string cursor();  // "" before the first apply
   std::string etag();    // "" until set_etag
@@ -39,11 +49,13 @@ class FaqCatalog {
   void record_vote(const std::string &article_id, bool helpful);
 
  private:
+  FaqApplyResult apply_answer(const Answer &answer);
   std::string state(const char *key);
   void set_state(const char *key, const std::string &value);
 
   sqlite3 *db_;
   WordSplitter words_;
+  std::unique_ptr<Stemmer> stemmer_ = std::make_unique<Stemmer>();
 };
 
 }  // namespace helpline::detail

@@ -2,15 +2,19 @@
 
 namespace helpline::detail {
 
-// faq_articles.rid is the FTS rowid: the FTS index is external-content over faq_articles, so snippets
-// read the stored text and nothing is stored twice. keywords (tags as words: author synonyms) and codes
-// (error codes and hyphenated words folded to one token, "ERR-SYNC-409" -> "errsync409 409") are
-// derived by FaqCatalog; lang is the locale's language subtag for the locale fallback. Triggers keep
-// the index in step with the rows whoever writes them; updating only counts does not re-index.
+// faq_articles.rid is the FTS rowid. The FTS table holds the articles as the index sees them, written
+// by FaqCatalog: every word stemmed in the article's language (faq_text.hpp, index_text), keywords (tags
+// as words: author synonyms) and codes (error codes and hyphenated words folded to one token,
+// "ERR-SYNC-409" -> "errsync409 409"); snippets read the stored text of faq_articles. lang is the
+// locale's language subtag for the locale fallback. faq_state 'index' names the index's format: a
+// catalog indexed by an older one is re-indexed from its rows (FaqCatalog::reindex_if_stale).
+// faq_fts_terms reads the index's own document frequencies per indexed form (for ranking).
 // faq_terms is the surface vocabulary (unstemmed words and folded codes, document frequency) that
 // spelling correction and prefix completion draw from; the expression index finds the candidates
 // for a word (same first letter, similar length) without scanning the vocabulary, and the second the
 // likeliest completions of a two-letter prefix without visiting every word that starts with it.
+// faq_expansions is the server's table of query expansions (docs/protocol.md section 9): a user's word
+// (stemmed, as term) -> the catalog's words it may mean (targets, tab-separated), per language ("" any).
 const char *faq_schema_sql() {
   return R"sql(
 CREATE TABLE faq_state (
@@ -45,29 +49,21 @@ CREATE TABLE faq_articles (
 CREATE INDEX faq_articles_section ON faq_articles (section_id, position);
 CREATE VIRTUAL TABLE faq_fts USING fts5 (
   title, keywords, codes, body,
-  content = 'faq_articles', content_rowid = 'rid',
-  tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3'
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
-CREATE TRIGGER faq_articles_ai AFTER INSERT ON faq_articles BEGIN
-  INSERT INTO faq_fts (rowid, title, keywords, codes, body)
-  VALUES (new.rid, new.title, new.keywords, new.codes, new.body);
-END;
-CREATE TRIGGER faq_articles_ad AFTER DELETE ON faq_articles BEGIN
-  INSERT INTO faq_fts (faq_fts, rowid, title, keywords, codes, body)
-  VALUES ('delete', old.rid, old.title, old.keywords, old.codes, old.body);
-END;
-CREATE TRIGGER faq_articles_au AFTER UPDATE OF rid, title, keywords, codes, body ON faq_articles BEGIN
-  INSERT INTO faq_fts (faq_fts, rowid, title, keywords, codes, body)
-  VALUES ('delete', old.rid, old.title, old.keywords, old.codes, old.body);
-  INSERT INTO faq_fts (rowid, title, keywords, codes, body)
-  VALUES (new.rid, new.title, new.keywords, new.codes, new.body);
-END;
+CREATE VIRTUAL TABLE faq_fts_terms USING fts5vocab (faq_fts, 'row');
 CREATE TABLE faq_terms (
   term TEXT PRIMARY KEY,
   df   INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX faq_terms_shape ON faq_terms (substr(term, 1, 1), length(term));
 CREATE INDEX faq_terms_start ON faq_terms (substr(term, 1, 2), df DESC);
+CREATE TABLE faq_expansions (
+  term    TEXT NOT NULL,
+  lang    TEXT NOT NULL,
+  targets TEXT NOT NULL,
+  PRIMARY KEY (term, lang)
+) WITHOUT ROWID;
 CREATE TABLE faq_votes (
   article_id TEXT PRIMARY KEY,
   helpful    INTEGER NOT NULL,

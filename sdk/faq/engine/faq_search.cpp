@@ -16,7 +16,7 @@ namespace helpline::detail {
 
 struct FaqSearch::Hit {
   int64_t rid = 0;
-  std::string id, section_id, title, locale, snippet;
+  std::string id, section_id, title, locale, lang, snippet;
   double score = 0, confidence = 0;
 };
 
@@ -133,15 +133,16 @@ sqlite3 *with_groups(sqlite3 *db) {
   return db;
 }
 
-// IDF of each group. A group no candidate matches weighs nothing: words the catalog does not have
-// ("yesterday" in a ticket) must not lower everyone's coverage.
+// IDF of each group. A group of catalog words no candidate matches weighs nothing (the candidates
+// were picked by rarer words: it cannot tell them apart). A word no article holds in any form weighs
+// half the rarest word's IDF: the question asked for something the catalog may not answer, so a hit
+// matching only the rest is less certain (a filler phrase alone is never a confident answer).
 std::vector<double> group_weights(const FtsQuery &q, int64_t articles, int64_t matched_any) {
   std::vector<double> w;
+  const double n = static_cast<double>(std::max<int64_t>(articles, 1));
   for (int g = 0; g < q.groups; ++g) {
     double df = static_cast<double>(std::max<int64_t>(q.group_df[g], 1));
-    w.push_back((matched_any >> g & 1)
-                    ? std::log(1.0 + static_cast<double>(std::max<int64_t>(articles, 1)) / df)
-                    : 0);
+    w.push_back((matched_any >> g & 1) ? std::log(1.0 + n / df) : q.group_df[g] == 0 ? 0.5 * std::log(1.0 + n) : 0);
   }
   return w;
 }
@@ -207,9 +208,9 @@ FaqSearch::FaqSearch(sqlite3 *read_db, std::string default_locale)
     : db_(read_db),
       default_lang_(language_of(default_locale)),
       words_(read_db),
-      stems_(read_db, true),
       speller_(read_db),
-      articles_(read_db, "SELECT CAST(value AS INTEGER) FROM faq_state WHERE key = 'articles'"),
+      articles_(read_db, "SELECT value FROM faq_state WHERE key IN ('articles', 'langs') ORDER BY key"),
+      version_(read_db, "PRAGMA data_version"),
       begin_(read_db, "BEGIN"),
       commit_(read_db, "COMMIT"),
       match_(with_groups(read_db),
@@ -242,27 +243,45 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
     }
   } end{commit_, own};
 
+  {
+    ResetOnExit r(version_);
+    if (version_.step() && version_.column_int64(0) != data_version_) {
+      data_version_ = version_.column_int64(0);
+      speller_.forget();  // another connection changed the catalog
+    }
+  }
   int64_t articles = 0;
+  std::string catalog_langs;
   {
     ResetOnExit r(articles_);
     if (articles_.step()) articles = articles_.column_int64(0);
+    if (articles_.step()) catalog_langs = articles_.column_text(0);
   }
+  // The query's words are stemmed in its language and the default one; without a locale, in the
+  // catalog's languages (a ticket may be written in any of them).
+  Lexicon lex{speller_, stemmer_, {}};
+  for (const std::string &l : {lf.lang, default_lang_})
+    if (!l.empty() && std::find(lex.langs.begin(), lex.langs.end(), l) == lex.langs.end()) lex.langs.push_back(l);
+  for (const std::string &l : pieces(lf.lang.empty() ? catalog_langs : std::string(), ' '))
+    if (lex.langs.size() < 8 && std::find(lex.langs.begin(), lex.langs.end(), l) == lex.langs.end())
+      lex.langs.push_back(l);
   int64_t common = std::max<int64_t>(articles / kCommonShare, 50);
   bool large = common > 50;  // over 2000 articles: titles first, candidates capped
-  FtsQuery q = build_fts_query(words, is_typing, speller_, common, large);
+  FtsQuery q = build_fts_query(words, is_typing, lex, common, large);
   std::vector<Hit> hits;
   if (q.groups == 0) return hits;
   std::vector<std::pair<int64_t, double>> rows;  // (group mask, bm25 x locale) per candidate
   int64_t matched_any = 0;
   // IDF per phrase as FTS5's bm25() computes it, from the vocabulary's document frequencies.
   std::string idfs;
-  for (int64_t df : q.phrase_df) {
+  for (size_t p = 0; p < q.phrase_df.size(); ++p) {
     double n = static_cast<double>(std::max<int64_t>(articles, 1));
-    double d = std::min(static_cast<double>(std::max<int64_t>(df, 1)), n);
+    double d = std::min(static_cast<double>(std::max<int64_t>(q.phrase_df[p], 1)), n);
     char buf[32];
     // In 1/10000 as integers: "%f" would write a decimal comma under some C locales.
     std::snprintf(buf, sizeof buf, "%s%lld", idfs.empty() ? "" : ",",
-                  static_cast<long long>(std::max(std::log((n - d + 0.5) / (d + 0.5)), 1e-4) * 1e4));
+                  static_cast<long long>(std::max(std::log((n - d + 0.5) / (d + 0.5)), 1e-4) * 1e4 *
+                                         q.phrase_factor[p]));
     idfs += buf;
   }
   auto run = [&](const std::string &match, const std::string &phrase_group) {
@@ -284,10 +303,10 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
       h.section_id = match_.column_text(2);
       h.title = match_.column_text(3);
       h.locale = match_.column_text(4);
+      h.lang = match_.column_text(5);
       int64_t mask = match_.column_int64(7);
       matched_any |= mask;
-      rows.emplace_back(
-          mask, sqlite3_column_double(match_.get(), 6) * locale_factor(lf, h.locale, match_.column_text(5)));
+      rows.emplace_back(mask, sqlite3_column_double(match_.get(), 6) * locale_factor(lf, h.locale, h.lang));
       hits.push_back(std::move(h));
     }
   };
@@ -312,16 +331,19 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
     for (size_t j = i; j > 0 && hits[j].score > hits[j - 1].score; --j) std::swap(hits[j], hits[j - 1]);
   if (hits.size() > static_cast<size_t>(limit)) hits.resize(static_cast<size_t>(limit));
   if (hits.empty()) return hits;
-  std::vector<std::pair<std::string, bool>> stems;  // the query's words as the index holds them
+  std::vector<std::pair<std::string, bool>> forms;  // the query's words as the index holds them
   for (const auto &[phrase, prefix] : q.terms) {
-    auto ws = stems_.split(phrase);
-    for (size_t i = 0; i < ws.size(); ++i) stems.emplace_back(ws[i].text, prefix && i + 1 == ws.size());
+    auto ws = words_.split(phrase);
+    for (size_t i = 0; i < ws.size(); ++i) forms.emplace_back(ws[i].text, prefix && i + 1 == ws.size());
   }
   for (Hit &h : hits) {
     ResetOnExit r(body_);
     if (body_.bind(1, h.rid).step()) {
       std::string body = body_.column_text(0);
-      h.snippet = snippet(body, stems_.split(body), stems);
+      std::vector<Word> tok = words_.split(body);
+      std::vector<std::string> indexed = index_forms(body, tok, stemmer_, h.lang);
+      for (size_t i = 0; i < tok.size(); ++i) tok[i].text = std::move(indexed[i]);
+      h.snippet = snippet(body, tok, forms);
     }
   }
   return hits;

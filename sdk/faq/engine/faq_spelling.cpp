@@ -10,6 +10,7 @@ namespace helpline::detail {
 namespace {
 
 using Scored = std::pair<int64_t, std::string>;  // (rank key, word): smaller key first
+constexpr int kRangeCap = 512;  // vocabulary words a completion visits at most
 
 // The `max` smallest, in order (max is 2 or 3: repeated selection beats pulling in a sort).
 std::vector<std::string> best(std::vector<Scored> &v, size_t max) {
@@ -51,11 +52,12 @@ int edit_distance(std::string_view a, std::string_view b, int max) {
 
 Speller::Speller(sqlite3 *db)
     : term_(db, "SELECT df FROM faq_terms WHERE term = ?1"),
-      indexed_(db, "SELECT 1 FROM faq_fts WHERE faq_fts MATCH ?1 LIMIT 1"),
+      index_term_(db, "SELECT doc FROM faq_fts_terms WHERE term = ?1"),
+      expansion_(db, "SELECT targets FROM faq_expansions WHERE term = ?1 AND lang = ?2"),
       shape_(db,
              "SELECT term, df FROM faq_terms WHERE substr(term, 1, 1) = substr(?1, 1, 1) "
              "AND length(term) BETWEEN length(?1) - ?2 AND length(?1) + ?2"),
-      range_(db, "SELECT term, df FROM faq_terms WHERE term > ?1 AND term < ?2 LIMIT 512"),
+      range_(db, "SELECT term, df FROM faq_terms WHERE term > ?1 AND term < ?2 LIMIT 512"),  // kRangeCap
       start_(db,
              "SELECT term, df FROM faq_terms WHERE substr(term, 1, 2) = ?1 AND term > ?1 "
              "ORDER BY df DESC, term LIMIT 16") {}
@@ -65,10 +67,15 @@ int64_t Speller::frequency(const std::string &word) {
   return term_.bind(1, word).step() ? term_.column_int64(0) : 0;
 }
 
-bool Speller::known(const std::string &word) {
-  if (frequency(word) > 0) return true;
-  ResetOnExit r(indexed_);
-  return indexed_.bind(1, "\"" + word + "\"").step();  // words never hold '"': the tokenizer splits on it
+int64_t Speller::index_frequency(const std::string &form) {
+  ResetOnExit r(index_term_);
+  return index_term_.bind(1, form).step() ? index_term_.column_int64(0) : 0;
+}
+
+std::vector<std::string> Speller::expansions(const std::string &form, const std::string &lang) {
+  ResetOnExit r(expansion_);
+  if (!expansion_.bind(1, form).bind(2, lang).step()) return {};
+  return pieces(expansion_.column_text(0), '\t');
 }
 
 std::vector<std::string> Speller::corrections(const std::string &word, size_t max) {
@@ -90,6 +97,13 @@ std::vector<std::string> Speller::corrections(const std::string &word, size_t ma
 
 std::vector<std::string> Speller::completions(const std::string &prefix, size_t max) {
   if (prefix.empty()) return {};
+  std::vector<Scored> found;
+  if (!typed_.empty() && prefix.size() > typed_.size() && prefix.compare(0, typed_.size(), typed_) == 0) {
+    for (const Scored &s : typed_words_)
+      if (s.second.compare(0, prefix.size(), prefix) == 0) found.push_back(s);
+    return best(found, max);
+  }
+  typed_.clear();
   std::string end = prefix;
   end.back() = static_cast<char>(end.back() + 1);  // UTF-8 never holds 0xff, so this cannot wrap
   // Two ASCII letters ("wifi ba") start hundreds of words: the likeliest come first (index
@@ -100,18 +114,21 @@ std::vector<std::string> Speller::completions(const std::string &prefix, size_t 
   ResetOnExit r(st);
   st.bind(1, prefix);
   if (!two) st.bind(2, end);
-  std::vector<Scored> found;
+  int rows = 0;
   while (st.step()) {
+    ++rows;
     std::string term = st.column_text(0);
     if (!is_stop_word(term)) found.emplace_back(-st.column_int64(1), std::move(term));
   }
+  if (!two && rows < kRangeCap) typed_ = prefix, typed_words_ = found;  // complete: longer prefixes filter it
   return best(found, max);
 }
 
 std::string Speller::split(const std::string &word) {
   for (size_t i = 2; i + 2 <= word.size(); ++i) {
     std::string left = word.substr(0, i), right = word.substr(i);
-    if (!is_stop_word(left) && !is_stop_word(right) && known(left) && known(right)) return left + " " + right;
+    if (!is_stop_word(left) && !is_stop_word(right) && frequency(left) > 0 && frequency(right) > 0)
+      return left + " " + right;
   }
   return {};
 }

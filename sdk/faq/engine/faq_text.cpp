@@ -1,5 +1,7 @@
 #include "faq/engine/faq_text.hpp"
 
+#include <libstemmer.h>
+
 #include <algorithm>
 #include <cstring>
 #include <iterator>
@@ -23,6 +25,23 @@ const char kStopWords[] =
     "sind so some son still sur t ta te than thanks that the their them then there these they this those "
     "to too tu uber um un und une uns ve very vom von vous warum was wasn we weil wenn were what when "
     "where which while who why wie wieso will wir wird with wo won wont would y you your zu zum zur";
+
+// Grammar, not vocabulary: the closed classes of negation words and of the stems English contracts with
+// "n't" (typed "doesn't", "doesnt" or "doesn t").
+constexpr std::string_view kNegations =
+    "not no cannot nicht kein keine keinen keinem keiner keines pas dont doesnt didnt isnt arent wasnt "
+    "werent wont cant couldnt shouldnt wouldnt havent hasnt hadnt aint";
+constexpr std::string_view kContractions =
+    "don doesn didn isn aren wasn weren won can couldn shouldn wouldn haven hasn hadn ain";
+
+bool in_list(std::string_view all, std::string_view w) {
+  for (size_t at = 0; !w.empty() && (at = all.find(w, at)) != std::string_view::npos; at += w.size()) {
+    bool starts = at == 0 || all[at - 1] == ' ';
+    bool ends = at + w.size() == all.size() || all[at + w.size()] == ' ';
+    if (starts && ends) return true;
+  }
+  return false;
+}
 
 constexpr size_t kMaxTermBytes = 40;  // longer "words" are noise (URLs, hashes), not vocabulary
 
@@ -78,12 +97,12 @@ fts5_api *fts5_api_of(sqlite3 *db) {
   return api;
 }
 
-WordSplitter::WordSplitter(sqlite3 *db, bool stem) {
+WordSplitter::WordSplitter(sqlite3 *db) {
   fts5_api *api = fts5_api_of(db);
   void *user = nullptr;
-  const char *args[] = {"unicode61", "remove_diacritics", "2"};
-  if (api->xFindTokenizer(api, stem ? "porter" : "unicode61", &user, &api_) != SQLITE_OK ||
-      api_.xCreate(user, args + (stem ? 0 : 1), stem ? 3 : 2, &tokenizer_) != SQLITE_OK)
+  const char *args[] = {"remove_diacritics", "2"};
+  if (api->xFindTokenizer(api, "unicode61", &user, &api_) != SQLITE_OK ||
+      api_.xCreate(user, args, 2, &tokenizer_) != SQLITE_OK)
     throw Error(HELPLINE_E_STORE, "FTS5 unicode61 tokenizer unavailable");
 }
 
@@ -111,13 +130,15 @@ bool has_alpha(std::string_view w) {
 }
 
 bool is_stop_word(std::string_view w) {
-  std::string_view all(kStopWords, sizeof kStopWords - 1);
-  for (size_t at = 0; !w.empty() && (at = all.find(w, at)) != std::string_view::npos; at += w.size()) {
-    bool starts = at == 0 || all[at - 1] == ' ';
-    bool ends = at + w.size() == all.size() || all[at + w.size()] == ' ';
-    if (starts && ends) return true;
-  }
-  return false;
+  return in_list(std::string_view(kStopWords, sizeof kStopWords - 1), w);
+}
+
+bool is_negation(std::string_view w) {
+  return in_list(kNegations, w);
+}
+
+bool is_contraction_stem(std::string_view w) {
+  return in_list(kContractions, w);
 }
 
 std::string code_terms(const std::vector<Word> &words) {
@@ -147,11 +168,83 @@ void add_vocabulary(const std::vector<Word> &words, std::vector<std::string> &ou
     for (size_t k = i; k < j; ++k) {
       const std::string &w = words[k].text;
       // Numbers of 2+ digits too: their frequency tells a code's number ("409") from a common word.
-      if (w.size() >= (has_alpha(w) ? 3u : 2u) && w.size() <= kMaxTermBytes) out.push_back(w);
+      // Two-letter words too ("pc", "ok", "2fa"): they are searched, so their frequency must be known.
+      if (w.size() >= 2 && w.size() <= kMaxTermBytes) out.push_back(w);
       if (j - i > 1) folded += w;
     }
     if (folded.size() >= 3 && folded.size() <= kMaxTermBytes) out.push_back(std::move(folded));
   });
+}
+
+Stemmer::~Stemmer() {
+  for (auto &s : stemmers_)
+    if (s.second != nullptr) sb_stemmer_delete(s.second);
+}
+
+std::string Stemmer::stem(const std::string &word, const std::string &lang) {
+  if (lang.empty() || has_digit(word)) return word;
+  sb_stemmer *st = nullptr;
+  auto it = std::find_if(stemmers_.begin(), stemmers_.end(), [&](const auto &s) { return s.first == lang; });
+  if (it != stemmers_.end()) {
+    st = it->second;
+  } else if (stemmers_.size() < 32) {  // languages are a catalog's few; a flood of bad ones stays unstemmed
+    st = sb_stemmer_new(lang.c_str(), nullptr);
+    stemmers_.emplace_back(lang, st);
+  }
+  if (st == nullptr) return word;
+  const sb_symbol *out = sb_stemmer_stem(st, reinterpret_cast<const sb_symbol *>(word.data()),
+                                         static_cast<int>(word.size()));
+  if (out == nullptr) return word;  // out of memory: the word unstemmed still matches itself
+  return std::string(reinterpret_cast<const char *>(out), static_cast<size_t>(sb_stemmer_length(st)));
+}
+
+std::vector<std::string> index_forms(std::string_view text, const std::vector<Word> &words, Stemmer &stemmer,
+                                     const std::string &lang) {
+  auto upper = [&](const Word &w) { return text[static_cast<size_t>(w.start)] >= 'A' && text[w.start] <= 'Z'; };
+  // Title Case ("Reset Your Password") says nothing about names.
+  size_t long_words = 0, capitalised = 0;
+  for (const Word &w : words)
+    if (w.text.size() >= 4 && has_alpha(w.text)) long_words += 1, capitalised += upper(w) ? 1 : 0;
+  bool title_case = capitalised * 2 > long_words;
+  std::vector<std::string> out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string &w = words[i].text;
+    bool apostrophe_t = i + 1 < words.size() && words[i + 1].text == "t" &&
+                        words[i + 1].start > words[i].end && words[i + 1].start - words[i].end <= 3;
+    if (w == "t" && i > 0 && is_contraction_stem(words[i - 1].text) && !out.empty() && out.back() == "not") {
+      out.emplace_back();
+      continue;
+    }
+    if (is_negation(w) || (apostrophe_t && is_contraction_stem(w))) {
+      out.emplace_back("not");
+      continue;
+    }
+    size_t before = static_cast<size_t>(words[i].start);
+    while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '"' || text[before - 1] == '(')) --before;
+    bool sentence_start = before == 0 || std::string_view(".!?:;\n\t").find(text[before - 1]) != std::string_view::npos;
+    bool name = !title_case && !sentence_start && upper(words[i]);
+    out.push_back(name ? w : stemmer.stem(w, lang));
+  }
+  return out;
+}
+
+std::string index_text(std::string_view text, const std::vector<Word> &words, Stemmer &stemmer,
+                       const std::string &lang) {
+  std::string out;
+  for (const std::string &f : index_forms(text, words, stemmer, lang))
+    if (!f.empty()) out.append(f).push_back(' ');
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
+std::vector<std::string> pieces(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  for (size_t at = 0; at < s.size();) {
+    size_t end = std::min(s.find(sep, at), s.size());
+    if (end > at) out.emplace_back(s.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
 }
 
 std::string language_of(std::string_view locale) {
