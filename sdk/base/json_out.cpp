@@ -2,6 +2,9 @@
 
 #include <cfloat>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 
 namespace helpline::detail {
 
@@ -43,10 +46,25 @@ JsonOut &JsonOut::boolean(bool v) {
   writer_.Bool(v);
   return *this;
 }
+// The shortest of %.15g, %.16g and %.17g that reads back as the same double (RapidJSON's Writer::Double
+// does this with Grisu and ~3 KB of tables and code: the library's size budget prefers libc's printf).
+// A C locale with a decimal comma is undone: JSON's separator is '.'.
 JsonOut &JsonOut::number(double v) {
   if (std::isnan(v)) v = 0;
   if (std::isinf(v)) v = v > 0 ? DBL_MAX : -DBL_MAX;
-  writer_.Double(v);
+  char buf[32];
+  for (int digits = 15; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;  // strtod reads the same locale's separator
+  }
+  bool fraction = false;
+  for (char *c = buf; *c != '\0'; ++c) {
+    if (*c == ',') *c = '.';
+    fraction = fraction || *c == '.' || *c == 'e';
+  }
+  std::string out(buf);
+  if (!fraction) out += ".0";  // a double stays a double when read back (2.0, not 2)
+  writer_.RawValue(out.data(), out.size(), rapidjson::kNumberType);
   return *this;
 }
 JsonOut &JsonOut::null() {
@@ -57,9 +75,27 @@ JsonOut &JsonOut::raw(std::string_view json) {
   writer_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
   return *this;
 }
+// Walks the value itself rather than Value::Accept, which would bring Writer::Double back in.
 JsonOut &JsonOut::value(const rapidjson::Value &v) {
-  v.Accept(writer_);
-  return *this;
+  switch (v.GetType()) {
+    case rapidjson::kObjectType:
+      begin_object();
+      for (const auto &m : v.GetObject()) key({m.name.GetString(), m.name.GetStringLength()}).value(m.value);
+      return end_object();
+    case rapidjson::kArrayType:
+      begin_array();
+      for (const auto &e : v.GetArray()) value(e);
+      return end_array();
+    case rapidjson::kStringType:
+      return str({v.GetString(), v.GetStringLength()});
+    case rapidjson::kNumberType:
+      return v.IsInt64() ? i64(v.GetInt64()) : v.IsUint64() ? u64(v.GetUint64()) : number(v.GetDouble());
+    case rapidjson::kTrueType:
+    case rapidjson::kFalseType:
+      return boolean(v.GetBool());
+    default:
+      return null();
+  }
 }
 
 JsonOut &JsonOut::opt_field(std::string_view k, const std::optional<std::string> &v) {

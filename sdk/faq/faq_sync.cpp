@@ -31,14 +31,6 @@ void FaqSync::on_timer() {
 }
 
 void FaqSync::sync_now() {
-  if (!reindexed_) {  // once per open, on the worker: an upgraded store's catalog is searchable offline
-    reindexed_ = true;
-    try {
-      if (catalog_.reindex_if_stale()) logger_.info("faq: re-indexed the stored catalog");
-    } catch (const std::exception &e) {
-      logger_.warn(std::string("faq: re-index failed: ") + e.what());
-    }
-  }
   if (!stats_.online.load() || !requests_.configured()) return;
   if (in_flight_) {
     again_ = true;

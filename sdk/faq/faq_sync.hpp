@@ -41,7 +41,6 @@ class FaqSync {
   std::function<void(int64_t)> wake_at_;
   std::function<void(std::string)> changed_;  // event JSON after a change was applied
   Backoff backoff_;
-  bool reindexed_ = false;
   bool in_flight_ = false;
   bool again_ = false;
   int64_t next_at_ = 0;

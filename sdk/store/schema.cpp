@@ -167,8 +167,10 @@ CREATE TABLE faq_votes (
 ) WITHOUT ROWID;
 )sql",
     // 4 -> 5: the FAQ index holds stemmed words written by the catalog (Snowball, per article language)
-    // instead of porter over the rows; the server's query expansions. The new index starts empty and
-    // 'index' = '' makes FaqCatalog re-index the stored articles on the worker before anything else.
+    // instead of porter over the rows, and the vocabulary two-letter words; the server's query expansions.
+    // The cached catalog is dropped with its cursor and ETag: the next sync fetches a full snapshot and
+    // indexes it (until then the offline FAQ is empty; re-indexing in place would cost the library more
+    // than its budget allows for a one-time step).
     R"sql(
 DROP TRIGGER faq_articles_ai;
 DROP TRIGGER faq_articles_ad;
@@ -185,7 +187,10 @@ CREATE TABLE faq_expansions (
   targets TEXT NOT NULL,
   PRIMARY KEY (term, lang)
 ) WITHOUT ROWID;
-INSERT OR REPLACE INTO faq_state (key, value) VALUES ('index', '');
+DELETE FROM faq_articles;
+DELETE FROM faq_sections;
+DELETE FROM faq_terms;
+DELETE FROM faq_state WHERE key IN ('cursor', 'etag', 'articles');
 )sql",
 };
 

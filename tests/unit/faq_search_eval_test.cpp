@@ -11,8 +11,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 
+#include "faq/engine/faq_query.hpp"
 #include "helpline/testing/faq_db.hpp"
 #include "helpline/testing/faq_eval.hpp"
 
@@ -45,10 +47,12 @@ std::pair<Part, Part> run(const EvalSet &set, FaqDb &db) {
       auto plain = baselines.search(v, q);
       for (const std::string &k : {q.kind, std::string("all")}) p.base[v][k].add(plain, q.relevant);
     }
-    bool hit = !ranked.empty() && std::find(q.relevant.begin(), q.relevant.end(), ranked[0]) != q.relevant.end();
+    bool hit =
+        !ranked.empty() && std::find(q.relevant.begin(), q.relevant.end(), ranked[0]) != q.relevant.end();
     if (!q.held_out && !hit)
       std::printf("[%s] miss@1 [%s] \"%s\" (%s): want %s, got %s\n", set.name.c_str(), q.kind.c_str(),
-                  q.text.c_str(), q.locale.c_str(), q.relevant[0].c_str(), ranked.empty() ? "nothing" : ranked[0].c_str());
+                  q.text.c_str(), q.locale.c_str(), q.relevant[0].c_str(),
+                  ranked.empty() ? "nothing" : ranked[0].c_str());
   }
   std::printf("[%s] mean search latency: %.0f us over %zu queries\n", set.name.c_str(),
               us / static_cast<double>(set.queries.size()), set.queries.size());
@@ -57,8 +61,8 @@ std::pair<Part, Part> run(const EvalSet &set, FaqDb &db) {
 
 void report(const std::string &title, const Part &p) {
   std::printf("\n%s\n%-20s %4s | %-20s | MRR: %-9s %-9s %-9s %-9s\n", title.c_str(), "kind", "n",
-              "helpline MRR R@1 R@5", FtsBaselines::kNames[0], FtsBaselines::kNames[1], FtsBaselines::kNames[2],
-              FtsBaselines::kNames[3]);
+              "helpline MRR R@1 R@5", FtsBaselines::kNames[0], FtsBaselines::kNames[1],
+              FtsBaselines::kNames[2], FtsBaselines::kNames[3]);
   for (const auto &[kind, s] : p.ours) {
     std::printf("%-20s %4d | %6.3f %6.3f %6.3f | %9.3f %9.3f %9.3f %9.3f\n", kind.c_str(), s.n, s.m(), s.a1(),
                 s.a5(), p.base[0].at(kind).m(), p.base[1].at(kind).m(), p.base[2].at(kind).m(),
@@ -96,18 +100,53 @@ void evaluate(const std::string &name, const std::string &dir, const Floors &dev
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(own_set_per_kind_beats_thresholds_on_both_parts_and_is_reported_against_plain_fts5) {
-  // Measured (docs/PERFORMANCE.md, "FAQ search quality"), then rounded down a little.
-  const Floors dev = {{"keyword", {0, 0, 0}}, {"natural", {0, 0, 0}}, {"misspelling", {0, 0, 0}},
-                      {"prefix", {0, 0, 0}},  {"error_code", {0, 0, 0}}, {"locale", {0, 0, 0}},
-                      {"synonym", {0, 0, 0}}, {"all", {0, 0, 0}}};
-  const Floors held = dev;
+  // Measured (docs/PERFORMANCE.md, "FAQ search quality"), minus 0.03, rounded down.
+  const Floors dev = {{"all", {0.94, 0.93, 0.96}},         {"error_code", {0.97, 0.97, 0.97}},
+                      {"keyword", {0.97, 0.97, 0.97}},     {"locale", {0.97, 0.97, 0.97}},
+                      {"misspelling", {0.97, 0.97, 0.97}}, {"natural", {0.84, 0.77, 0.93}},
+                      {"prefix", {0.94, 0.92, 0.97}},      {"synonym", {0.97, 0.97, 0.97}}};
+  const Floors held = {{"all", {0.96, 0.95, 0.96}},         {"error_code", {0.97, 0.97, 0.97}},
+                       {"keyword", {0.97, 0.97, 0.97}},     {"locale", {0.97, 0.97, 0.97}},
+                       {"misspelling", {0.97, 0.97, 0.97}}, {"natural", {0.94, 0.91, 0.97}},
+                       {"prefix", {0.97, 0.97, 0.97}},      {"synonym", {0.97, 0.97, 0.92}}};
   evaluate("own", HELPLINE_FAQ_DATA_DIR "/faq", dev, held);
 }
 
-BOOST_AUTO_TEST_CASE(independent_set_per_kind_beats_thresholds_on_both_parts_and_is_reported_against_plain_fts5) {
-  const Floors dev = {{"keyword", {0, 0, 0}},    {"question", {0, 0, 0}}, {"typo", {0, 0, 0}},
-                      {"error_code", {0, 0, 0}}, {"prefix", {0, 0, 0}},   {"paraphrase", {0, 0, 0}},
-                      {"german", {0, 0, 0}},     {"english_other_locale", {0, 0, 0}}, {"all", {0, 0, 0}}};
-  const Floors held = dev;
+BOOST_AUTO_TEST_CASE(
+    independent_set_per_kind_beats_thresholds_on_both_parts_and_is_reported_against_plain_fts5) {
+  // Measured (docs/PERFORMANCE.md, "FAQ search quality"), minus 0.03, rounded down.
+  const Floors dev = {{"all", {0.81, 0.75, 0.88}},        {"english_other_locale", {0.69, 0.52, 0.91}},
+                      {"error_code", {0.94, 0.92, 0.97}}, {"german", {0.80, 0.72, 0.89}},
+                      {"keyword", {0.93, 0.90, 0.97}},    {"paraphrase", {0.53, 0.44, 0.63}},
+                      {"prefix", {0.92, 0.89, 0.93}},     {"question", {0.77, 0.67, 0.88}},
+                      {"typo", {0.93, 0.93, 0.93}}};
+  const Floors held = {{"all", {0.76, 0.70, 0.82}},        {"english_other_locale", {0.70, 0.63, 0.97}},
+                       {"error_code", {0.97, 0.97, 0.97}}, {"german", {0.81, 0.74, 0.83}},
+                       {"keyword", {0.86, 0.78, 0.97}},    {"paraphrase", {0.38, 0.27, 0.44}},
+                       {"prefix", {0.93, 0.90, 0.97}},     {"question", {0.81, 0.73, 0.88}},
+                       {"typo", {0.87, 0.83, 0.90}}};
   evaluate("bank", HELPLINE_FAQ_DATA_DIR "/faq_bank", dev, held);
+}
+
+// HELPLINE_FAQ_DEBUG="<set>|<locale>|<query>": prints the MATCH expression the engine builds and its hits.
+BOOST_AUTO_TEST_CASE(debug_one_query) {
+  const char *env = std::getenv("HELPLINE_FAQ_DEBUG");
+  if (env == nullptr) return;
+  std::string s = env;
+  std::string name = s.substr(0, s.find('|')), rest = s.substr(s.find('|') + 1);
+  std::string locale = rest.substr(0, rest.find('|')), text = rest.substr(rest.find('|') + 1);
+  EvalSet set =
+      load_eval_set(name, std::string(HELPLINE_FAQ_DATA_DIR "/") + (name == "own" ? "faq" : "faq_" + name));
+  FaqDb db;
+  db.catalog->apply(faq_answer(true, set.sections_json, set.articles_json, "[]", "[]", "42"));
+  helpline::detail::Speller speller(db.reader.get());
+  helpline::detail::Stemmer stemmer;
+  helpline::detail::WordSplitter words(db.reader.get());
+  helpline::detail::Lexicon lex{speller, stemmer, {helpline::detail::language_of(locale), "en"}};
+  auto q = helpline::detail::build_fts_query(words.split(text), true, lex, 50, false);
+  std::printf("match: %s\n", q.match.c_str());
+  for (int g = 0; g < q.groups; ++g)
+    std::printf("group %d df %lld: %s\n", g, static_cast<long long>(q.group_df[g]), q.group_match[g].c_str());
+  std::printf("%s\n", db.search->search_json(text, locale, 5).c_str());
+  BOOST_TEST(true);
 }

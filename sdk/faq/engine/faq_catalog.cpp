@@ -46,8 +46,6 @@ struct FaqCatalog::Answer {
 
 namespace {
 
-// The index's format (faq_state 'index'): a catalog indexed otherwise is re-indexed from its rows.
-constexpr const char *kIndexFormat = "snowball-1";
 // Bounds on the expansions a device keeps, whatever a server sends (docs/protocol.md section 9).
 constexpr size_t kMaxExpansions = 4096, kMaxTargets = 8, kMaxExpansionBytes = 64;
 
@@ -200,7 +198,8 @@ FaqCatalog::Answer parse(const std::string &json) {
 // summed in memory and written once at the end.
 class Writer {
  public:
-  Writer(sqlite3 *db, const WordSplitter &words, Stemmer &stemmer) : db_(db), words_(words), stemmer_(stemmer) {}
+  Writer(sqlite3 *db, const WordSplitter &words, Stemmer &stemmer)
+      : db_(db), words_(words), stemmer_(stemmer) {}
 
   int64_t remove_article(const std::string &id) {
     ResetOnExit r(find_);
@@ -256,18 +255,18 @@ class Writer {
     if (parts == nullptr) parts = local;
     const std::string *texts[] = {&title, &keywords, &body};
     std::vector<std::string> terms;
-    std::vector<Word> all;
+    std::string codes;
     for (int i = 0; i < 3; ++i) {
       parts[i] = words_.split(*texts[i]);
       add_vocabulary(parts[i], terms);
-      all.insert(all.end(), parts[i].begin(), parts[i].end());
+      if (sign > 0) codes += code_terms(parts[i]) + ' ';
     }
     ++article_;
     for (auto &t : terms) {
       Count &c = df_[std::move(t)];
       if (c.article != article_) c.df += sign, c.article = article_;  // once per article
     }
-    return sign > 0 ? code_terms(all) : std::string();
+    return codes;
   }
 
   struct Count {
@@ -285,7 +284,8 @@ class Writer {
                     "INSERT INTO faq_articles (id, section_id, locale, lang, title, body, tags, position, "
                     "helpful_count, not_helpful_count, updated_at, keywords, codes) "
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"};
-  Statement index_{db_, "INSERT INTO faq_fts (rowid, title, keywords, codes, body) VALUES (?1, ?2, ?3, ?4, ?5)"};
+  Statement index_{db_,
+                   "INSERT INTO faq_fts (rowid, title, keywords, codes, body) VALUES (?1, ?2, ?3, ?4, ?5)"};
 };
 
 // Rows of `table` whose id the snapshot does not hold any more.
@@ -306,30 +306,6 @@ FaqApplyResult FaqCatalog::apply(const std::string &server_json) {
   return apply_answer(parse(server_json));  // everything is validated before anything is written
 }
 
-bool FaqCatalog::reindex_if_stale() {
-  if (state("index") == kIndexFormat) return false;
-  Answer answer;
-  answer.full = true;
-  answer.cursor = cursor();
-  Statement secs(db_, "SELECT id, locale, title, position, updated_at FROM faq_sections");
-  while (secs.step())
-    answer.sections.push_back({secs.column_text(0), secs.column_text(1), secs.column_text(2),
-                               secs.column_int64(3), secs.column_int64(4)});
-  Statement arts(db_,
-                 "SELECT id, section_id, locale, title, body, tags, keywords, position, helpful_count, "
-                 "not_helpful_count, updated_at FROM faq_articles");
-  while (arts.step()) {
-    Article a;
-    std::string *text[] = {&a.id, &a.section_id, &a.locale, &a.title, &a.body, &a.tags, &a.keywords};
-    for (int i = 0; i < 7; ++i) *text[i] = arts.column_text(i);
-    int64_t *num[] = {&a.position, &a.helpful, &a.not_helpful, &a.updated_at};
-    for (int i = 0; i < 4; ++i) *num[i] = arts.column_int64(7 + i);
-    answer.articles.push_back(std::move(a));
-  }
-  apply_answer(answer);
-  return true;
-}
-
 FaqApplyResult FaqCatalog::apply_answer(const Answer &answer) {
   FaqApplyResult result;
   result.full = answer.full;
@@ -345,7 +321,8 @@ FaqApplyResult FaqCatalog::apply_answer(const Answer &answer) {
     keep.clear();
     for (const auto &a : answer.articles) keep.insert(a.id);
     result.deleted += count_missing(db_, "SELECT id FROM faq_articles", keep);
-    exec(db_, "DELETE FROM faq_articles; DELETE FROM faq_fts; DELETE FROM faq_sections; DELETE FROM faq_terms;");
+    exec(db_,
+         "DELETE FROM faq_articles; DELETE FROM faq_fts; DELETE FROM faq_sections; DELETE FROM faq_terms;");
   } else {
     for (const auto &id : answer.deleted_articles) result.deleted += w.remove_article(id);
     Statement del(db_, "DELETE FROM faq_sections WHERE id = ?1");
@@ -373,7 +350,6 @@ FaqApplyResult FaqCatalog::apply_answer(const Answer &answer) {
   if (answer.has_expansions) w.replace_expansions(answer.expansions);
   exec(db_, "DELETE FROM faq_votes WHERE article_id NOT IN (SELECT id FROM faq_articles)");
   set_state("cursor", answer.cursor);
-  set_state("index", kIndexFormat);
   // The languages a query's words are stemmed in (besides its own).
   Statement langs(db_, "SELECT group_concat(lang, ' ') FROM (SELECT DISTINCT lang FROM faq_articles)");
   set_state("langs", langs.step() ? langs.column_text(0) : std::string());

@@ -34,10 +34,6 @@ class FaqCatalog {
   // errors leave the catalog as it was too.
   FaqApplyResult apply(const std::string &server_json);
 
-  // Re-indexes the stored catalog when the index was built in another format (after an upgrade: schema
-  // migration 5 empties the index). One transaction; true when it re-indexed.
-  bool reindex_if_stale();
-
   std::string cursor();  // "" before the first apply
   std::string etag();    // "" until set_etag
   void set_etag(const std::string &etag);

@@ -29,7 +29,6 @@ FaqIndex::~FaqIndex() = default;
 
 void FaqIndex::apply(const std::string &faq_document_json) {
   impl_->catalog->apply(faq_document_json);
-  impl_->search->catalog_changed();
 }
 
 std::string FaqIndex::search_json(std::string_view query, std::string_view locale, int limit) {

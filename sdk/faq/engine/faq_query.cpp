@@ -1,6 +1,7 @@
 #include "faq/engine/faq_query.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 namespace helpline::detail {
@@ -10,23 +11,18 @@ constexpr size_t kCompletions = 6;
 constexpr size_t kCorrections = 2;
 constexpr size_t kExpansions = 8;
 // An expansion is a guess at what the user meant: it ranks, but below the words they typed.
-constexpr float kExpansionFactor = 0.6f;
+constexpr int64_t kExpansionWeight = 60;  // percent
+// A typed prefix matches every word it may become: below the likeliest completions themselves.
+constexpr int64_t kPrefixWeight = 50;
 
 // German separable verb particles: "schalte ... aus" is "ausschalten" in an article.
-constexpr std::string_view kParticles = "ab an auf aus ein mit nach vor zu zuruck weg los fest her hin um durch";
-
-bool is_particle(const std::string &w) {
-  for (size_t at = 0; at < kParticles.size();) {
-    size_t end = std::min(kParticles.find(' ', at), kParticles.size());
-    if (kParticles.substr(at, end - at) == w) return true;
-    at = end + 1;
-  }
-  return false;
-}
+constexpr std::string_view kParticles =
+    "ab an auf aus bei ein fest her herunter heraus herein hin hinaus hoch los mit nach runter raus rein um "
+    "uber unter vor weg weiter wieder zu zuruck zusammen durch";
 
 struct Alt {
   std::string text;  // folded words separated by spaces
-  bool prefix, expansion;
+  bool prefix, expansion, completion;
   bool operator==(const Alt &o) const { return text == o.text && prefix == o.prefix; }
 };
 
@@ -39,9 +35,9 @@ std::string stemmed(const std::string &text, const std::string &lang, Stemmer &s
 
 class Group {
  public:
-  void add(const std::string &text, bool prefix = false, bool expansion = false) {
+  void add(const std::string &text, bool prefix = false, bool expansion = false, bool completion = false) {
     if (text.empty() || alts_.size() >= 16) return;
-    Alt alt{text, prefix, expansion};
+    Alt alt{text, prefix, expansion, completion};
     if (std::find(alts_.begin(), alts_.end(), alt) == alts_.end()) alts_.push_back(std::move(alt));
   }
   bool empty() const { return alts_.empty(); }
@@ -53,8 +49,9 @@ class Group {
   void emit(FtsQuery &q, Lexicon &lex) {
     std::vector<std::pair<std::string, bool>> forms;  // (form, prefix)
     std::vector<int64_t> dfs;
-    std::vector<float> factors;
-    int64_t df = 0;
+    std::vector<int64_t> weights;
+    std::vector<char> completed;
+    int64_t df = 0, top_completion = 1;
     for (const Alt &alt : alts_) {
       std::vector<std::string> variants;
       if (alt.prefix) {
@@ -68,11 +65,22 @@ class Group {
         if (std::find(forms.begin(), forms.end(), form) != forms.end()) continue;
         int64_t d = alt.prefix ? 0 : frequency(form.first, lex.speller);
         if (!alt.expansion) df = std::max(df, d);
+        if (alt.completion) top_completion = std::max(top_completion, d);
         forms.push_back(std::move(form));
         dfs.push_back(d);
-        factors.push_back(alt.expansion ? kExpansionFactor : 1.0f);
+        completed.push_back(alt.completion ? 1 : 0);
+        weights.push_back(alt.expansion                    ? kExpansionWeight
+                          : alt.prefix && alts_.size() > 1 ? kPrefixWeight
+                                                           : 100);
       }
     }
+    // A completion weighs by how likely the user is typing it: the square root of its frequency
+    // relative to the most frequent completion ("tra" is more likely "transfer" than "track").
+    for (size_t i = 0; i < forms.size(); ++i)
+      if (completed[i])
+        weights[i] =
+            std::max<int64_t>(30, static_cast<int64_t>(100 * std::sqrt(static_cast<double>(dfs[i]) /
+                                                                       static_cast<double>(top_completion))));
     q.group_first.push_back(q.terms.size());
     std::string m;
     for (size_t i = 0; i < forms.size(); ++i) {
@@ -82,7 +90,7 @@ class Group {
       m += forms[i].second ? "\"*" : "\"";
       q.terms.push_back(std::move(forms[i]));
       q.term_df.push_back(dfs[i] > 0 ? dfs[i] : df);
-      q.term_factor.push_back(factors[i]);
+      q.term_weight.push_back(weights[i]);
     }
     phrases_ = dfs.size();
     q.group_match.push_back(std::move(m));
@@ -102,8 +110,9 @@ class Group {
   size_t phrases_ = 0;
 };
 
-void add_all(Group &g, const std::vector<std::string> &words, bool expansion = false) {
-  for (const auto &w : words) g.add(w, false, expansion);
+void add_all(Group &g, const std::vector<std::string> &words, bool expansion = false,
+             bool completion = false) {
+  for (const auto &w : words) g.add(w, false, expansion, completion);
 }
 
 // The server's expansions for a word (or two words) in each of the query's languages.
@@ -139,8 +148,9 @@ Group single(const std::string &w, bool typing, Lexicon &lex, const std::vector<
     // then the word may also be a finished word with a typo (below).
     bool word = lex.speller.frequency(w) > 0;
     auto more = lex.speller.completions(w, kCompletions);
-    if (word || more.empty()) g.add(w, !word);
-    add_all(g, more);
+    if (word) g.add(w);
+    g.add(w, true);  // every word it may become; the likeliest completions rank above the rest
+    add_all(g, more, false, true);
     if (word || !more.empty()) return g;
   }
   g.add(w);
@@ -202,7 +212,7 @@ void append(FtsQuery &q, const std::vector<size_t> &phrases, Take take) {
     q.phrase_group.append(phrases[g], static_cast<char>('A' + g));
     for (size_t k = 0; k < phrases[g]; ++k) {
       q.phrase_df.push_back(q.term_df[q.group_first[g] + k]);
-      q.phrase_factor.push_back(q.term_factor[q.group_first[g] + k]);
+      q.phrase_weight.push_back(q.term_weight[q.group_first[g] + k]);
     }
     first = false;
   }
@@ -221,10 +231,12 @@ FtsQuery build_fts_query(const std::vector<Word> &words, bool typing, Lexicon &l
   std::vector<std::string> particles;
   if (std::find(lex.langs.begin(), lex.langs.end(), "de") != lex.langs.end())
     for (const Word &w : words)
-      if (is_particle(w.text) && particles.size() < 2) particles.push_back(w.text);
+      if (in_list(kParticles, w.text) && particles.size() < 2) particles.push_back(w.text);
   std::vector<std::string> seen;
   std::vector<size_t> phrases;  // per group
-  auto single_at = [&](size_t i) { return i < words.size() && (i + 1 == words.size() || !words[i + 1].joined); };
+  auto single_at = [&](size_t i) {
+    return i < words.size() && (i + 1 == words.size() || !words[i + 1].joined);
+  };
   for (size_t i = 0; i < words.size() && q.groups < kMaxQueryGroups;) {
     size_t j = i + 1;
     while (j < words.size() && words[j].joined) ++j;

@@ -23,10 +23,10 @@ struct FtsQuery {
   std::vector<int64_t> group_df;         // per group: articles holding its likeliest form (0: unknown)
   std::vector<std::pair<std::string, bool>> terms;  // every phrase's text, and whether it is a prefix
   std::vector<int64_t> term_df;                     // per term: articles holding it (0: unknown)
-  std::vector<float> term_factor;                   // per term: weight (below 1 for expansions)
+  std::vector<int64_t> term_weight;                 // per term: weight in percent (below 100: expansions)
   std::vector<size_t> group_first;                  // per group: its first term
   std::vector<int64_t> phrase_df;                   // per phrase of match, in its order: as term_df
-  std::vector<float> phrase_factor;                 // per phrase of match: as term_factor
+  std::vector<int64_t> phrase_weight;               // per phrase of match: as term_weight
   std::string fallback;     // with titles first: every phrase joined by OR, for too few title hits
   int64_t candidates = -1;  // articles match can hold at most (sum of document frequencies), -1: unknown
 };

@@ -6,8 +6,7 @@ namespace helpline::detail {
 // by FaqCatalog: every word stemmed in the article's language (faq_text.hpp, index_text), keywords (tags
 // as words: author synonyms) and codes (error codes and hyphenated words folded to one token,
 // "ERR-SYNC-409" -> "errsync409 409"); snippets read the stored text of faq_articles. lang is the
-// locale's language subtag for the locale fallback. faq_state 'index' names the index's format: a
-// catalog indexed by an older one is re-indexed from its rows (FaqCatalog::reindex_if_stale).
+// locale's language subtag for the locale fallback.
 // faq_fts_terms reads the index's own document frequencies per indexed form (for ranking).
 // faq_terms is the surface vocabulary (unstemmed words and folded codes, document frequency) that
 // spelling correction and prefix completion draw from; the expression index finds the candidates

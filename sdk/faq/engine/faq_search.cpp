@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <utility>
 
@@ -53,20 +54,24 @@ void matched_groups(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
   sqlite3_result_int64(ctx, mask);
 }
 
-// helpline_faq_bm25(idf x 10000, ...): FTS5's bm25() (k1 1.2, b 0.75; title x10, keywords x6, codes x8, body
-// x1) with each phrase's IDF given by the caller (from the vocabulary's document frequencies; a phrase past
-// the arguments weighs 0): bm25() counts them itself on its first row by visiting every row that holds each
-// phrase, which costs more than ranking the candidates when a query holds a common word.
+// helpline_faq_bm25(phrase groups, idf x 10000, ...): FTS5's bm25() (k1 1.2, b 0.75; title x10, keywords
+// x6, codes x8, body x1) with each phrase's IDF given by the caller (from the index's document frequencies; a
+// phrase past the arguments weighs 0): bm25() counts them itself on its first row by visiting every row that
+// holds each phrase, which costs more than ranking the candidates when a query holds a common word. A group
+// (one thing asked: a word and its alternatives) adds its best phrase, not their sum: an article that holds
+// three completions of "tra" is not three times the answer.
 void bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
           sqlite3_value **argv) {
   static const double kWeight[] = {10.0, 6.0, 8.0, 1.0};
   constexpr double k1 = 1.2, b = 0.75;
-  int phrases = std::min(api->xPhraseCount(fts), argc), inst = 0, len = 0;
+  const char *map = argc > 0 ? reinterpret_cast<const char *>(sqlite3_value_text(argv[0])) : nullptr;
+  int phrases = std::min(api->xPhraseCount(fts), argc - 1), inst = 0, len = 0;
   sqlite3_int64 rows = 0, total = 0;
-  if (api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &total) != SQLITE_OK ||
+  if (map == nullptr || phrases < 0 || static_cast<int>(std::strlen(map)) < phrases ||
+      api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &total) != SQLITE_OK ||
       api->xColumnSize(fts, -1, &len) != SQLITE_OK || api->xInstCount(fts, &inst) != SQLITE_OK)
     return sqlite3_result_double(ctx, 0);
-  std::vector<double> freq(static_cast<size_t>(std::max(phrases, 0)));
+  std::vector<double> freq(static_cast<size_t>(phrases)), best(kMaxQueryGroups);
   for (int i = 0; i < inst; ++i) {
     int p = 0, col = 0, off = 0;
     if (api->xInst(fts, i, &p, &col, &off) == SQLITE_OK && p >= 0 && p < phrases && col >= 0 && col < 4)
@@ -76,8 +81,11 @@ void bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, i
   double norm = k1 * (1 - b + b * len / avgdl), score = 0;
   for (int p = 0; p < phrases; ++p) {
     double f = freq[static_cast<size_t>(p)];
-    score += sqlite3_value_double(argv[p]) / 1e4 * f * (k1 + 1) / (f + norm);
+    auto g = static_cast<size_t>(map[p] - 'A');
+    if (g < best.size())
+      best[g] = std::max(best[g], sqlite3_value_double(argv[p + 1]) / 1e4 * f * (k1 + 1) / (f + norm));
   }
+  for (double v : best) score += v;
   sqlite3_result_double(ctx, -score);
 }
 
@@ -142,7 +150,9 @@ std::vector<double> group_weights(const FtsQuery &q, int64_t articles, int64_t m
   const double n = static_cast<double>(std::max<int64_t>(articles, 1));
   for (int g = 0; g < q.groups; ++g) {
     double df = static_cast<double>(std::max<int64_t>(q.group_df[g], 1));
-    w.push_back((matched_any >> g & 1) ? std::log(1.0 + n / df) : q.group_df[g] == 0 ? 0.5 * std::log(1.0 + n) : 0);
+    w.push_back((matched_any >> g & 1) ? std::log(1.0 + n / df)
+                : q.group_df[g] == 0   ? 0.5 * std::log(1.0 + n)
+                                       : 0);
   }
   return w;
 }
@@ -210,7 +220,6 @@ FaqSearch::FaqSearch(sqlite3 *read_db, std::string default_locale)
       words_(read_db),
       speller_(read_db),
       articles_(read_db, "SELECT value FROM faq_state WHERE key IN ('articles', 'langs') ORDER BY key"),
-      version_(read_db, "PRAGMA data_version"),
       begin_(read_db, "BEGIN"),
       commit_(read_db, "COMMIT"),
       match_(with_groups(read_db),
@@ -243,13 +252,6 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
     }
   } end{commit_, own};
 
-  {
-    ResetOnExit r(version_);
-    if (version_.step() && version_.column_int64(0) != data_version_) {
-      data_version_ = version_.column_int64(0);
-      speller_.forget();  // another connection changed the catalog
-    }
-  }
   int64_t articles = 0;
   std::string catalog_langs;
   {
@@ -261,7 +263,8 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
   // catalog's languages (a ticket may be written in any of them).
   Lexicon lex{speller_, stemmer_, {}};
   for (const std::string &l : {lf.lang, default_lang_})
-    if (!l.empty() && std::find(lex.langs.begin(), lex.langs.end(), l) == lex.langs.end()) lex.langs.push_back(l);
+    if (!l.empty() && std::find(lex.langs.begin(), lex.langs.end(), l) == lex.langs.end())
+      lex.langs.push_back(l);
   for (const std::string &l : pieces(lf.lang.empty() ? catalog_langs : std::string(), ' '))
     if (lex.langs.size() < 8 && std::find(lex.langs.begin(), lex.langs.end(), l) == lex.langs.end())
       lex.langs.push_back(l);
@@ -279,9 +282,9 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
     double d = std::min(static_cast<double>(std::max<int64_t>(q.phrase_df[p], 1)), n);
     char buf[32];
     // In 1/10000 as integers: "%f" would write a decimal comma under some C locales.
-    std::snprintf(buf, sizeof buf, "%s%lld", idfs.empty() ? "" : ",",
-                  static_cast<long long>(std::max(std::log((n - d + 0.5) / (d + 0.5)), 1e-4) * 1e4 *
-                                         q.phrase_factor[p]));
+    std::snprintf(buf, sizeof buf, ",%lld",
+                  static_cast<long long>(std::max(std::log((n - d + 0.5) / (d + 0.5)), 1e-4) * 1e2 *
+                                         static_cast<double>(q.phrase_weight[p])));
     idfs += buf;
   }
   auto run = [&](const std::string &match, const std::string &phrase_group) {
@@ -295,7 +298,7 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
     }
     ResetOnExit r(match_);
     match_.bind(1, match).bind(2, phrase_group).bind(3, lf.lang).bind(4, lf.fallback).bind(5, last);
-    match_.bind(6, "helpline_faq_bm25(" + idfs + ")");
+    match_.bind(6, "helpline_faq_bm25('" + phrase_group + "'" + idfs + ")");
     while (match_.step()) {
       Hit h;
       h.rid = match_.column_int64(0);

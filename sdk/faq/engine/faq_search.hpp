@@ -66,8 +66,6 @@ class FaqSearch {
   // Deflection before a ticket is created: {"hits": [...]} as search_json, only hits with confidence
   // >= kSuggestMinConfidence. Subject and body over 1024 bytes each are truncated, not refused.
   std::string suggest_for_ticket_json(std::string_view subject, std::string_view body, int limit);
-  // The catalog changed through this same connection (PRAGMA data_version only sees other connections).
-  void catalog_changed() { speller_.forget(); }
 
  private:
   struct Hit;
@@ -80,8 +78,6 @@ class FaqSearch {
   Stemmer stemmer_;
   Speller speller_;
   Statement articles_;
-  Statement version_;
-  int64_t data_version_ = -1;
   Statement begin_;
   Statement commit_;
   Statement match_;

@@ -10,7 +10,6 @@ namespace helpline::detail {
 namespace {
 
 using Scored = std::pair<int64_t, std::string>;  // (rank key, word): smaller key first
-constexpr int kRangeCap = 512;  // vocabulary words a completion visits at most
 
 // The `max` smallest, in order (max is 2 or 3: repeated selection beats pulling in a sort).
 std::vector<std::string> best(std::vector<Scored> &v, size_t max) {
@@ -57,7 +56,7 @@ Speller::Speller(sqlite3 *db)
       shape_(db,
              "SELECT term, df FROM faq_terms WHERE substr(term, 1, 1) = substr(?1, 1, 1) "
              "AND length(term) BETWEEN length(?1) - ?2 AND length(?1) + ?2"),
-      range_(db, "SELECT term, df FROM faq_terms WHERE term > ?1 AND term < ?2 LIMIT 512"),  // kRangeCap
+      range_(db, "SELECT term, df FROM faq_terms WHERE term > ?1 AND term < ?2 LIMIT 512"),
       start_(db,
              "SELECT term, df FROM faq_terms WHERE substr(term, 1, 2) = ?1 AND term > ?1 "
              "ORDER BY df DESC, term LIMIT 16") {}
@@ -98,12 +97,6 @@ std::vector<std::string> Speller::corrections(const std::string &word, size_t ma
 std::vector<std::string> Speller::completions(const std::string &prefix, size_t max) {
   if (prefix.empty()) return {};
   std::vector<Scored> found;
-  if (!typed_.empty() && prefix.size() > typed_.size() && prefix.compare(0, typed_.size(), typed_) == 0) {
-    for (const Scored &s : typed_words_)
-      if (s.second.compare(0, prefix.size(), prefix) == 0) found.push_back(s);
-    return best(found, max);
-  }
-  typed_.clear();
   std::string end = prefix;
   end.back() = static_cast<char>(end.back() + 1);  // UTF-8 never holds 0xff, so this cannot wrap
   // Two ASCII letters ("wifi ba") start hundreds of words: the likeliest come first (index
@@ -114,13 +107,10 @@ std::vector<std::string> Speller::completions(const std::string &prefix, size_t 
   ResetOnExit r(st);
   st.bind(1, prefix);
   if (!two) st.bind(2, end);
-  int rows = 0;
   while (st.step()) {
-    ++rows;
     std::string term = st.column_text(0);
     if (!is_stop_word(term)) found.emplace_back(-st.column_int64(1), std::move(term));
   }
-  if (!two && rows < kRangeCap) typed_ = prefix, typed_words_ = found;  // complete: longer prefixes filter it
   return best(found, max);
 }
 

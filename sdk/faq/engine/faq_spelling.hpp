@@ -42,24 +42,18 @@ class Speller {
   // Up to `max` vocabulary words at the smallest distance (1 for words of 3-4 bytes, else 2), most
   // frequent first. Candidates share the first character: a typo in the first letter is not fixed.
   std::vector<std::string> corrections(const std::string &word, size_t max);
-  // Up to `max` vocabulary words that start with `prefix`, most frequent first. While the user types,
-  // each longer prefix filters the previous one's words instead of asking the vocabulary again.
+  // Up to `max` vocabulary words that start with `prefix`, most frequent first.
   std::vector<std::string> completions(const std::string &prefix, size_t max);
   // Two words of the vocabulary run together ("darkmode" -> "dark mode", a phrase), or "".
   std::string split(const std::string &word);
-  // Forgets what it cached about the vocabulary (the catalog changed).
-  void forget() { typed_.clear(); }
 
  private:
-  using Scored = std::pair<int64_t, std::string>;  // (rank key, word): smaller key first
   Statement term_;
   Statement index_term_;
   Statement expansion_;
   Statement shape_;
   Statement range_;
   Statement start_;
-  std::string typed_;              // the last prefix completed from the vocabulary ("" none)
-  std::vector<Scored> typed_words_;  // all its completions (the range held fewer than the cap)
 };
 
 }  // namespace helpline::detail

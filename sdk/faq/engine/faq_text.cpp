@@ -34,6 +34,8 @@ constexpr std::string_view kNegations =
 constexpr std::string_view kContractions =
     "don doesn didn isn aren wasn weren won can couldn shouldn wouldn haven hasn hadn ain";
 
+}  // namespace
+
 bool in_list(std::string_view all, std::string_view w) {
   for (size_t at = 0; !w.empty() && (at = all.find(w, at)) != std::string_view::npos; at += w.size()) {
     bool starts = at == 0 || all[at - 1] == ' ';
@@ -42,6 +44,8 @@ bool in_list(std::string_view all, std::string_view w) {
   }
   return false;
 }
+
+namespace {
 
 constexpr size_t kMaxTermBytes = 40;  // longer "words" are noise (URLs, hashes), not vocabulary
 
@@ -181,8 +185,24 @@ Stemmer::~Stemmer() {
     if (s.second != nullptr) sb_stemmer_delete(s.second);
 }
 
-std::string Stemmer::stem(const std::string &word, const std::string &lang) {
-  if (lang.empty() || has_digit(word)) return word;
+namespace {
+
+// British and American spelling meet before stemming (Snowball keeps "recognise" and "recognize"
+// apart): -ise, -ised, -ises, -ising, -iser(s), -isation(s) -> -iz..., on words of 6+ letters.
+std::string american(std::string w) {
+  for (size_t at = w.size() >= 6 ? w.rfind("is") : std::string::npos;
+       at != std::string::npos && at + 8 >= w.size();) {
+    if (in_list("e ed es ing er ers ation ations", std::string_view(w).substr(at + 2))) w[at + 1] = 'z';
+    break;
+  }
+  return w;
+}
+
+}  // namespace
+
+std::string Stemmer::stem(const std::string &word_in, const std::string &lang) {
+  if (lang.empty() || has_digit(word_in)) return word_in;
+  const std::string word = lang == "en" ? american(word_in) : word_in;
   sb_stemmer *st = nullptr;
   auto it = std::find_if(stemmers_.begin(), stemmers_.end(), [&](const auto &s) { return s.first == lang; });
   if (it != stemmers_.end()) {
@@ -192,15 +212,17 @@ std::string Stemmer::stem(const std::string &word, const std::string &lang) {
     stemmers_.emplace_back(lang, st);
   }
   if (st == nullptr) return word;
-  const sb_symbol *out = sb_stemmer_stem(st, reinterpret_cast<const sb_symbol *>(word.data()),
-                                         static_cast<int>(word.size()));
+  const sb_symbol *out =
+      sb_stemmer_stem(st, reinterpret_cast<const sb_symbol *>(word.data()), static_cast<int>(word.size()));
   if (out == nullptr) return word;  // out of memory: the word unstemmed still matches itself
   return std::string(reinterpret_cast<const char *>(out), static_cast<size_t>(sb_stemmer_length(st)));
 }
 
 std::vector<std::string> index_forms(std::string_view text, const std::vector<Word> &words, Stemmer &stemmer,
                                      const std::string &lang) {
-  auto upper = [&](const Word &w) { return text[static_cast<size_t>(w.start)] >= 'A' && text[w.start] <= 'Z'; };
+  auto upper = [&](const Word &w) {
+    return text[static_cast<size_t>(w.start)] >= 'A' && text[w.start] <= 'Z';
+  };
   // Title Case ("Reset Your Password") says nothing about names.
   size_t long_words = 0, capitalised = 0;
   for (const Word &w : words)
@@ -220,8 +242,10 @@ std::vector<std::string> index_forms(std::string_view text, const std::vector<Wo
       continue;
     }
     size_t before = static_cast<size_t>(words[i].start);
-    while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '"' || text[before - 1] == '(')) --before;
-    bool sentence_start = before == 0 || std::string_view(".!?:;\n\t").find(text[before - 1]) != std::string_view::npos;
+    while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '"' || text[before - 1] == '('))
+      --before;
+    bool sentence_start =
+        before == 0 || std::string_view(".!?:;\n\t").find(text[before - 1]) != std::string_view::npos;
     bool name = !title_case && !sentence_start && upper(words[i]);
     out.push_back(name ? w : stemmer.stem(w, lang));
   }

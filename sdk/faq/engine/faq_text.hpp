@@ -41,6 +41,8 @@ class WordSplitter {
 
 bool has_digit(std::string_view w);
 bool has_alpha(std::string_view w);
+// Whether `w` is one of the space-separated words of `list`.
+bool in_list(std::string_view list, std::string_view w);
 // Words too common to rank by ("how", "my", "der", "pourquoi"): English, German, French.
 bool is_stop_word(std::string_view w);
 // What the codes column holds for a text: each multi-word chunk folded ("wifi", "errsync409") and

@@ -139,12 +139,14 @@ class FtsBaselines {
     const char *tokenizers[] = {"unicode61 remove_diacritics 2", "unicode61 remove_diacritics 2",
                                 "porter unicode61 remove_diacritics 2", "trigram"};
     for (int t = 0; t < 4; ++t) {
-      helpline::detail::exec(db, ("CREATE VIRTUAL TABLE b" + std::to_string(t) +
-                                  " USING fts5(id UNINDEXED, lang UNINDEXED, title, tags, body, tokenize = '" +
-                                  tokenizers[t] + "')")
-                                     .c_str());
+      helpline::detail::exec(
+          db,
+          ("CREATE VIRTUAL TABLE b" + std::to_string(t) +
+           " USING fts5(id UNINDEXED, lang UNINDEXED, title, tags, body, tokenize = '" + tokenizers[t] + "')")
+              .c_str());
       helpline::detail::Statement ins(db, ("INSERT INTO b" + std::to_string(t) +
-                                              " (id, lang, title, tags, body) VALUES (?1, ?2, ?3, ?4, ?5)").c_str());
+                                           " (id, lang, title, tags, body) VALUES (?1, ?2, ?3, ?4, ?5)")
+                                              .c_str());
       for (const auto &a : set.articles)
         ins.bind(1, a.id).bind(2, lang(a.locale)).bind(3, a.title).bind(4, a.tags).bind(5, a.body).run();
     }
