@@ -25,6 +25,9 @@ const char *const kUsage =
     "                            a fixed key keeps them comparable across restarts)\n"
     "  --console-dir DIR         static files of the agent web console served at /console/ (default:\n"
     "                            <prefix>/share/helpline/console if installed, else the source tree's)\n"
+    "  --wordnet-dir DIR         WordNet database for the FAQ's query expansions (default: server.json's\n"
+    "                            wordnet_dir, else /usr/share/wordnet); without one, agents' and learned\n"
+    "                            expansions only\n"
     "  --test-mode               enable /v1/_test/* controls (fault injection, pause, limits, tokens,\n"
     "                            clock)\n"
     "  --fault-5xx-percent N     answer N% of requests with 500/503 before handling them\n"
@@ -114,6 +117,8 @@ ServeOptions parse_serve_options(const std::vector<std::string> &args) {
       o.access_log_key = value();
     else if (a == "--console-dir")
       o.console_dir = value();
+    else if (a == "--wordnet-dir")
+      o.wordnet_dir = value();
     else if (a == "--test-mode")
       o.test_mode = true;
     else if (a == "--fault-5xx-percent")

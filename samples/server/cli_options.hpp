@@ -18,6 +18,7 @@ struct ServeOptions {
   std::string access_log = "-";
   std::string access_log_key;  // empty: random per run
   std::string console_dir;     // empty: the default (installed share dir, else the source tree)
+  std::string wordnet_dir;     // empty: server.json's wordnet_dir (default /usr/share/wordnet)
   bool test_mode = false;
   bool faults_enabled = false;
   FaultSettings faults;

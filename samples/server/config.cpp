@@ -128,6 +128,9 @@ void load_config(const std::string &path, ServerConfig &out) {
          rapidjson::GetParseError_En(doc.GetParseError()));
   if (!doc.IsObject()) fail("top level must be an object");
   out.long_poll_max_seconds = static_cast<int>(get_int(doc, "long_poll_max_seconds", 30, 0, 300, ""));
+  out.wordnet_dir = get_str(doc, "wordnet_dir", "", false);
+  if (out.wordnet_dir.empty()) out.wordnet_dir = "/usr/share/wordnet";
+  out.faq_learned_refresh_seconds = get_int(doc, "faq_learned_refresh_seconds", 60, 1, 86400, "");
   load_otlp(doc, out);
   load_trusted_proxies(doc, out);
   auto apps = doc.FindMember("apps");

@@ -53,6 +53,10 @@ struct ServerConfig {
   // request from anyone else is judged by its own connection (the client address, plain HTTP or not).
   std::vector<std::string> trusted_proxies;
   std::optional<OtlpConfig> otlp;
+  // FAQ query expansions (protocol.md section 9.1): the WordNet database (a missing one leaves agents' and
+  // learned entries only), and how often the entries learned from deflections are recomputed at most.
+  std::string wordnet_dir = "/usr/share/wordnet";
+  int64_t faq_learned_refresh_seconds = 60;
   std::map<std::string, std::unique_ptr<AppConfig>> apps;  // by app_key
 
   const AppConfig *app(const std::string &key) const {

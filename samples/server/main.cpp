@@ -58,6 +58,7 @@ int main(int argc, char **argv) {
       load_config(opts.config, config);
     else
       std::cerr << "helpline-server: no --config given: no apps are configured, every request will be 401\n";
+    if (!opts.wordnet_dir.empty()) config.wordnet_dir = opts.wordnet_dir;
   } catch (const std::exception &e) {
     std::cerr << "helpline-server: " << e.what() << "\n";
     return 2;

@@ -258,6 +258,36 @@ describe('content editors', () => {
     assert.deepEqual(article.tags, ['jam', 'tray']);
   });
 
+  it('adds, edits and deletes an FAQ synonym that devices receive in the expansions', async () => {
+    await page.click('[data-nav="faq"]');
+    const panel = page.getByTestId('faq-synonyms');
+    await panel.getByTestId('synonym-new').click();
+    const form = page.getByTestId('synonym-form');
+    await form.locator('input[name="term"]').fill('Paper  Stuck');
+    await form.locator('input[name="to"]').fill('jam, tray');
+    await form.locator('input[name="locale"]').fill('en');
+    await form.locator('button[type="submit"]').click();
+    const row = panel.getByTestId('synonym-row').filter({ hasText: 'paper stuck' });
+    await row.waitFor();
+    const device = new Device(base, APP_A);
+    const expansion = async (term) => (await device.call('GET', '/v1/faq?locale=en')).expansions.find((e) => e.term === term);
+    assert.deepEqual(await expansion('paper stuck'), { term: 'paper stuck', to: ['jam', 'tray'], locale: 'en', source: 'agent' });
+
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await form.locator('input[name="to"]').fill('jam');
+    await form.locator('button[type="submit"]').click();
+    await panel.getByTestId('synonym-row').filter({ hasText: 'paper stuck' }).filter({ hasNotText: 'tray' }).waitFor();
+    assert.deepEqual((await expansion('paper stuck')).to, ['jam']);
+
+    page.once('dialog', (d) => d.accept());
+    await panel.getByTestId('synonym-row').filter({ hasText: 'paper stuck' }).getByRole('button', { name: 'Edit' }).click();
+    await form.getByRole('button', { name: 'Delete' }).click();
+    await panel.getByText('No synonyms yet.').waitFor();
+    assert.equal(await expansion('paper stuck'), undefined);
+    // Devices of the other app never see it.
+    assert.equal((await new Device(base, APP_B).call('GET', '/v1/faq')).expansions.find((e) => e.source === 'agent'), undefined);
+  });
+
   it('publishes a targeted notice only to matching devices', async () => {
     await page.click('[data-nav="notices"]');
     await page.click('[data-testid="notice-new"]');

@@ -1,6 +1,7 @@
 // Agent-managed content: FAQ sections/articles (with change sequence and tombstones) and notices.
 #include "api/agent_content.hpp"
 
+#include "api/faq.hpp"
 #include "api/render.hpp"
 #include "api_error.hpp"
 #include "ids.hpp"
@@ -20,16 +21,6 @@ std::string tags_json(const std::vector<std::string> &tags) {
 }
 
 }  // namespace
-
-static void faq_changed(Call &c, int64_t seq) {
-  JsonOut j;
-  j.begin_object().field("faq_cursor", cursor_string(seq)).end_object();
-  EventRecord e;
-  e.broadcast = true;
-  e.type = wire::sync_type::kFaqChanged;
-  e.data_json = j.take();
-  emit(c, std::move(e));
-}
 
 void AgentContentHandlers::add_routes(Router &r) {
   using K = RouteKind;
@@ -83,7 +74,7 @@ Reply AgentContentHandlers::faq_section_create(Call &c) {
   s.change_seq = c.tx->faq().next_seq(c.app->app_key);
   s.updated_at = now_ms();
   c.tx->faq().upsert_section(c.app->app_key, s);
-  faq_changed(c, s.change_seq);
+  emit_faq_changed(c, s.change_seq);
   JsonOut j;
   render_section(j, s);
   return json(201, j.take());
@@ -99,7 +90,7 @@ Reply AgentContentHandlers::faq_section_patch(Call &c) {
   s->change_seq = c.tx->faq().next_seq(c.app->app_key);
   s->updated_at = now_ms();
   c.tx->faq().upsert_section(c.app->app_key, *s);
-  faq_changed(c, s->change_seq);
+  emit_faq_changed(c, s->change_seq);
   JsonOut j;
   render_section(j, *s);
   return json(200, j.take());
@@ -114,7 +105,7 @@ Reply AgentContentHandlers::faq_section_delete(Call &c) {
   s->change_seq = c.tx->faq().next_seq(c.app->app_key);
   s->updated_at = now_ms();
   c.tx->faq().upsert_section(c.app->app_key, *s);
-  faq_changed(c, s->change_seq);
+  emit_faq_changed(c, s->change_seq);
   return no_content();
 }
 
@@ -145,7 +136,7 @@ Reply AgentContentHandlers::faq_article_create(Call &c) {
   a.change_seq = c.tx->faq().next_seq(c.app->app_key);
   a.updated_at = now_ms();
   c.tx->faq().upsert_article(c.app->app_key, a);
-  faq_changed(c, a.change_seq);
+  emit_faq_changed(c, a.change_seq);
   JsonOut j;
   render_article(j, a, true);
   return json(201, j.take());
@@ -158,7 +149,7 @@ Reply AgentContentHandlers::faq_article_patch(Call &c) {
   a->change_seq = c.tx->faq().next_seq(c.app->app_key);
   a->updated_at = now_ms();
   c.tx->faq().upsert_article(c.app->app_key, *a);
-  faq_changed(c, a->change_seq);
+  emit_faq_changed(c, a->change_seq);
   JsonOut j;
   render_article(j, *a, true);
   return json(200, j.take());
@@ -171,7 +162,7 @@ Reply AgentContentHandlers::faq_article_delete(Call &c) {
   a->change_seq = c.tx->faq().next_seq(c.app->app_key);
   a->updated_at = now_ms();
   c.tx->faq().upsert_article(c.app->app_key, *a);
-  faq_changed(c, a->change_seq);
+  emit_faq_changed(c, a->change_seq);
   return no_content();
 }
 

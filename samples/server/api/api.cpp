@@ -10,6 +10,7 @@
 #include "api/devices.hpp"
 #include "api/diagnostics.hpp"
 #include "api/faq.hpp"
+#include "api/faq_synonyms.hpp"
 #include "api/idempotency.hpp"
 #include "api/me.hpp"
 #include "api/metrics.hpp"
@@ -48,6 +49,7 @@ const AppLimits kDefaultLimits{};
 struct Api::Handlers {
   Handlers(ApiContext &ctx, const Router &router)
       : tickets(ctx),
+        faq(ctx),
         diagnostics(ctx),
         sync(ctx),
         batch(router),
@@ -67,6 +69,7 @@ struct Api::Handlers {
   PrivacyHandlers privacy;
   AgentHandlers agent;
   AgentContentHandlers agent_content;
+  FaqSynonymHandlers faq_synonyms;
   MetricsHandlers metrics;
   DeviceViewHandlers devices;
   RuleHandlers rules;
@@ -76,9 +79,11 @@ struct Api::Handlers {
 
 Api::Api(ServerConfig &config, Store &store, ChangeNotifier &notifier, RateLimiter &limiter,
          FaultInjector &faults, bool test_mode)
-    : rules_(store, notifier),
+    : faq_expansions_(config, store, notifier),
+      rules_(store, notifier),
       ingest_(store),
-      ctx_{config, store, notifier, limiter, faults, faq_answers_, rules_, ingest_, nullptr, std::string()},
+      ctx_{config,          store,  notifier, limiter, faults,       faq_answers_,
+           faq_expansions_, rules_, ingest_,  nullptr, std::string()},
       handlers_(std::make_unique<Handlers>(ctx_, router_)) {
   router_.add({"GET", wire::path::kHealth, handler(this, &Api::health), RouteKind::open, BodyKind::none,
                false, false, false});
@@ -96,6 +101,7 @@ Api::Api(ServerConfig &config, Store &store, ChangeNotifier &notifier, RateLimit
   h.privacy.add_routes(router_);
   h.agent.add_routes(router_);
   h.agent_content.add_routes(router_);
+  h.faq_synonyms.add_routes(router_);
   h.metrics.add_routes(router_);
   h.devices.add_routes(router_);
   h.rules.add_routes(router_);
@@ -116,6 +122,7 @@ void Api::set_otlp(OtlpExporter *exporter) {
 }
 
 void Api::init() {
+  faq_expansions_.open_wordnet();
   auto tx = ctx_.store.read();
   for (const auto &a : ctx_.config.apps) ctx_.notifier.notify(a.first, tx->events().max_seq(a.first), {});
 }

@@ -4,6 +4,7 @@
 #pragma once
 #include "api/context.hpp"
 #include "api/diagnostics_ingest.hpp"
+#include "api/faq_expansion_cache.hpp"
 #include "api/router.hpp"
 #include "api/rule_engine.hpp"
 #include "change_notifier.hpp"
@@ -61,6 +62,7 @@ class Api {
   void maybe_purge();
 
   FaqAnswers faq_answers_;
+  FaqExpansionCache faq_expansions_;
   RuleEngine rules_;  // before ingest_: the ingest thread calls it until ingest_ stops
   DiagnosticsIngest ingest_;
   ApiContext ctx_;

@@ -8,6 +8,7 @@ namespace helpline::server {
 class ChangeNotifier;
 class DiagnosticsIngest;
 class FaqAnswers;
+class FaqExpansionCache;
 class FaultInjector;
 class OtlpExporter;
 class RateLimiter;
@@ -21,11 +22,12 @@ struct ApiContext {
   ChangeNotifier &notifier;
   RateLimiter &limiter;
   FaultInjector &faults;
-  FaqAnswers &faq_answers;       // automated answers on new tickets
-  RuleEngine &rules;             // server rules (a diagnostics sink)
-  DiagnosticsIngest &ingest;     // the group-commit writer of diagnostics
-  OtlpExporter *otlp = nullptr;  // null: export off
-  std::string console_dir;       // "": console not served
+  FaqAnswers &faq_answers;            // automated answers on new tickets
+  FaqExpansionCache &faq_expansions;  // the FAQ's query expansion table per app
+  RuleEngine &rules;                  // server rules (a diagnostics sink)
+  DiagnosticsIngest &ingest;          // the group-commit writer of diagnostics
+  OtlpExporter *otlp = nullptr;       // null: export off
+  std::string console_dir;            // "": console not served
 };
 
 }  // namespace helpline::server

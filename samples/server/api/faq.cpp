@@ -1,6 +1,8 @@
 // FAQ for devices: full snapshot / delta with tombstones, ETag, article fetch, votes.
 #include "api/faq.hpp"
 
+#include "api/context.hpp"
+#include "api/faq_expansion_cache.hpp"
 #include "api/render.hpp"
 #include "api_error.hpp"
 #include "json_fields.hpp"
@@ -33,15 +35,31 @@ std::string faq_document(Call &c, int64_t current, int64_t since, bool delta,
   for (const auto &id : deleted_sections) j.str(id);
   j.end_array().key("articles").begin_array();
   for (const auto &id : deleted_articles) j.str(id);
-  j.end_array().end_object().field("cursor", cursor_string(current)).end_object();
+  j.end_array().end_object();
+  // Absent from a delta = unchanged; present = the device's whole table.
+  if (!delta || c.tx->faq().expansions_seq(app) > since)
+    j.raw_field("expansions", expansions_for_locale(c.tx->faq().expansions(app), locale));
+  j.field("cursor", cursor_string(current)).end_object();
   return j.take();
+}
+
+void emit_faq_changed(Call &c, int64_t seq) {
+  JsonOut j;
+  j.begin_object().field("faq_cursor", cursor_string(seq)).end_object();
+  EventRecord e;
+  e.broadcast = true;
+  e.type = wire::sync_type::kFaqChanged;
+  e.data_json = j.take();
+  emit(c, std::move(e));
 }
 
 void FaqHandlers::add_routes(Router &r) {
   using K = RouteKind;
   using B = BodyKind;
   namespace p = wire::path;
-  r.add({"GET", p::kFaq, handler(this, &FaqHandlers::faq_get), K::device, B::none, false, false, false});
+  // Its own transactions: the expansion table is brought up to date (possibly a write) before the read.
+  r.add({"GET", p::kFaq, handler(this, &FaqHandlers::faq_get), K::device, B::none, false, false, false,
+         TxMode::own});
   r.add({"GET", id_pattern(p::kFaqArticlesPrefix), handler(this, &FaqHandlers::faq_article_get), K::device,
          B::none, false, false, false});
   r.add({"POST", id_pattern(p::kFaqArticlesPrefix, p::kVoteSuffix), handler(this, &FaqHandlers::faq_vote),
@@ -50,6 +68,9 @@ void FaqHandlers::add_routes(Router &r) {
 
 Reply FaqHandlers::faq_get(Call &c) {
   const std::string &app = c.app->app_key;
+  ctx_.faq_expansions.refresh(app);
+  auto tx = ctx_.store.read();
+  c.tx = tx.get();
   int64_t current = c.tx->faq().seq(app);
   std::optional<std::string> locale;
   if (const std::string *l = c.query_param("locale"))

@@ -48,6 +48,8 @@ class SurveyRepo {
   virtual void insert(const std::string &app, const SurveyRecord &s) = 0;
   virtual bool deflection_exists(const std::string &app, const std::string &id) = 0;
   virtual void insert_deflection(const std::string &app, const DeflectionRecord &d) = 0;
+  // The newest `limit` deflections that deflected a ticket (no ticket_id) and carry a query, newest first.
+  virtual std::vector<DeflectionRecord> deflected_queries(const std::string &app, int limit) = 0;
   virtual bool prompt_exists(const std::string &app, const std::string &id) = 0;
   virtual void insert_prompt(const std::string &app, const SurveyPromptRecord &p) = 0;
   virtual std::vector<SurveyPromptRecord> prompts(const std::string &app, int limit) = 0;  // newest first

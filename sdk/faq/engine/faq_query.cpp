@@ -17,8 +17,7 @@ constexpr int64_t kPrefixWeight = 50;
 
 // German separable verb particles: "schalte ... aus" is "ausschalten" in an article.
 constexpr std::string_view kParticles =
-    "ab an auf aus bei ein fest her herunter heraus herein hin hinaus hoch los mit nach runter raus rein um "
-    "uber unter vor weg weiter wieder zu zuruck zusammen durch";
+    "ab an auf aus bei ein fest her herunter hin los mit nach runter raus rein um uber vor weg zu zuruck";
 
 struct Alt {
   std::string text;  // folded words separated by spaces
@@ -184,18 +183,16 @@ Group chunk(const std::vector<Word> &words, size_t i, size_t j, bool typing) {
 }
 
 // Two words typed apart that the catalog writes as one ("wi fi", "log in", "x 17", "ab 3001", German
-// "passwort anderung" -> "passwortanderung", also with the linking s): the joined word and the phrase.
+// "passwort anderung" -> "passwortanderung"): the joined word and the phrase.
 // Or two words the server's expansions know together ("cell phone"). Empty when neither.
 Group pair(const std::string &a, const std::string &b, bool typing, Lexicon &lex) {
   Group g;
-  for (const char *link : {"", "s"}) {
-    std::string joined = a + link + b;
-    bool known = lex.speller.frequency(joined) > 0;
-    if (known || (typing && *link == '\0' && !lex.speller.completions(joined, 1).empty())) {
-      g.add(joined, !known);
-      g.add(a + " " + b);
-      return g;
-    }
+  std::string joined = a + b;
+  bool known = lex.speller.frequency(joined) > 0;
+  if (known || (typing && !lex.speller.completions(joined, 1).empty())) {
+    g.add(joined, !known);
+    g.add(a + " " + b);
+    return g;
   }
   add_expansions(g, a + " " + b, lex);
   if (!g.empty()) g.add(a + " " + b);

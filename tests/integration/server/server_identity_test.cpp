@@ -653,14 +653,15 @@ BOOST_AUTO_TEST_CASE(a_v1_database_is_migrated_and_keeps_its_data) {
       "ALTER TABLE diag_devices DROP COLUMN last_warning_at; "
       "DROP TABLE server_rules; DROP TABLE rule_firings; DROP TABLE device_rule_sets; "
       "DROP TABLE erasures; DROP INDEX events_device; DROP INDEX events_owner; "
-      "DROP TABLE device_credentials; DROP TABLE retired_devices; PRAGMA user_version=1;");
+      "DROP TABLE device_credentials; DROP TABLE retired_devices; DROP TABLE faq_synonyms; "
+      "DROP TABLE faq_expansions; DROP TABLE faq_expansion_state; PRAGMA user_version=1;");
   server.start();
   CHECK_STATUS(dev.http.get("/v1/tickets/" + ticket), 200);
   CHECK_STATUS(dev.http.patch("/v1/me/attributes", R"({"after":"upgrade"})"), 200);
   CHECK_STATUS(dev.http.put("/v1/device/push-token", R"({"platform":"fcm","token":"t"})"), 200);
   BOOST_CHECK_EQUAL(str_at(json(dev.http.get("/v1/me")), "/attributes/after"), "upgrade");
   BOOST_REQUIRE(server.stop().exited);
-  BOOST_CHECK_EQUAL(user_version(server.db_path().string()), 6);
+  BOOST_CHECK_EQUAL(user_version(server.db_path().string()), 7);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,6 +2,7 @@
 #define BOOST_TEST_MODULE helpline_server_config
 #include <boost/test/unit_test.hpp>
 
+#include "cli_options.hpp"
 #include "config.hpp"
 #include "server_test_support.hpp"
 
@@ -36,6 +37,8 @@ BOOST_AUTO_TEST_CASE(an_app_with_only_key_and_secret_gets_the_documented_default
   load_config(dir.write("server.json", std::string(R"({"apps": [)") + kApp + "}]}"), c);
   BOOST_TEST(c.long_poll_max_seconds == 30);
   BOOST_TEST(!c.otlp.has_value());
+  BOOST_TEST(c.wordnet_dir == "/usr/share/wordnet");
+  BOOST_TEST(c.faq_learned_refresh_seconds == 60);
   const AppConfig *a = c.app("pk_demo");
   BOOST_REQUIRE(a);
   BOOST_TEST(a->name == "pk_demo");  // the key when no name is given
@@ -59,6 +62,8 @@ BOOST_AUTO_TEST_CASE(every_field_is_read) {
   ServerConfig c;
   load_config(dir.write("server.json", R"({
     "long_poll_max_seconds": 5,
+    "wordnet_dir": "/opt/wordnet/dict",
+    "faq_learned_refresh_seconds": 600,
     "otlp": {"endpoint": "https://collector.example:4318//", "headers": {"Authorization": "Bearer x"},
              "batch_ms": 250, "max_queue_items": 10, "max_batch_items": 5, "timeout_ms": 1000, "max_retries": 0},
     "apps": [{"app_key": "pk-a_1", "app_secret": "0123456789abcdef", "name": "A",
@@ -69,6 +74,8 @@ BOOST_AUTO_TEST_CASE(every_field_is_read) {
                            "agent_token_ttl_hours": 2, "faq_auto_answer": true}}]})"),
               c);
   BOOST_TEST(c.long_poll_max_seconds == 5);
+  BOOST_TEST(c.wordnet_dir == "/opt/wordnet/dict");
+  BOOST_TEST(c.faq_learned_refresh_seconds == 600);
   BOOST_REQUIRE(c.otlp.has_value());
   BOOST_TEST(c.otlp->endpoint == "https://collector.example:4318");  // trailing slashes dropped
   BOOST_REQUIRE(c.otlp->headers.size() == 1u);
@@ -123,6 +130,9 @@ BOOST_AUTO_TEST_CASE(errors_name_the_field) {
              "config: apps[0].settings.allow_anonymous: must be a boolean");
   BOOST_TEST(load_error(R"({"long_poll_max_seconds": 301})") ==
              "config: long_poll_max_seconds: must be an integer in 0..300");
+  BOOST_TEST(load_error(R"({"wordnet_dir": 3})") == "config: wordnet_dir: must be a string");
+  BOOST_TEST(load_error(R"({"faq_learned_refresh_seconds": 0})") ==
+             "config: faq_learned_refresh_seconds: must be an integer in 1..86400");
   BOOST_TEST(load_error(R"({"otlp": {"endpoint": "ftp://x"}})") ==
              "config: otlp.endpoint: must be an http:// or https:// URL");
   BOOST_TEST(load_error(R"({"otlp": {}})") == "config: otlp.endpoint: required string");
@@ -164,4 +174,11 @@ BOOST_AUTO_TEST_CASE(trusted_proxies_are_ip_literals_in_canonical_form) {
   BOOST_TEST(load_error(R"({"trusted_proxies": [7]})") == want);
   BOOST_TEST(load_error(R"({"trusted_proxies": "10.0.0.7"})") ==
              "config: trusted_proxies: must be an array of at most 64 IPs");
+}
+
+// --wordnet-dir overrides server.json's wordnet_dir (main.cpp); unset it leaves the file's value.
+BOOST_AUTO_TEST_CASE(the_wordnet_directory_flag) {
+  BOOST_TEST(parse_serve_options({"--wordnet-dir", "/srv/wordnet"}).wordnet_dir == "/srv/wordnet");
+  BOOST_TEST(parse_serve_options({}).wordnet_dir.empty());
+  BOOST_CHECK_THROW(parse_serve_options({"--wordnet-dir"}), std::invalid_argument);
 }

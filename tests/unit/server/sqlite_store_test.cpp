@@ -260,6 +260,58 @@ BOOST_AUTO_TEST_CASE(faq_sequence_deltas_and_vote_counters) {
   BOOST_TEST(art->not_helpful == 1);
 }
 
+BOOST_AUTO_TEST_CASE(faq_synonyms_one_per_term_and_locale_and_the_expansion_table_by_locale) {
+  Db db;
+  auto tx = db.store.write();
+  tx->faq().upsert_synonym(kApp, FaqSynonymRecord{"syn1", "cell phone", R"(["phone"])", "en", 1, 1});
+  tx->faq().upsert_synonym(kApp, FaqSynonymRecord{"syn2", "cell phone", R"(["handy"])", "de", 2, 2});
+  tx->faq().upsert_synonym("other-app", FaqSynonymRecord{"syn1", "x", R"(["y"])", "", 3, 3});
+  BOOST_TEST(tx->faq().synonym_count(kApp) == 2);
+  BOOST_TEST(*tx->faq().synonym_with_term(kApp, "cell phone", "de") == "syn2");
+  BOOST_TEST(!tx->faq().synonym_with_term(kApp, "cell phone", "").has_value());
+  tx->faq().upsert_synonym(kApp, FaqSynonymRecord{"syn1", "mobile", R"(["phone","cell"])", "en", 1, 5});
+  auto s = tx->faq().find_synonym(kApp, "syn1");
+  BOOST_REQUIRE(s);
+  BOOST_TEST(s->term == "mobile");
+  BOOST_TEST(s->targets_json == R"(["phone","cell"])");
+  BOOST_TEST(s->created_at == 1);
+  BOOST_TEST(s->updated_at == 5);
+  auto all = tx->faq().synonyms(kApp);
+  BOOST_REQUIRE_EQUAL(all.size(), 2u);
+  BOOST_TEST(all[0].term == "cell phone");  // by term
+  tx->faq().delete_synonym(kApp, "syn2");
+  BOOST_TEST(tx->faq().synonym_count(kApp) == 1);
+  BOOST_TEST(tx->faq().synonym_count("other-app") == 1);
+
+  BOOST_TEST(tx->faq().expansions_seq(kApp) == 0);
+  BOOST_TEST(tx->faq().expansions(kApp).empty());
+  tx->faq().set_expansions(kApp, 7, {{"", "[1]"}, {"en", "[2]"}});
+  tx->faq().set_expansions(kApp, 9, {{"de", "[3]"}});  // replaces the whole table
+  BOOST_TEST(tx->faq().expansions_seq(kApp) == 9);
+  auto rows = tx->faq().expansions(kApp);
+  BOOST_TEST(rows.size() == 1u);
+  BOOST_TEST(rows["de"] == "[3]");
+}
+
+BOOST_AUTO_TEST_CASE(deflected_queries_are_the_newest_deflections_with_a_query_and_no_ticket) {
+  Db db;
+  auto tx = db.store.write();
+  auto add = [&](const std::string &id, std::optional<std::string> query, std::optional<std::string> ticket,
+                 int64_t at) {
+    tx->surveys().insert_deflection(kApp, DeflectionRecord{id, "device:d", "d", "[]", query, ticket, at});
+  };
+  add("df1", std::string("wifi"), std::nullopt, 1);
+  add("df2", std::nullopt, std::nullopt, 2);
+  add("df3", std::string("router"), std::string("t1"), 3);
+  add("df4", std::string("offline"), std::nullopt, 4);
+  add("df5", std::string("reset"), std::nullopt, 5);
+  auto rows = tx->surveys().deflected_queries(kApp, 2);
+  BOOST_REQUIRE_EQUAL(rows.size(), 2u);
+  BOOST_TEST(rows[0].id == "df5");
+  BOOST_TEST(rows[1].id == "df4");
+  BOOST_TEST(tx->surveys().deflected_queries(kApp, 100).size() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(the_sync_feed_delivers_by_owner_device_or_broadcast_but_not_back_to_its_origin) {
   Db db;
   auto tx = db.store.write();

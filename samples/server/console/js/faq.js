@@ -1,5 +1,6 @@
-// FAQ editor: sections and articles per locale (agent FAQ API, protocol section 14).
-import { del, enc, get, patch, post } from './api.js';
+// FAQ editor: sections and articles per locale (agent FAQ API, protocol section 14), and the synonyms devices
+// use to meet a user's words with the catalog's (query expansions, protocol section 9.1).
+import { del, enc, get, patch, post, put } from './api.js';
 import { clear, fmtTime, formValues, h, toast } from './dom.js';
 
 let localeFilter = '';
@@ -177,7 +178,94 @@ export function renderFaq(page) {
     ),
     editor,
     body,
+    renderSynonyms(),
   );
   load().catch((e) => toast(e.message, true));
   return null;
+}
+
+// "Synonyms": an agent's term -> catalog words, e.g. "cell phone" -> phone, mobile. They win over the
+// expansions the server finds itself (WordNet, deflections) for the same term.
+function renderSynonyms() {
+  const rows = h('tbody');
+  const editor = h('div', { 'data-testid': 'synonym-form' });
+  const words = (list) => list.join(', ');
+
+  async function load() {
+    const res = await get('/v1/agent/faq/synonyms');
+    clear(rows);
+    for (const s of res.synonyms) {
+      rows.append(
+        h(
+          'tr',
+          { 'data-testid': 'synonym-row' },
+          h('td', { text: s.term }),
+          h('td', { text: words(s.to) }),
+          h('td', { text: s.locale || 'any' }),
+          h('td', { text: fmtTime(s.updated_at) }),
+          h('td', {}, h('button', { type: 'button', class: 'secondary', text: 'Edit', onclick: () => form(s) })),
+        ),
+      );
+    }
+    if (!res.synonyms.length) rows.append(h('tr', {}, h('td', { colspan: 5, class: 'muted', text: 'No synonyms yet.' })));
+  }
+
+  async function save(s, f) {
+    const v = formValues(f);
+    const payload = { term: v.term, to: v.to.split(',').map((t) => t.trim()).filter(Boolean), locale: v.locale.trim() };
+    try {
+      if (s) await put(`/v1/agent/faq/synonyms/${enc(s.id)}`, payload);
+      else await post('/v1/agent/faq/synonyms', payload);
+      toast('Synonym saved');
+      clear(editor);
+      await load();
+    } catch (err) {
+      toast(`Save failed: ${err.message}`, true);
+    }
+  }
+
+  async function remove(s) {
+    if (!confirm(`Delete synonym "${s.term}"?`)) return;
+    try {
+      await del(`/v1/agent/faq/synonyms/${enc(s.id)}`);
+      clear(editor);
+      await load();
+    } catch (err) {
+      toast(`Delete failed: ${err.message}`, true);
+    }
+  }
+
+  function form(s) {
+    const f = h(
+      'form',
+      { onsubmit: (e) => (e.preventDefault(), save(s, f)) },
+      h('h2', { text: s ? 'Edit synonym' : 'New synonym' }),
+      h('label', {}, 'Term (what users type, 1 to 3 words) ', input('term', s && s.term, { required: true, maxlength: 64 })),
+      h('label', {}, 'Catalog words (comma separated, up to 8) ', input('to', s ? words(s.to) : '', { required: true })),
+      h('label', {}, 'Locale (empty: any language) ', input('locale', s ? s.locale : '', { placeholder: 'en' })),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { type: 'submit', text: 'Save' }),
+        s ? h('button', { type: 'button', class: 'danger', text: 'Delete', onclick: () => remove(s) }) : null,
+        h('button', { type: 'button', class: 'secondary', text: 'Cancel', onclick: () => clear(editor) }),
+      ),
+    );
+    clear(editor).append(f);
+  }
+
+  load().catch((e) => toast(e.message, true));
+  return h(
+    'section',
+    { class: 'panel', 'data-testid': 'faq-synonyms' },
+    h(
+      'div',
+      { class: 'row spread' },
+      h('h2', { text: 'Synonyms' }),
+      h('button', { type: 'button', text: 'New synonym', 'data-testid': 'synonym-new', onclick: () => form(null) }),
+    ),
+    h('p', { class: 'muted', text: 'Devices search with these offline: a user typing the term also finds articles with the catalog words.' }),
+    editor,
+    h('table', { class: 'list' }, h('thead', {}, h('tr', {}, ['Term', 'Catalog words', 'Locale', 'Updated', ''].map((c) => h('th', { text: c })))), rows),
+  );
 }

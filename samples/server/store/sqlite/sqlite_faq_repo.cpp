@@ -160,3 +160,93 @@ void SqliteFaqRepo::set_vote(const std::string &app, const std::string &article_
 }
 
 }  // namespace helpline::server
+
+namespace helpline::server {
+
+namespace {
+
+FaqSynonymRecord synonym_row(Query &q) {
+  return FaqSynonymRecord{q.text(0), q.text(1), q.text(2), q.text(3), q.i64(4), q.i64(5)};
+}
+
+#define SYNONYM_COLS "id, term, targets, locale, created_at, updated_at"
+
+}  // namespace
+
+std::vector<FaqSynonymRecord> SqliteFaqRepo::synonyms(const std::string &app) {
+  Query q(db_, "SELECT " SYNONYM_COLS " FROM faq_synonyms WHERE app=?1 ORDER BY term, locale");
+  q.bind(1, app);
+  std::vector<FaqSynonymRecord> out;
+  while (q.step()) out.push_back(synonym_row(q));
+  return out;
+}
+
+std::optional<FaqSynonymRecord> SqliteFaqRepo::find_synonym(const std::string &app, const std::string &id) {
+  Query q(db_, "SELECT " SYNONYM_COLS " FROM faq_synonyms WHERE app=?1 AND id=?2");
+  q.bind(1, app).bind(2, id);
+  if (!q.step()) return std::nullopt;
+  return synonym_row(q);
+}
+
+std::optional<std::string> SqliteFaqRepo::synonym_with_term(const std::string &app, const std::string &term,
+                                                            const std::string &locale) {
+  Query q(db_, "SELECT id FROM faq_synonyms WHERE app=?1 AND term=?2 AND locale=?3");
+  q.bind(1, app).bind(2, term).bind(3, locale);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+int64_t SqliteFaqRepo::synonym_count(const std::string &app) {
+  Query q(db_, "SELECT count(*) FROM faq_synonyms WHERE app=?1");
+  q.bind(1, app);
+  return q.step() ? q.i64(0) : 0;
+}
+
+void SqliteFaqRepo::upsert_synonym(const std::string &app, const FaqSynonymRecord &s) {
+  Query q(db_,
+          "INSERT INTO faq_synonyms(app, id, term, targets, locale, created_at, updated_at) "
+          "VALUES(?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(app, id) DO UPDATE SET term=excluded.term, "
+          "targets=excluded.targets, locale=excluded.locale, updated_at=excluded.updated_at");
+  q.bind(1, app)
+      .bind(2, s.id)
+      .bind(3, s.term)
+      .bind(4, s.targets_json)
+      .bind(5, s.locale)
+      .bind(6, s.created_at)
+      .bind(7, s.updated_at)
+      .run();
+}
+
+void SqliteFaqRepo::delete_synonym(const std::string &app, const std::string &id) {
+  Query q(db_, "DELETE FROM faq_synonyms WHERE app=?1 AND id=?2");
+  q.bind(1, app).bind(2, id).run();
+}
+
+int64_t SqliteFaqRepo::expansions_seq(const std::string &app) {
+  Query q(db_, "SELECT change_seq FROM faq_expansion_state WHERE app=?1");
+  q.bind(1, app);
+  return q.step() ? q.i64(0) : 0;
+}
+
+std::map<std::string, std::string> SqliteFaqRepo::expansions(const std::string &app) {
+  Query q(db_, "SELECT locale, entries FROM faq_expansions WHERE app=?1");
+  q.bind(1, app);
+  std::map<std::string, std::string> out;
+  while (q.step()) out.emplace(q.text(0), q.text(1));
+  return out;
+}
+
+void SqliteFaqRepo::set_expansions(const std::string &app, int64_t seq,
+                                   const std::map<std::string, std::string> &by_locale) {
+  Query(db_, "DELETE FROM faq_expansions WHERE app=?1").bind(1, app).run();
+  for (const auto &[locale, entries] : by_locale) {
+    Query q(db_, "INSERT INTO faq_expansions(app, locale, entries) VALUES(?1,?2,?3)");
+    q.bind(1, app).bind(2, locale).bind(3, entries).run();
+  }
+  Query q(db_,
+          "INSERT INTO faq_expansion_state(app, change_seq) VALUES(?1,?2) "
+          "ON CONFLICT(app) DO UPDATE SET change_seq=excluded.change_seq");
+  q.bind(1, app).bind(2, seq).run();
+}
+
+}  // namespace helpline::server

@@ -113,6 +113,7 @@ class SqliteSurveyRepo final : public SurveyRepo {
   void insert(const std::string &app, const SurveyRecord &s) override;
   bool deflection_exists(const std::string &app, const std::string &id) override;
   void insert_deflection(const std::string &app, const DeflectionRecord &d) override;
+  std::vector<DeflectionRecord> deflected_queries(const std::string &app, int limit) override;
   bool prompt_exists(const std::string &app, const std::string &id) override;
   void insert_prompt(const std::string &app, const SurveyPromptRecord &p) override;
   std::vector<SurveyPromptRecord> prompts(const std::string &app, int limit) override;
@@ -149,6 +150,17 @@ class SqliteFaqRepo final : public FaqRepo {
   int64_t live_articles_in_section(const std::string &app, const std::string &section_id) override;
   void set_vote(const std::string &app, const std::string &article_id, const std::string &device_id,
                 bool helpful) override;
+  std::vector<FaqSynonymRecord> synonyms(const std::string &app) override;
+  std::optional<FaqSynonymRecord> find_synonym(const std::string &app, const std::string &id) override;
+  std::optional<std::string> synonym_with_term(const std::string &app, const std::string &term,
+                                               const std::string &locale) override;
+  int64_t synonym_count(const std::string &app) override;
+  void upsert_synonym(const std::string &app, const FaqSynonymRecord &s) override;
+  void delete_synonym(const std::string &app, const std::string &id) override;
+  int64_t expansions_seq(const std::string &app) override;
+  std::map<std::string, std::string> expansions(const std::string &app) override;
+  void set_expansions(const std::string &app, int64_t seq,
+                      const std::map<std::string, std::string> &by_locale) override;
 
  private:
   SqliteConnection &db_;

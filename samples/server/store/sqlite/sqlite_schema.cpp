@@ -155,8 +155,20 @@ CREATE TABLE retired_devices(app TEXT NOT NULL, pseudonym TEXT NOT NULL, retired
   PRIMARY KEY(app, pseudonym)) WITHOUT ROWID;
 )SQL";
 
-const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3,
-                                   kMigration4, kMigration5, kMigration6};
+// FAQ query expansions (docs/protocol.md section 9.1): agents' synonyms (one entry per term and locale), and
+// the table devices receive as it was last computed, one row of entries per locale, with the FAQ change
+// sequence at which it last changed (deltas carry it only when it changed after their cursor).
+const char *kMigration7 = R"SQL(
+CREATE TABLE faq_synonyms(app TEXT NOT NULL, id TEXT NOT NULL, term TEXT NOT NULL, targets TEXT NOT NULL,
+  locale TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY(app, id));
+CREATE UNIQUE INDEX faq_synonyms_term ON faq_synonyms(app, term, locale);
+CREATE TABLE faq_expansions(app TEXT NOT NULL, locale TEXT NOT NULL, entries TEXT NOT NULL,
+  PRIMARY KEY(app, locale)) WITHOUT ROWID;
+CREATE TABLE faq_expansion_state(app TEXT PRIMARY KEY, change_seq INTEGER NOT NULL);
+)SQL";
+
+const char *const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                   kMigration5, kMigration6, kMigration7};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion,
               "one migration per schema version");
 

@@ -46,6 +46,18 @@ void SqliteSurveyRepo::insert_deflection(const std::string &app, const Deflectio
       .run();
 }
 
+std::vector<DeflectionRecord> SqliteSurveyRepo::deflected_queries(const std::string &app, int limit) {
+  Query q(db_,
+          "SELECT id, owner, device_id, article_ids, query, ticket_id, created_at FROM deflections "
+          "WHERE app=?1 AND ticket_id IS NULL AND query IS NOT NULL ORDER BY created_at DESC LIMIT ?2");
+  q.bind(1, app).bind(2, limit);
+  std::vector<DeflectionRecord> out;
+  while (q.step())
+    out.push_back(
+        DeflectionRecord{q.text(0), q.text(1), q.text(2), q.text(3), q.opt_text(4), q.opt_text(5), q.i64(6)});
+  return out;
+}
+
 bool SqliteSurveyRepo::prompt_exists(const std::string &app, const std::string &id) {
   Query q(db_, "SELECT 1 FROM survey_prompts WHERE app=?1 AND id=?2");
   q.bind(1, app).bind(2, id);
