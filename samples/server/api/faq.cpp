@@ -43,14 +43,18 @@ std::string faq_document(Call &c, int64_t current, int64_t since, bool delta,
   return j.take();
 }
 
-void emit_faq_changed(Call &c, int64_t seq) {
+EventRecord faq_changed_event(int64_t seq) {
   JsonOut j;
   j.begin_object().field("faq_cursor", cursor_string(seq)).end_object();
   EventRecord e;
   e.broadcast = true;
   e.type = wire::sync_type::kFaqChanged;
   e.data_json = j.take();
-  emit(c, std::move(e));
+  return e;
+}
+
+void emit_faq_changed(Call &c, int64_t seq) {
+  emit(c, faq_changed_event(seq));
 }
 
 void FaqHandlers::add_routes(Router &r) {

@@ -29,6 +29,8 @@ class FaqHandlers {
 std::string faq_document(Call &c, int64_t current, int64_t since, bool delta,
                          const std::optional<std::string> &locale);
 // Appends the faq_changed sync item (for every device of the app) of a change made at `seq`.
+// The broadcast `faq_changed` sync item for the catalog at change sequence `seq`.
+EventRecord faq_changed_event(int64_t seq);
 void emit_faq_changed(Call &c, int64_t seq);
 
 }  // namespace helpline::server

@@ -1,5 +1,6 @@
 #include "api/faq_expansion_cache.hpp"
 
+#include "api/faq.hpp"
 #include "api/render.hpp"
 #include "ids.hpp"
 #include "json_fields.hpp"
@@ -149,12 +150,7 @@ int64_t FaqExpansionCache::publish(const std::string &app, const std::map<std::s
     moved = tx->faq().seq(app) != seen_seq;
     seq = tx->faq().next_seq(app);
     tx->faq().set_expansions(app, seq, table);
-    JsonOut j;
-    j.begin_object().field("faq_cursor", cursor_string(seq)).end_object();
-    EventRecord e;
-    e.broadcast = true;
-    e.type = wire::sync_type::kFaqChanged;
-    e.data_json = j.take();
+    EventRecord e = faq_changed_event(seq);
     e.created_at = now_ms();
     event_seq = tx->events().insert(app, e);
     tx->commit();
