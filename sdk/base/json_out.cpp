@@ -34,12 +34,17 @@ JsonOut &JsonOut::str(std::string_view v) {
   writer_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
   return *this;
 }
+// Integers through printf too: RapidJSON's Int64/Uint64 bring their own itoa and digit table.
 JsonOut &JsonOut::i64(int64_t v) {
-  writer_.Int64(v);
+  char buf[24];
+  int n = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+  writer_.RawValue(buf, static_cast<size_t>(n), rapidjson::kNumberType);
   return *this;
 }
 JsonOut &JsonOut::u64(uint64_t v) {
-  writer_.Uint64(v);
+  char buf[24];
+  int n = std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(v));
+  writer_.RawValue(buf, static_cast<size_t>(n), rapidjson::kNumberType);
   return *this;
 }
 JsonOut &JsonOut::boolean(bool v) {

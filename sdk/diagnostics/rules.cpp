@@ -130,10 +130,11 @@ std::vector<Firing> Rules::sample(const std::string &metric, double v, bool coun
       double value = v;
       if (counter) {
         r.window.emplace_back(now, v);
-        while (!r.window.empty() &&
-               (now - r.window.front().first > r.window_ms || r.window.size() > kMaxWindowSamples)) {
-          r.window.pop_front();
-        }
+        size_t drop = 0;  // the samples out of the window, and the oldest past kMaxWindowSamples: one erase
+        while (drop < r.window.size() &&
+               (now - r.window[drop].first > r.window_ms || r.window.size() - drop > kMaxWindowSamples))
+          ++drop;
+        r.window.erase(r.window.begin(), r.window.begin() + static_cast<std::ptrdiff_t>(drop));
         value = 0;
         for (const auto &s : r.window) value += s.second;
       }

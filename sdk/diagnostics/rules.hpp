@@ -12,7 +12,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
@@ -61,7 +60,7 @@ class Rules {
     int64_t true_since = -1;  // gauges with for_s: when the condition became true
     int64_t last_fired = -1;
     double last_value = 0;
-    std::deque<std::pair<int64_t, double>> window;  // counters
+    std::vector<std::pair<int64_t, double>> window;  // counters, oldest first
   };
   static std::vector<Rule> parse(const std::string &json);
   bool applies(const Rule &r) const;

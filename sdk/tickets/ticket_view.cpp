@@ -49,10 +49,19 @@ MessageRow queued_message(const change::Message &c) {
   return m;
 }
 
-std::string render(const std::vector<TicketRow> &tickets) {
+// The newest first (updated_at descending; equal times keep their order), at most kMaxTickets. An
+// insertion sort of pointers over at most a few hundred rows: no sort instantiated over TicketRow.
+std::string render(const std::vector<TicketRow> &tickets, size_t max) {
+  std::vector<const TicketRow *> order;
+  for (const auto &t : tickets) {
+    order.push_back(&t);
+    for (size_t j = order.size() - 1; j > 0 && order[j]->updated_at > order[j - 1]->updated_at; --j)
+      std::swap(order[j], order[j - 1]);
+  }
+  if (order.size() > max) order.resize(max);
   JsonOut w;
   w.begin_object().key("tickets").begin_array();
-  for (const auto &t : tickets) write_ticket(w, t);
+  for (const TicketRow *t : order) write_ticket(w, *t);
   w.end_array().end_object();
   return w.take();
 }
@@ -198,10 +207,7 @@ std::string TicketView::tickets_json(const Overlay &overlay) {
     tickets = load_tickets(nullptr);
     apply(tickets, nullptr, overlay);
   }
-  std::stable_sort(tickets.begin(), tickets.end(),
-                   [](const TicketRow &a, const TicketRow &b) { return a.updated_at > b.updated_at; });
-  if (tickets.size() > static_cast<std::size_t>(kMaxTickets)) tickets.resize(kMaxTickets);
-  return render(tickets);
+  return render(tickets, static_cast<size_t>(kMaxTickets));
 }
 
 std::string TicketView::messages_json(const std::string &ticket_id, const Overlay &overlay) {

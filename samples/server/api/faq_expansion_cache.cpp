@@ -26,6 +26,7 @@ struct FaqExpansionCache::Inputs {
   std::vector<FaqExpansion> agent;
   std::optional<std::vector<DeflectionRecord>> deflections;  // read only when the learned part is due
   std::map<std::string, std::string> stored;
+  int64_t stored_seq = 0;  // the FAQ change sequence the stored table was written for
 };
 
 namespace {
@@ -126,6 +127,7 @@ void FaqExpansionCache::refresh(const std::string &app) {
     in.agent = agent_entries(tx->faq().synonyms(app));
     if (learned_due) in.deflections = tx->surveys().deflected_queries(app, kLearnedDeflections);
     in.stored = tx->faq().expansions(app);
+    in.stored_seq = tx->faq().expansions_seq(app);
   }
   bool articles_changed = in.articles_key != s.articles_key || s.seq < 0;
   if (articles_changed)
@@ -138,25 +140,27 @@ void FaqExpansionCache::refresh(const std::string &app) {
   if (in.deflections || articles_changed) s.learned = learned_expansions(s.deflections, in.articles);
   s.articles_key = in.articles_key;
   auto table = expansion_table(merge_expansions(std::move(in.agent), s.learned, s.wordnet));
-  s.seq = table == in.stored ? in.seq : publish(app, table, in.seq);
+  s.seq = table == in.stored ? in.seq : publish(app, table, in.seq, in.stored_seq == in.seq);
 }
 
 int64_t FaqExpansionCache::publish(const std::string &app, const std::map<std::string, std::string> &table,
-                                   int64_t seen_seq) {
-  int64_t seq = 0, event_seq = 0;
-  bool moved = false;
+                                   int64_t seen_seq, bool announce) {
+  int64_t seq = seen_seq, event_seq = 0;
   {
     auto tx = store_.write();
-    moved = tx->faq().seq(app) != seen_seq;
-    seq = tx->faq().next_seq(app);
+    if (tx->faq().seq(app) != seen_seq) return -1;  // the catalog moved: computed from stale articles
+    if (announce) {
+      seq = tx->faq().next_seq(app);
+      EventRecord e = faq_changed_event(seq);
+      e.created_at = now_ms();
+      event_seq = tx->events().insert(app, e);
+    }
     tx->faq().set_expansions(app, seq, table);
-    EventRecord e = faq_changed_event(seq);
-    e.created_at = now_ms();
-    event_seq = tx->events().insert(app, e);
     tx->commit();
   }
-  notifier_.notify(app, event_seq, {WakeTarget{std::string(), std::string(), true, std::string()}});
-  return moved ? -1 : seq;
+  if (announce)
+    notifier_.notify(app, event_seq, {WakeTarget{std::string(), std::string(), true, std::string()}});
+  return seq;
 }
 
 }  // namespace helpline::server

@@ -2,9 +2,12 @@
 // Computing it (faq_expansions.hpp) reads every article and, for the learned part, the recent deflections, so
 // it is redone only when the app's FAQ change sequence moved (an article or a synonym changed) or the learned
 // part's refresh interval passed; the WordNet part only when the articles changed, and the deflections are
-// read again only once the interval passed (kept in memory in between). A table that differs
-// from the stored one is stored under a new FAQ change sequence with a faq_changed sync item: cursors, ETags
-// and devices follow as for any FAQ change. Thread-safe (one computation per app at a time).
+// read again only once the interval passed (kept in memory in between). Every GET /v1/faq refreshes before it
+// reads, so the first table computed for a catalog state is stored under that state's own change sequence
+// (no device can have that state without it: no extra sequence, no extra sync). A table that changes for a
+// state devices may already hold (new learned words, another WordNet) is stored under a new FAQ change
+// sequence with a faq_changed sync item: cursors, ETags and devices follow as for any FAQ change. A delta
+// carries the table only when it changed after `since`. Thread-safe (one computation per app at a time).
 #pragma once
 #include "change_notifier.hpp"
 #include "config.hpp"
@@ -39,9 +42,11 @@ class FaqExpansionCache {
   struct Slot;
   struct Inputs;
   Slot &slot(const std::string &app);
-  // Stores a changed table under a new change sequence; returns the sequence the slot reflects afterwards
-  // (-1 when the catalog moved meanwhile, so the next refresh computes again).
-  int64_t publish(const std::string &app, const std::map<std::string, std::string> &table, int64_t seen_seq);
+  // Stores a changed table computed for the catalog at `seen_seq`: at that sequence, or with `announce` under
+  // a new one with a faq_changed sync item. Returns the sequence the slot reflects afterwards (-1 when the
+  // catalog moved meanwhile: nothing stored, the next refresh computes again).
+  int64_t publish(const std::string &app, const std::map<std::string, std::string> &table, int64_t seen_seq,
+                  bool announce);
 
   const ServerConfig &config_;
   Store &store_;

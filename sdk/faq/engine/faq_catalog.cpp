@@ -205,7 +205,8 @@ class Writer {
     ResetOnExit r(find_);
     if (!find_.bind(1, id).step()) return 0;
     int64_t rid = find_.column_int64(3);
-    split(find_.column_text(0), find_.column_text(1), find_.column_text(2), -1);
+    std::vector<Word> parts[3];
+    split(find_.column_text(0), find_.column_text(1), find_.column_text(2), -1, parts);
     remove_.bind(1, id).run();
     unindex_.bind(1, rid).run();
     return 1;
@@ -250,9 +251,7 @@ class Writer {
   // Splits an article's texts into `parts` (title, keywords, body) and adds `sign` to the document
   // frequency of every distinct term of the article; returns its codes.
   std::string split(const std::string &title, const std::string &keywords, const std::string &body, int sign,
-                    std::vector<Word> *parts = nullptr) {
-    std::vector<Word> local[3];
-    if (parts == nullptr) parts = local;
+                    std::vector<Word> (&parts)[3]) {
     const std::string *texts[] = {&title, &keywords, &body};
     std::vector<std::string> terms;
     std::string codes;

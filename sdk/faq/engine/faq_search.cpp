@@ -29,6 +29,8 @@ constexpr int64_t kCommonShare = 40;
 // Over 2000 articles, BM25 ranks at most this many candidates unless the candidate words' document
 // frequencies add up to at most 1/kCommonShare of the articles; past it, the first ones by rowid.
 constexpr int64_t kMaxRanked = 200;
+// Share of a word's confidence weight a hit gets when it matched the word only through an expansion.
+constexpr double kGuessShare = 0.6;
 
 // A number with a fixed number of decimals (JsonOut writes integers only).
 void number(JsonOut &out, std::string_view key, double v, int decimals) {
@@ -143,15 +145,18 @@ sqlite3 *with_groups(sqlite3 *db) {
 
 // IDF of each group. A group of catalog words no candidate matches weighs nothing (the candidates
 // were picked by rarer words: it cannot tell them apart). A word no article holds in any form weighs
-// half the rarest word's IDF: the question asked for something the catalog may not answer, so a hit
-// matching only the rest is less certain (a filler phrase alone is never a confident answer).
-std::vector<double> group_weights(const FtsQuery &q, int64_t articles, int64_t matched_any) {
+// `unknown` x the rarest word's IDF (half in a search; less in a ticket's free text, whose own words are
+// mostly not the catalog's): the question asked for something the catalog may not answer, so a hit
+// matching only the rest is less certain (a filler phrase alone is never a confident answer). Matched only
+// through the server's expansions (no form of it is in the catalog), a word counts the rarest IDF but a hit
+// gets kGuessShare of it: a synonym is a guess at the sense.
+std::vector<double> group_weights(const FtsQuery &q, int64_t articles, int64_t matched_any, double unknown) {
   std::vector<double> w;
   const double n = static_cast<double>(std::max<int64_t>(articles, 1));
   for (int g = 0; g < q.groups; ++g) {
     double df = static_cast<double>(std::max<int64_t>(q.group_df[g], 1));
     w.push_back((matched_any >> g & 1) ? std::log(1.0 + n / df)
-                : q.group_df[g] == 0   ? 0.5 * std::log(1.0 + n)
+                : q.group_df[g] == 0   ? unknown * std::log(1.0 + n)
                                        : 0);
   }
   return w;
@@ -287,7 +292,13 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
                                          static_cast<double>(q.phrase_weight[p])));
     idfs += buf;
   }
-  auto run = [&](const std::string &match, const std::string &phrase_group) {
+  // The query; then, when every word is common and too few titles hold one, the articles that hold one
+  // anywhere (a loop, not a function called twice: one copy of the code).
+  for (int pass = 0; pass < 2; ++pass) {
+    if (pass == 1 && (q.fallback.empty() || hits.size() >= static_cast<size_t>(limit))) break;
+    const std::string &match = pass == 0 ? q.match : q.fallback;
+    const std::string phrase_group =
+        pass == 0 ? q.phrase_group : q.phrase_group.substr(0, q.phrase_group.size() / 2);
     hits.clear();
     rows.clear();
     matched_any = 0;
@@ -312,17 +323,14 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
       rows.emplace_back(mask, sqlite3_column_double(match_.get(), 6) * locale_factor(lf, h.locale, h.lang));
       hits.push_back(std::move(h));
     }
-  };
-  run(q.match, q.phrase_group);
-  // Every word is common and too few titles hold one: the articles that hold one anywhere.
-  if (!q.fallback.empty() && hits.size() < static_cast<size_t>(limit))
-    run(q.fallback, q.phrase_group.substr(0, q.phrase_group.size() / 2));
-  std::vector<double> weight = group_weights(q, articles, matched_any);
+  }
+  std::vector<double> weight = group_weights(q, articles, matched_any, min_confidence > 0 ? 0.25 : 0.5);
   double total = 0;
   for (double w : weight) total += w;
   for (size_t i = 0; i < hits.size(); ++i) {
     double got = 0;
-    for (int g = 0; g < q.groups; ++g) got += (rows[i].first >> g & 1) ? weight[g] : 0;
+    for (int g = 0; g < q.groups; ++g)
+      got += (rows[i].first >> g & 1) ? weight[g] * (q.group_df[g] == 0 ? kGuessShare : 1.0) : 0;
     hits[i].confidence = total > 0 ? got / total : 0;
     hits[i].score = rows[i].second * hits[i].confidence * hits[i].confidence;
   }

@@ -270,6 +270,12 @@ std::vector<long long> faq_statuses(const hlt::ServerProcess &srv, const std::st
   return out;
 }
 
+std::string faq_log(const hlt::ServerProcess &srv, const std::string &device) {
+  std::string out;
+  for (const auto &line : hlt::access_log_lines(srv.log_path(), device, "/v1/faq")) out += line + "\n";
+  return out;
+}
+
 std::string join(const std::vector<long long> &v) {
   std::string out;
   for (auto x : v) out += (out.empty() ? "" : ",") + std::to_string(x);
@@ -520,7 +526,9 @@ BOOST_AUTO_TEST_CASE(agent_edit_delete_and_unpublish_reach_a_running_sdk_as_a_si
   BOOST_REQUIRE_MESSAGE(hlt::wait_until([&] { return faq_statuses(srv, device).size() > before; }, 10s),
                         "no GET /v1/faq after reopening");
   auto statuses = faq_statuses(srv, device);
-  BOOST_CHECK_MESSAGE(statuses[before] == 304, "sync with nothing new was not a 304: " << join(statuses));
+  BOOST_CHECK_MESSAGE(statuses[before] == 304,
+                      "sync with nothing new was not a 304: " << join(statuses) << "\n"
+                                                              << faq_log(srv, device));
   std::this_thread::sleep_for(300ms);
   BOOST_CHECK_MESSAGE(again.count(HELPLINE_EVENT_FAQ_UPDATED) == 0, "FAQ_UPDATED without a change:\n"
                                                                         << again.dump());
