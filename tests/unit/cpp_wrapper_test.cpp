@@ -118,12 +118,14 @@ struct FakeServer {
   helpline::TransportHandler handler() {
     return [this](const helpline_http_request_t &request, helpline::HttpResponse &response) {
       const std::string url = request.url;
+      // Counted before the URL is recorded: whenever the test reads both, every recorded request was
+      // counted (a request still on its way may be counted and not yet recorded).
+      if (status_of([&] { response.status(42); }) == HELPLINE_E_INVALID_ARGUMENT)
+        bad_status_refused.fetch_add(1);
       {
         std::lock_guard<std::mutex> lock(mu);
         urls.push_back(url);
       }
-      if (status_of([&] { response.status(42); }) == HELPLINE_E_INVALID_ARGUMENT)
-        bad_status_refused.fetch_add(1);
       if (contains(url, "/v1/faq")) {
         response.status(200).header("ETag", "\"v1\"").append_body(faq_answer());
       } else if (contains(url, "/v1/sync")) {
@@ -554,7 +556,7 @@ BOOST_AUTO_TEST_CASE(a_transport_handler_serves_the_faq_and_a_diagnostics_reques
   std::lock_guard<std::mutex> lock(server.mu);
   BOOST_REQUIRE(!server.urls.empty());
   for (const auto &url : server.urls) BOOST_TEST(url.rfind("http://127.0.0.1:9/v1/", 0) == 0u, url);
-  BOOST_TEST(server.bad_status_refused.load() == static_cast<int>(server.urls.size()), "status(42) throws");
+  BOOST_TEST(server.bad_status_refused.load() >= static_cast<int>(server.urls.size()), "status(42) throws");
 }
 
 BOOST_AUTO_TEST_CASE(a_throwing_transport_handler_is_a_network_failure) {

@@ -359,6 +359,7 @@ BOOST_AUTO_TEST_CASE(agent_replies_unread_counts_status_changes_and_reopen) {
   BOOST_CHECK_MESSAGE(
       again.count(HELPLINE_EVENT_MESSAGE) == 1 && again.count(HELPLINE_EVENT_TICKET_STATUS) == 0,
       "old items delivered again after reopen: " << again.dump());
+  h.reset();  // closed before `again`, its event sink, goes out of scope (declared after h)
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_is_refused_with_a_clear_status_and_nothing_is_queued) {
