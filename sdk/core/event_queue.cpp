@@ -6,12 +6,25 @@ namespace helpline::detail {
 
 void EventQueue::push(Event event) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (events_.size() >= capacity_) {
-    events_.pop_front();
+  if (events_.size() - head_ >= capacity_) {
+    events_[head_++] = Event{};  // the oldest is dropped (its memory now)
     ++lost_total_;
     ++lost_unreported_;
   }
   events_.push_back(std::move(event));
+  compact();
+}
+
+// Events before head_ were taken: cleared when all were, moved down once they are half the vector
+// (so the vector holds at most twice the capacity, and each event moves at most once on average).
+void EventQueue::compact() {
+  if (head_ == events_.size()) {
+    events_.clear();
+    head_ = 0;
+  } else if (head_ >= 32 && head_ * 2 >= events_.size()) {
+    events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
 }
 
 bool EventQueue::pop(Event &out) {
@@ -21,15 +34,15 @@ bool EventQueue::pop(Event &out) {
     lost_unreported_ = 0;
     return true;
   }
-  if (events_.empty()) return false;
-  out = std::move(events_.front());
-  events_.pop_front();
+  if (head_ == events_.size()) return false;
+  out = std::move(events_[head_++]);
+  compact();
   return true;
 }
 
 std::size_t EventQueue::pending() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return events_.size() + (lost_unreported_ > 0 ? 1 : 0);
+  return events_.size() - head_ + (lost_unreported_ > 0 ? 1 : 0);
 }
 
 uint64_t EventQueue::lost() const {

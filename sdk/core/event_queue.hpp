@@ -4,9 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "helpline/helpline.h"
 
@@ -29,9 +29,12 @@ class EventQueue {
   uint64_t lost() const;
 
  private:
+  void compact();
+
   const std::size_t capacity_;
   mutable std::mutex mu_;
-  std::deque<Event> events_;
+  std::vector<Event> events_;  // waiting from head_ on, oldest first
+  std::size_t head_ = 0;
   uint64_t lost_total_ = 0;
   uint64_t lost_unreported_ = 0;
 };

@@ -22,8 +22,13 @@ const char *level_name(int level) {
 
 void Breadcrumbs::add(int level, std::string category, std::string message, int64_t at_ms) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (ring_.size() == kCapacity) ring_.pop_front();
-  ring_.push_back(Crumb{at_ms, level, std::move(category), std::move(message)});
+  Crumb c{at_ms, level, std::move(category), std::move(message)};
+  if (ring_.size() < kCapacity) {
+    ring_.push_back(std::move(c));
+  } else {  // full: the oldest is overwritten
+    ring_[oldest_] = std::move(c);
+    oldest_ = (oldest_ + 1) % kCapacity;
+  }
 }
 
 void Breadcrumbs::write(JsonOut &out, std::size_t max, std::size_t max_bytes) const {
@@ -33,7 +38,7 @@ void Breadcrumbs::write(JsonOut &out, std::size_t max, std::size_t max_bytes) co
   std::vector<std::string> kept;
   std::size_t used = 2;
   for (std::size_t i = ring_.size(); i > skip; --i) {
-    const Crumb &c = ring_[i - 1];
+    const Crumb &c = ring_[(oldest_ + i - 1) % ring_.size()];
     JsonOut one;
     one.begin_object().field("ts", c.ts).field("level", level_name(c.level)).field("category", c.category);
     one.field("message", c.message).end_object();
@@ -50,6 +55,7 @@ void Breadcrumbs::write(JsonOut &out, std::size_t max, std::size_t max_bytes) co
 void Breadcrumbs::clear() {
   std::lock_guard<std::mutex> lock(mu_);
   ring_.clear();
+  oldest_ = 0;
 }
 
 std::size_t Breadcrumbs::size() const {

@@ -5,9 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "base/json_out.hpp"
 
@@ -33,7 +33,8 @@ class Breadcrumbs {
     std::string message;
   };
   mutable std::mutex mu_;
-  std::deque<Crumb> ring_;
+  std::vector<Crumb> ring_;  // a ring of at most kCapacity once full (a vector: no deque code in the library)
+  std::size_t oldest_ = 0;   // where the oldest is once the ring is full
 };
 
 const char *level_name(int level);

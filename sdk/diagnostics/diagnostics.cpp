@@ -118,7 +118,7 @@ std::optional<NewItem> Diagnostics::make_item(const DiagnosticSpec &spec, const 
   }
   std::lock_guard<std::mutex> lock(mu_);
   since_ticket_.push_back(Sent{item.idempotency_key, spec.name, now});
-  if (since_ticket_.size() > 5) since_ticket_.pop_front();
+  if (since_ticket_.size() > 5) since_ticket_.erase(since_ticket_.begin());
   return item;
 }
 
@@ -166,7 +166,7 @@ std::string Diagnostics::host_logs() const {
 }
 
 std::string Diagnostics::take_for_ticket(std::size_t max_bytes) {
-  std::deque<Sent> sent;
+  std::vector<Sent> sent;
   {
     std::lock_guard<std::mutex> lock(mu_);
     sent.swap(since_ticket_);

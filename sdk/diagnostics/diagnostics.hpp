@@ -3,11 +3,11 @@
 // along. Builds the protocol items (docs/protocol.md section 10) the outbox sends.
 #pragma once
 
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/options.hpp"
 #include "diagnostics/breadcrumbs.hpp"
@@ -93,7 +93,7 @@ class Diagnostics {
     std::string id, name;
     int64_t ts;
   };
-  std::deque<Sent> since_ticket_;
+  std::vector<Sent> since_ticket_;  // the last 5
 };
 
 }  // namespace helpline::detail

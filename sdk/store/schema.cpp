@@ -180,7 +180,10 @@ CREATE VIRTUAL TABLE faq_fts USING fts5 (
   title, keywords, codes, body,
   tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
-CREATE VIRTUAL TABLE faq_fts_terms USING fts5vocab (faq_fts, 'row');
+CREATE TABLE faq_forms (
+  term TEXT PRIMARY KEY,
+  df   INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE faq_expansions (
   term    TEXT NOT NULL,
   lang    TEXT NOT NULL,

@@ -28,7 +28,7 @@ constexpr uint64_t kShipped[] = {
     0xb651d08736242741ull,  // 1 -> 2: tickets, messages, attachments, identities
     0x6bd82b3486dba6c6ull,  // 2 -> 3: notices
     0x55e659b378c1ab2eull,  // 3 -> 4: the offline FAQ catalog
-    0xbcaa53fe74e1e1a4ull,  // 4 -> 5: the FAQ index stemmed per language, query expansions
+    0xb20aea1488ded3e1ull,  // 4 -> 5: the FAQ index stemmed per language, forms, query expansions
 };
 
 }  // namespace

@@ -207,6 +207,13 @@ class Writer {
     int64_t rid = find_.column_int64(3);
     std::vector<Word> parts[3];
     split(find_.column_text(0), find_.column_text(1), find_.column_text(2), -1, parts);
+    {
+      ResetOnExit f(indexed_);
+      if (indexed_.bind(1, rid).step())
+        count_forms(indexed_.column_text(0) + ' ' + indexed_.column_text(1) + ' ' + indexed_.column_text(2) +
+                        ' ' + indexed_.column_text(3),
+                    -1);
+    }
     remove_.bind(1, id).run();
     unindex_.bind(1, rid).run();
     return 1;
@@ -219,12 +226,16 @@ class Writer {
     insert_.bind(1, a.id).bind(2, a.section_id).bind(3, a.locale).bind(4, lang).bind(5, a.title);
     insert_.bind(6, a.body).bind(7, a.tags).bind(8, a.position).bind(9, a.helpful).bind(10, a.not_helpful);
     insert_.bind(11, a.updated_at).bind(12, a.keywords).bind(13, codes).run();
+    std::string title = index_text(a.title, parts[0], stemmer_, lang);
+    std::string keywords = index_text(a.keywords, parts[1], stemmer_, lang);
+    std::string body = index_text(a.body, parts[2], stemmer_, lang);
     index_.bind(1, sqlite3_last_insert_rowid(db_))
-        .bind(2, index_text(a.title, parts[0], stemmer_, lang))
-        .bind(3, index_text(a.keywords, parts[1], stemmer_, lang))
+        .bind(2, title)
+        .bind(3, keywords)
         .bind(4, codes)
-        .bind(5, index_text(a.body, parts[2], stemmer_, lang))
-        .run();
+        .bind(5, body);
+    index_.run();
+    count_forms(title + ' ' + keywords + ' ' + codes + ' ' + body, +1);
   }
 
   template <class Expansions>
@@ -238,13 +249,17 @@ class Writer {
     }
   }
 
+  // Writes the document frequencies counted (surface words and index forms) once per answer.
   void flush_terms() {
-    Statement up(db_,
-                 "INSERT INTO faq_terms (term, df) VALUES (?1, ?2) "
-                 "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df");
-    for (const auto &[term, n] : df_)
-      if (n.df != 0) up.bind(1, term).bind(2, n.df).run();
-    exec(db_, "DELETE FROM faq_terms WHERE df <= 0");
+    for (bool forms : {false, true}) {
+      std::string table = forms ? "faq_forms" : "faq_terms";
+      Statement up(db_, ("INSERT INTO " + table +
+                         " (term, df) VALUES (?1, ?2) ON CONFLICT (term) DO UPDATE SET df = df + excluded.df")
+                            .c_str());
+      for (const auto &[term, n] : forms ? forms_ : df_)
+        if (n.df != 0) up.bind(1, term).bind(2, n.df).run();
+      exec(db_, ("DELETE FROM " + table + " WHERE df <= 0").c_str());
+    }
   }
 
  private:
@@ -261,24 +276,34 @@ class Writer {
       if (sign > 0) codes += code_terms(parts[i]) + ' ';
     }
     ++article_;
-    for (auto &t : terms) {
-      Count &c = df_[std::move(t)];
-      if (c.article != article_) c.df += sign, c.article = article_;  // once per article
-    }
+    for (auto &t : terms) count(df_, std::move(t), sign);
     return codes;
   }
 
   struct Count {
     int64_t df = 0, article = 0;
   };
+  using Counts = std::unordered_map<std::string, Count>;
+
+  void count(Counts &counts, std::string term, int sign) {
+    Count &c = counts[std::move(term)];
+    if (c.article != article_) c.df += sign, c.article = article_;  // once per article
+  }
+
+  // The distinct forms of an article's index columns (space-separated), counted once.
+  void count_forms(const std::string &indexed, int sign) {
+    for (std::string &f : pieces(indexed, ' ')) count(forms_, std::move(f), sign);
+  }
+
   sqlite3 *db_;
   const WordSplitter &words_;
   Stemmer &stemmer_;
-  std::unordered_map<std::string, Count> df_;
+  Counts df_, forms_;
   int64_t article_ = 0;
   Statement find_{db_, "SELECT title, keywords, body, rid FROM faq_articles WHERE id = ?1"};
   Statement remove_{db_, "DELETE FROM faq_articles WHERE id = ?1"};
   Statement unindex_{db_, "DELETE FROM faq_fts WHERE rowid = ?1"};
+  Statement indexed_{db_, "SELECT title, keywords, codes, body FROM faq_fts WHERE rowid = ?1"};
   Statement insert_{db_,
                     "INSERT INTO faq_articles (id, section_id, locale, lang, title, body, tags, position, "
                     "helpful_count, not_helpful_count, updated_at, keywords, codes) "
@@ -321,7 +346,8 @@ FaqApplyResult FaqCatalog::apply_answer(const Answer &answer) {
     for (const auto &a : answer.articles) keep.insert(a.id);
     result.deleted += count_missing(db_, "SELECT id FROM faq_articles", keep);
     exec(db_,
-         "DELETE FROM faq_articles; DELETE FROM faq_fts; DELETE FROM faq_sections; DELETE FROM faq_terms;");
+         "DELETE FROM faq_articles; DELETE FROM faq_fts; DELETE FROM faq_sections; DELETE FROM faq_terms; "
+         "DELETE FROM faq_forms;");
   } else {
     for (const auto &id : answer.deleted_articles) result.deleted += w.remove_article(id);
     Statement del(db_, "DELETE FROM faq_sections WHERE id = ?1");

@@ -7,7 +7,9 @@ namespace helpline::detail {
 // as words: author synonyms) and codes (error codes and hyphenated words folded to one token,
 // "ERR-SYNC-409" -> "errsync409 409"); snippets read the stored text of faq_articles. lang is the
 // locale's language subtag for the locale fallback.
-// faq_fts_terms reads the index's own document frequencies per indexed form (for ranking).
+// faq_forms holds the index's document frequency per indexed form (a stem, a name, a folded code), kept
+// by FaqCatalog for ranking (FTS5's fts5vocab would read a form's whole doclist to count it: ~20 % of a
+// search over 10k articles).
 // faq_terms is the surface vocabulary (unstemmed words and folded codes, document frequency) that
 // spelling correction and prefix completion draw from; the expression index finds the candidates
 // for a word (same first letter, similar length) without scanning the vocabulary, and the second the
@@ -50,7 +52,10 @@ CREATE VIRTUAL TABLE faq_fts USING fts5 (
   title, keywords, codes, body,
   tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
-CREATE VIRTUAL TABLE faq_fts_terms USING fts5vocab (faq_fts, 'row');
+CREATE TABLE faq_forms (
+  term TEXT PRIMARY KEY,
+  df   INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE faq_terms (
   term TEXT PRIMARY KEY,
   df   INTEGER NOT NULL

@@ -343,16 +343,18 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
   if (hits.size() > static_cast<size_t>(limit)) hits.resize(static_cast<size_t>(limit));
   if (hits.empty()) return hits;
   std::vector<std::pair<std::string, bool>> forms;  // the query's words as the index holds them
+  std::string wanted;
   for (const auto &[phrase, prefix] : q.terms) {
     auto ws = words_.split(phrase);
     for (size_t i = 0; i < ws.size(); ++i) forms.emplace_back(ws[i].text, prefix && i + 1 == ws.size());
+    wanted.append(phrase).push_back(' ');
   }
   for (Hit &h : hits) {
     ResetOnExit r(body_);
     if (body_.bind(1, h.rid).step()) {
       std::string body = body_.column_text(0);
       std::vector<Word> tok = words_.split(body);
-      std::vector<std::string> indexed = index_forms(body, tok, stemmer_, h.lang);
+      std::vector<std::string> indexed = index_forms(body, tok, stemmer_, h.lang, wanted);
       for (size_t i = 0; i < tok.size(); ++i) tok[i].text = std::move(indexed[i]);
       h.snippet = snippet(body, tok, forms);
     }

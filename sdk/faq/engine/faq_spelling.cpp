@@ -51,7 +51,7 @@ int edit_distance(std::string_view a, std::string_view b, int max) {
 
 Speller::Speller(sqlite3 *db)
     : term_(db, "SELECT df FROM faq_terms WHERE term = ?1"),
-      index_term_(db, "SELECT doc FROM faq_fts_terms WHERE term = ?1"),
+      index_term_(db, "SELECT df FROM faq_forms WHERE term = ?1"),
       expansion_(db, "SELECT targets FROM faq_expansions WHERE term = ?1 AND lang = ?2"),
       shape_(db,
              "SELECT term, df FROM faq_terms WHERE substr(term, 1, 1) = substr(?1, 1, 1) "

@@ -219,7 +219,15 @@ std::string Stemmer::stem(const std::string &word_in, const std::string &lang) {
 }
 
 std::vector<std::string> index_forms(std::string_view text, const std::vector<Word> &words, Stemmer &stemmer,
-                                     const std::string &lang) {
+                                     const std::string &lang, std::string_view wanted) {
+  auto maybe = [&](const std::string &w) {
+    if (wanted.empty()) return true;
+    for (size_t at = 0; (at = wanted.find(std::string_view(w).substr(0, 2), at)) != std::string_view::npos;
+         ++at)
+      if (at == 0 || wanted[at - 1] == ' ') return true;
+    return false;
+  };
+  const bool negations = wanted.empty() || in_list(wanted, "not");
   auto upper = [&](const Word &w) {
     return text[static_cast<size_t>(w.start)] >= 'A' && text[w.start] <= 'Z';
   };
@@ -231,6 +239,10 @@ std::vector<std::string> index_forms(std::string_view text, const std::vector<Wo
   std::vector<std::string> out;
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string &w = words[i].text;
+    if (!negations && !maybe(w)) {  // cannot match what is wanted, in any form
+      out.push_back(w);
+      continue;
+    }
     bool apostrophe_t = i + 1 < words.size() && words[i + 1].text == "t" &&
                         words[i + 1].start > words[i].end && words[i + 1].start - words[i].end <= 3;
     if (w == "t" && i > 0 && is_contraction_stem(words[i - 1].text) && !out.empty() && out.back() == "not") {
@@ -247,7 +259,7 @@ std::vector<std::string> index_forms(std::string_view text, const std::vector<Wo
     bool sentence_start =
         before == 0 || std::string_view(".!?:;\n\t").find(text[before - 1]) != std::string_view::npos;
     bool name = !title_case && !sentence_start && upper(words[i]);
-    out.push_back(name ? w : stemmer.stem(w, lang));
+    out.push_back(name || !maybe(w) ? w : stemmer.stem(w, lang));
   }
   return out;
 }
