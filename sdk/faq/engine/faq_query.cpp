@@ -148,7 +148,11 @@ Group single(const std::string &w, bool typing, Lexicon &lex, const std::vector<
     bool word = lex.speller.frequency(w) > 0;
     auto more = lex.speller.completions(w, kCompletions);
     if (word) g.add(w);
-    g.add(w, true);  // every word it may become; the likeliest completions rank above the rest
+    // Every word it may become (the likeliest completions rank above the rest) when the vocabulary has
+    // more than the completions listed, or the index may hold forms the vocabulary does not (a code's
+    // number): FTS5 scans every indexed form with that prefix, the costliest phrase of a query.
+    // Otherwise the word as typed is enough besides its completions.
+    g.add(w, more.size() >= kCompletions || has_digit(w));
     add_all(g, more, false, true);
     if (word || !more.empty()) return g;
   }
