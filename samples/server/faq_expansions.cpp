@@ -1,5 +1,7 @@
 #include "faq_expansions.hpp"
 
+#include "faq/engine/faq_engine.hpp"
+
 #include <rapidjson/document.h>
 
 #include <algorithm>
@@ -390,13 +392,29 @@ std::vector<FaqExpansion> learned_expansions(const std::vector<DeflectionRecord>
     std::vector<std::string> words = article_words(a);
     for (const auto &w : std::set<std::string>(words.begin(), words.end())) ++df[w];
   }
+  // A misspelt catalog word is no term: the device's speller corrects it, and an expansion to the deflecting
+  // article's title words would compete with the correction. Catalog words by first byte; verdicts cached.
+  std::unordered_map<char, std::vector<const std::string *>> by_first;
+  for (const auto &[w, n] : df)
+    if (!w.empty()) by_first[w[0]].push_back(&w);
+  std::unordered_map<std::string, bool> typo;
+  auto is_typo = [&](const std::string &w) {
+    auto [it, fresh] = typo.emplace(w, false);
+    if (fresh)
+      for (const std::string *k : by_first[w[0]])
+        if (k->size() + 2 >= w.size() && k->size() <= w.size() + 2 && faq::spelling_neighbours(w, *k)) {
+          it->second = true;
+          break;
+        }
+    return it->second;
+  };
   // word -> article -> devices whose deflections joined them
   std::map<std::string, std::map<std::string, std::set<std::string>>> seen;
   for (const auto &d : deflections) {
     if (d.ticket_id || !d.query || d.device_id.empty()) continue;  // not deflected, or erased
     std::vector<std::string> ids = json_strings(d.article_ids_json);
     for (const auto &w : split_words(*d.query)) {
-      if (!learnable(w) || df.count(w)) continue;
+      if (!learnable(w) || df.count(w) || is_typo(w)) continue;
       for (const auto &id : ids)
         if (by_id.count(id)) seen[w][id].insert(d.device_id);
     }

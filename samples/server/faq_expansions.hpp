@@ -40,7 +40,8 @@ inline constexpr size_t kLearnedTitleWords = 2;    // title words a learned word
 // published articles (others are skipped).
 std::vector<FaqExpansion> wordnet_expansions(const WordNet &wn, const std::vector<FaqArticleRecord> &articles,
                                              size_t max_entries = kMaxWordNetExpansions);
-// (c) Learned: a query word no article contains that led to a deflection (no ticket_id) through an article
+// (c) Learned: a query word no article contains, and that is not one edit from a word one contains (a typo
+// the device corrects: faq::spelling_neighbours), that led to a deflection (no ticket_id) through an article
 // on at least `min_devices` distinct devices points at that article's most distinctive title words. Best
 // supported first.
 std::vector<FaqExpansion> learned_expansions(const std::vector<DeflectionRecord> &deflections,

@@ -6,6 +6,7 @@
 #include "faq/engine/faq_catalog.hpp"
 #include "faq/engine/faq_schema.hpp"
 #include "faq/engine/faq_search.hpp"
+#include "faq/engine/faq_spelling.hpp"
 
 namespace helpline::faq {
 
@@ -37,6 +38,11 @@ std::string FaqIndex::search_json(std::string_view query, std::string_view local
 
 std::string FaqIndex::suggest_for_ticket_json(std::string_view subject, std::string_view body, int limit) {
   return impl_->search->suggest_for_ticket_json(subject, body, limit);
+}
+
+bool spelling_neighbours(std::string_view word, std::string_view known) {
+  if (word.empty() || known.empty() || word[0] != known[0] || word == known) return false;
+  return detail::edit_distance(word, known, 1) <= 1;
 }
 
 }  // namespace helpline::faq
