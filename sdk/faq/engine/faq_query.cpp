@@ -282,6 +282,7 @@ FtsQuery build_fts_query(const std::vector<Word> &words, bool typing, Lexicon &l
   if (picked > 0 && picked < q.groups) {
     q.match = "(";
     append(q, phrases, [&](int g) { return pick[static_cast<size_t>(g)] != 0; });
+    q.rows = q.match + ")";  // the picked groups alone: every row of the whole expression
     q.match += ") AND (";
     append(q, phrases, all);
     q.match += ")";
@@ -290,11 +291,13 @@ FtsQuery build_fts_query(const std::vector<Word> &words, bool typing, Lexicon &l
     q.candidates = -1;
     append(q, phrases, all);
     q.fallback = q.match;
-    q.match = "(" + q.fallback + ") AND ({title keywords codes} : (" + q.fallback + "))";
+    q.rows = "{title keywords codes} : (" + q.fallback + ")";
+    q.match = "(" + q.fallback + ") AND (" + q.rows + ")";
     q.phrase_group += q.phrase_group;  // the copy's phrases: no IDF (phrase_df covers the first)
   } else {
     if (picked == 0) q.candidates = -1;
     append(q, phrases, all);
+    q.rows = q.match;
   }
   return q;
 }

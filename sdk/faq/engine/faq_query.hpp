@@ -17,6 +17,7 @@ namespace helpline::detail {
 
 struct FtsQuery {
   std::string match;         // the MATCH expression; empty when nothing is searchable
+  std::string rows;          // an expression matching the same rows, cheaper (no phrase only BM25 needs)
   std::string phrase_group;  // phrase i of match belongs to group (phrase_group[i] - 'A')
   int groups = 0;
   std::vector<std::string> group_match;  // per group: its phrases joined by OR

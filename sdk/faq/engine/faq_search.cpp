@@ -305,7 +305,8 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
     int64_t last = INT64_MAX;  // the last candidate ranked: past kMaxRanked, the first ones by rowid
     if (large && (q.candidates < 0 || q.candidates > kMaxRanked)) {
       ResetOnExit r(nth_);
-      if (nth_.bind(1, match).bind(2, kMaxRanked - 1).step()) last = nth_.column_int64(0);
+      if (nth_.bind(1, pass == 0 ? q.rows : match).bind(2, kMaxRanked - 1).step())
+        last = nth_.column_int64(0);
     }
     ResetOnExit r(match_);
     match_.bind(1, match).bind(2, phrase_group).bind(3, lf.lang).bind(4, lf.fallback).bind(5, last);
