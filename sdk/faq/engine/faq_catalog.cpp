@@ -238,8 +238,7 @@ class Writer {
     count_forms(title + ' ' + keywords + ' ' + codes + ' ' + body, +1);
   }
 
-  template <class Expansions>
-  void replace_expansions(const Expansions &expansions) {
+  void replace_expansions(const std::vector<Expansion> &expansions) {
     exec(db_, "DELETE FROM faq_expansions");
     Statement put(db_, "INSERT OR REPLACE INTO faq_expansions (term, lang, targets) VALUES (?1, ?2, ?3)");
     for (const auto &e : expansions) {
