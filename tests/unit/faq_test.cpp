@@ -273,3 +273,44 @@ BOOST_AUTO_TEST_CASE(search_never_writes_and_works_on_a_read_only_connection) {
   db.catalog->apply(faq_answer(false, "[]", "[]", "[]", "[\"a2\"]", "13"));
   BOOST_TEST(hit_ids(db.search->search_json("password", "en", 10)).empty());
 }
+
+// A hostile or broken server's expansion table: more entries than a device keeps, oversized terms and
+// targets, tabs, empty lists. The device keeps at most 4096 usable entries of at most 8 targets, drops
+// the rest without failing the catalog, and a delta without "expansions" leaves the table alone.
+// 0 -> "a", 25 -> "z", 26 -> "ba": expansions are for words without digits.
+std::string letters(int i) {
+  std::string s;
+  do s.insert(s.begin(), static_cast<char>('a' + i % 26)), i /= 26;
+  while (i > 0);
+  return s;
+}
+
+BOOST_AUTO_TEST_CASE(a_flood_of_expansions_is_bounded_and_garbage_entries_are_dropped) {
+  FaqDb db;
+  std::string entries;
+  for (int i = 0; i < 6000; ++i)
+    entries += std::string(i ? "," : "") + "{\"term\":\"word" + letters(i) +
+               "\",\"to\":[\"password\",\"reset\",\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\"],"
+               "\"locale\":\"en\"}";
+  entries += ",{\"term\":\"" + std::string(200, 'x') + "\",\"to\":[\"password\"]}";
+  entries += ",{\"term\":\"tabbed\",\"to\":[\"pass\\tword\"]}";
+  entries += ",{\"term\":\"empty\",\"to\":[]}";
+  std::string answer =
+      faq_answer(true, "[" + section("s1", "en", "Account") + "]",
+                 "[" + article("a2", "s1", "en", "Reset your password", "Tap Forgot password.") + "]");
+  answer.insert(answer.size() - 1, ",\"expansions\":[" + entries + "]");
+  db.catalog->apply(answer);
+  // At most 4096 entries kept (fewer rows: terms that stem alike share one).
+  const long long kept = count(db, "SELECT count(*) FROM faq_expansions");
+  BOOST_TEST(kept <= 4096);
+  BOOST_TEST(kept >= 3500);
+  BOOST_TEST(
+      count(db, "SELECT max(length(targets) - length(replace(targets, char(9), ''))) FROM faq_expansions") ==
+      7);
+  BOOST_TEST(count(db, "SELECT count(*) FROM faq_expansions WHERE term IN ('tabbed', 'empty')") == 0);
+  auto hits = hit_ids(db.search->search_json("wordbh ", "en", 10));  // an entry kept still works
+  BOOST_REQUIRE(!hits.empty());
+  BOOST_TEST(hits.front() == "a2");
+  db.catalog->apply(faq_answer(false, "[]", "[]", "[]", "[]", "11"));
+  BOOST_TEST(count(db, "SELECT count(*) FROM faq_expansions") == kept);
+}

@@ -287,9 +287,11 @@ std::vector<FaqSearch::Hit> FaqSearch::rank(std::string_view text, bool is_typin
     double d = std::min(static_cast<double>(std::max<int64_t>(q.phrase_df[p], 1)), n);
     char buf[32];
     // In 1/10000 as integers: "%f" would write a decimal comma under some C locales.
+    // At least 1 after weighting: a word every article holds, reached through an expansion or a prefix
+    // (weight below 100), must still score above 0 (truncated to 0 its hits were dropped).
     std::snprintf(buf, sizeof buf, ",%lld",
-                  static_cast<long long>(std::max(std::log((n - d + 0.5) / (d + 0.5)), 1e-4) * 1e2 *
-                                         static_cast<double>(q.phrase_weight[p])));
+                  std::max(1LL, static_cast<long long>(std::max(std::log((n - d + 0.5) / (d + 0.5)), 1e-4) *
+                                                       1e2 * static_cast<double>(q.phrase_weight[p]))));
     idfs += buf;
   }
   // The query; then, when every word is common and too few titles hold one, the articles that hold one
